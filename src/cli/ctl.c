@@ -1,0 +1,935 @@
+/*
+ * ctl.c: every echowallctl command (see ctl.h).
+ *
+ * Each command is a row in the table at the bottom: its words, the options
+ * it accepts and its handler. Options are parsed by one small parser
+ * against that spec, so unknown options and missing values are refused the
+ * same way everywhere (exit 2, naming the option).
+ */
+#include "ctl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "appeal.h"
+#include "clock.h"
+#include "code.h"
+#include "config.h"
+#include "db.h"
+#include "demo.h"
+#include "device.h"
+#include "domain.h"
+#include "ledger.h"
+#include "meeting.h"
+#include "roster.h"
+#include "view.h"
+
+#define DEFAULT_DB "/var/lib/echowall/echowall.db"
+#define MAX_ARGS 64
+
+/* Parsed command line of one command. */
+typedef struct Args {
+    const char *db;                 /* --db */
+    const char *pos[MAX_ARGS];      /* positional arguments */
+    int npos;
+    const char *name[MAX_ARGS];     /* options given, without "--" */
+    char namebuf[MAX_ARGS][64];     /* storage for name[] */
+    const char *action;             /* appeal step being run (w_step) */
+    const char *val[MAX_ARGS];      /* their values (NULL for flags) */
+    int nopt;
+    FILE *out, *err;
+} Args;
+
+typedef int (*Cmd)(Args *a, EwErr *e);
+
+static const char *opt(const Args *a, const char *name)
+{
+    for (int i = a->nopt - 1; i >= 0; i--)
+        if (strcmp(a->name[i], name) == 0)
+            return a->val[i] ? a->val[i] : "";
+    return NULL;
+}
+
+static int flag(const Args *a, const char *name) { return opt(a, name) != NULL; }
+
+/* Exit status for an error code. */
+static int status_of(int code)
+{
+    return code == EW_OK ? 0 : (code == EW_EINPUT || code == EW_EAMBIG) ? 2 : 1;
+}
+
+#define usage(e, ...) ew_err((e), EW_EINPUT, __VA_ARGS__)
+
+/* Prints JSON (pretty when a person reads it). */
+static void print_json(FILE *f, json_t *j)
+{
+    json_dumpf(j, f, JSON_INDENT(2) | JSON_ENSURE_ASCII * 0);
+    fputc('\n', f);
+}
+
+/* ---- opening the database ---- */
+
+static int open_db(Args *a, int create, sqlite3 **db, EwErr *e)
+{
+    return db_open(a->db, create, db, e);
+}
+
+/* Runs fn inside one transaction on a database with an identity. */
+typedef int (*WriteFn)(sqlite3 *db, Author *self, Args *a, EwErr *e);
+static int write_tx(Args *a, WriteFn fn, EwErr *e)
+{
+    sqlite3 *db;
+    Author self;
+    int rc = open_db(a, 0, &db, e);
+    if (rc)
+        return rc;
+    rc = db_begin(db, e);
+    if (rc == EW_OK)
+        rc = device_load_self(db, &self, e);
+    if (rc == EW_OK)
+        rc = fn(db, &self, a, e);
+    if (rc == EW_OK)
+        rc = db_commit(db, e);
+    if (rc)
+        db_rollback(db);
+    sodium_memzero(&self, sizeof self);
+    db_close(db);
+    return rc;
+}
+
+/* ---- syntax checks made before any lookup ---- */
+
+static int need_pos(Args *a, int n, const char *what, EwErr *e)
+{
+    if (a->npos < n)
+        return usage(e, "missing %s", what);
+    if (a->npos > n)
+        return usage(e, "unexpected argument '%s'", a->pos[n]);
+    return EW_OK;
+}
+
+static int check_code(const char *s, char out[CODE_MAX], EwErr *e)
+{
+    return code_normalize(s, out, e);
+}
+
+static int check_day(const char *what, const char *s, EwErr *e)
+{
+    int64_t d;
+    if (s && clock_parse_day(s, &d) != 0)
+        return ew_err(e, EW_EINPUT, "%s '%s' is not a real date in the form YYYY-MM-DD", what, s);
+    return EW_OK;
+}
+
+static int check_text(const char *what, const char *s, EwErr *e)
+{
+    return appeal_check_text(what, s, APPEAL_TEXT_MAX, e);
+}
+
+/* ---- init and demo ---- */
+
+static int cmd_init(Args *a, EwErr *e)
+{
+    const char *role = opt(a, "role"), *hall = opt(a, "hall"), *name = opt(a, "name"),
+               *slot = opt(a, "slot");
+    int rc = need_pos(a, 0, "", e);
+    if (rc)
+        return rc;
+    if (!role || (strcmp(role, "office") && strcmp(role, "hall")))
+        return usage(e, "--role must be office or hall%s", "");
+    if (strcmp(role, "hall") == 0 && !code_hall_valid(hall))
+        return usage(e, "--hall '%s' must be a hall code like H07 for a hall device",
+                     hall ? hall : "");
+    if (strcmp(role, "office") == 0 && hall)
+        return usage(e, "--hall is for hall devices%s", "");
+    if (name && (ew_blank(name) || !ew_text_ok(name, 200)))
+        return usage(e, "--name '%s' must be a non-blank line of text", name);
+    if (slot && (strlen(slot) != 1 || !code_slot_valid(role, slot[0])))
+        return usage(e, "--slot '%s' must be %s", slot,
+                     strcmp(role, "office") == 0 ? "a digit 2-9 for an office device"
+                                                 : "a letter A-Y (not I or O) for a hall device");
+    sqlite3 *db;
+    if ((rc = open_db(a, 1, &db, e)))
+        return rc;
+    DeviceSpec ds = {.role = role, .hall = hall, .slot = slot ? slot[0] : 0,
+                     .town_name = name ? name : NULL};
+    rc = db_begin(db, e);
+    if (rc == EW_OK)
+        rc = device_init(db, &ds, e);
+    if (rc == EW_OK && name) {
+        Author self;
+        device_load_self(db, &self, NULL);
+        rc = config_set(db, &self, "town.name", name, e);
+    }
+    if (rc == EW_OK)
+        rc = db_commit(db, e);
+    if (rc) {
+        db_rollback(db);
+    } else {
+        unsigned char pk[32];
+        char fp[65] = "";
+        if (device_town_pk(db, pk) == 0) {
+            unsigned char h[16];
+            crypto_generichash(h, sizeof h, pk, sizeof pk, NULL, 0);
+            ew_hex(h, 8, fp);
+        }
+        fprintf(a->out, "initialised %s device%s%s in %s\n", role, hall ? " for " : "",
+                hall ? hall : "", a->db);
+        if (fp[0])
+            fprintf(a->out, "town key fingerprint: %.4s %.4s %.4s %.4s\n", fp, fp + 4, fp + 8,
+                    fp + 12);
+    }
+    db_close(db);
+    return rc;
+}
+
+static void print_stats(FILE *f, json_t *s)
+{
+    json_t *g = json_object_get(s, "by_grade"), *st = json_object_get(s, "by_status");
+#define N(o, k) (long long)json_integer_value(json_object_get(o, k))
+    fprintf(f, "%s: %lld branches, %lld meetings, %lld appeals, %lld solved, %lld overdue\n",
+            json_string_value(json_object_get(s, "town")), N(s, "branches"), N(s, "meetings"),
+            N(s, "appeals"), N(s, "solved"), N(s, "overdue"));
+    fprintf(f, "%lld leading party members, %lld responsible leaders, %lld responsible units\n",
+            N(s, "leading_members"), N(s, "leaders"), N(s, "units"));
+    fprintf(f, "grades: %lld green, %lld blue, %lld orange, %lld ungraded\n", N(g, "green"),
+            N(g, "blue"), N(g, "orange"), N(g, "none"));
+    fprintf(f, "status: %lld received, %lld assigned, %lld in progress, %lld escalated, %lld "
+               "solved\n",
+            N(st, "received"), N(st, "assigned"), N(st, "in_progress"), N(st, "escalated"),
+            N(st, "solved"));
+#undef N
+}
+
+static int cmd_demo(Args *a, EwErr *e)
+{
+    const char *hall = opt(a, "hall"), *seed = opt(a, "seed"), *date = opt(a, "date"),
+               *count = opt(a, "appeals");
+    int rc = need_pos(a, 0, "", e);
+    if (rc)
+        return rc;
+    if (hall && !code_hall_valid(hall))
+        return usage(e, "--hall '%s' must be a hall code like H07", hall);
+    char *end = NULL;
+    DemoSpec spec = {.hall = hall};
+    if (seed && (spec.seed = strtoull(seed, &end, 10), !*seed || *end || spec.seed == 0))
+        return usage(e, "--seed '%s' must be a positive number", seed);
+    if (count && (spec.appeals = (int)strtol(count, &end, 10), !*count || *end ||
+                  spec.appeals < 1 || spec.appeals > 1000000))
+        return usage(e, "--appeals '%s' must be a number from 1 to 1000000", count);
+    if ((rc = check_day("--date", date, e)))
+        return rc;
+    if (date)
+        clock_parse_day(date, &spec.today);
+    sqlite3 *db;
+    if ((rc = open_db(a, 1, &db, e)))
+        return rc;
+    rc = demo_fill(db, &spec, e);
+    if (rc == EW_OK) {
+        json_t *s;
+        view_stats(db, &s, e);
+        if (flag(a, "json"))
+            print_json(a->out, s);
+        else
+            print_stats(a->out, s);
+        json_decref(s);
+    }
+    db_close(db);
+    return rc;
+}
+
+/* ---- appeals ---- */
+
+static int w_appeal_add(sqlite3 *db, Author *self, Args *a, EwErr *e)
+{
+    AppealNew in = {.hall = opt(a, "hall"), .category = opt(a, "category"),
+                    .text = opt(a, "text"), .grid = opt(a, "grid"), .source = opt(a, "source"),
+                    .contact = opt(a, "contact")};
+    char code[CODE_MAX], rating[RATING_CODE_LEN + 1];
+    int rc = appeal_add(db, self, &in, 0, code, rating, e);
+    if (rc == EW_OK) {
+        if (flag(a, "json")) {
+            json_t *j = json_pack("{s:s,s:s}", "code", code, "rating_code", rating);
+            print_json(a->out, j);
+            json_decref(j);
+        } else {
+            fprintf(a->out, "%s\nrating code: %s\n", code, rating);
+        }
+    }
+    return rc;
+}
+
+static int cmd_appeal_add(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 0, "", e);
+    if (rc)
+        return rc;
+    const char *hall = opt(a, "hall"), *cat = opt(a, "category"), *text = opt(a, "text"),
+               *src = opt(a, "source"), *contact = opt(a, "contact"), *grid = opt(a, "grid");
+    if (!code_hall_valid(hall))
+        return usage(e, "--hall '%s' must be a hall code like H07", hall ? hall : "");
+    if (!domain_find(DOMAIN_CATEGORIES, cat))
+        return usage(e, "--category '%s' is not one of street_light 路灯, garbage 垃圾, "
+                        "road_bridge 道路桥梁, water 水利, housing_site 宅基地, insurance 两险, "
+                        "traffic_safety 交通安全, other 其他",
+                     cat ? cat : "");
+    if ((rc = check_text("--text", text, e)))
+        return rc;
+    if (src && strcmp(src, "kiosk") && strcmp(src, "meeting") && strcmp(src, "staff"))
+        return usage(e, "--source '%s' must be kiosk, meeting or staff", src);
+    if (grid && (rc = check_text("--grid", grid, e)))
+        return rc;
+    if (contact && (rc = appeal_check_contact(contact, e)))
+        return rc;
+    return write_tx(a, w_appeal_add, e);
+}
+
+static void print_appeal(FILE *f, json_t *o, int brief)
+{
+#define S(k) (json_is_string(json_object_get(o, k)) ? json_string_value(json_object_get(o, k)) : "-")
+    long long overdue = (long long)json_integer_value(json_object_get(o, "overdue_days"));
+    if (brief) {
+        fprintf(f, "%-12s %s %-12s %-7s %-12s due %s", S("code"), S("hall"), S("category_zh"),
+                S("grade"), S("status"), S("due"));
+        if (overdue)
+            fprintf(f, "  %lld days overdue", overdue);
+        fputc('\n', f);
+        return;
+    }
+    fprintf(f, "code:      %s\nhall:      %s %s\ncategory:  %s (%s)\n", S("code"), S("hall"),
+            S("hall_name"), S("category_zh"), S("category"));
+    fprintf(f, "text:      %s\npublished: %s\n", S("text"),
+            json_is_true(json_object_get(o, "published")) ? "yes" : "no");
+    fprintf(f, "grade:     %s\nstatus:    %s\n", S("grade"), S("status"));
+    fprintf(f, "member:    %s (%s)\nleader:    %s (%s)\nunit:      %s (%s)\n", S("member"),
+            S("member_id"), S("leader"), S("leader_id"), S("unit"), S("unit_id"));
+    fprintf(f, "created:   %s\ndue:       %s", S("created"), S("due"));
+    if (overdue)
+        fprintf(f, "  (%lld days overdue)", overdue);
+    fprintf(f, "\nanswer:    %s\nrating:    %s\ntimeline:\n", S("answer"), S("satisfaction"));
+    json_t *t = json_object_get(o, "timeline"), *step;
+    size_t i;
+    json_array_foreach(t, i, step) {
+        json_t *text = json_object_get(step, "text");
+        fprintf(f, "  %s  %-9s by %s%s%s%s%s%s\n",
+                json_string_value(json_object_get(step, "day")),
+                json_string_value(json_object_get(step, "kind")),
+                json_string_value(json_object_get(step, "by")),
+                json_is_string(json_object_get(step, "hall")) ? " " : "",
+                json_is_string(json_object_get(step, "hall"))
+                    ? json_string_value(json_object_get(step, "hall"))
+                    : "",
+                json_is_string(text) ? ": " : "", json_is_string(text) ? json_string_value(text) : "",
+                json_is_true(json_object_get(step, "applied")) ? "" : "  [not applied]");
+    }
+#undef S
+}
+
+static int cmd_appeal_show(Args *a, EwErr *e)
+{
+    char code[CODE_MAX];
+    int rc = need_pos(a, 1, "tracking code", e);
+    if (rc || (rc = check_code(a->pos[0], code, e)))
+        return rc;
+    sqlite3 *db;
+    if ((rc = open_db(a, 0, &db, e)))
+        return rc;
+    json_t *o;
+    rc = view_appeal(db, code, &o, e);
+    if (rc == EW_OK) {
+        if (flag(a, "json"))
+            print_json(a->out, o);
+        else
+            print_appeal(a->out, o, 0);
+        json_decref(o);
+    }
+    db_close(db);
+    return rc;
+}
+
+static int cmd_appeal_list(Args *a, EwErr *e)
+{
+    AppealFilter f = {.hall = opt(a, "hall"), .grade = opt(a, "grade"),
+                      .status = opt(a, "status"), .overdue = flag(a, "overdue"),
+                      .timeline = flag(a, "json")};
+    int rc = need_pos(a, 0, "", e);
+    if (rc)
+        return rc;
+    if (f.hall && !code_hall_valid(f.hall))
+        return usage(e, "--hall '%s' must be a hall code like H07", f.hall);
+    if (f.grade && strcmp(f.grade, "none") && !domain_find(DOMAIN_GRADES, f.grade))
+        return usage(e, "--grade '%s' must be green, blue, orange or none", f.grade);
+    if (f.grade && strcmp(f.grade, "none"))
+        f.grade = domain_find(DOMAIN_GRADES, f.grade)->key;
+    if (f.status && domain_index(DOMAIN_STATUSES, f.status) < 0)
+        return usage(e, "--status '%s' must be received, assigned, in_progress, escalated or "
+                        "solved",
+                     f.status);
+    sqlite3 *db;
+    if ((rc = open_db(a, 0, &db, e)))
+        return rc;
+    json_t *arr;
+    rc = view_appeals(db, &f, &arr, e);
+    if (rc == EW_OK) {
+        if (flag(a, "json")) {
+            print_json(a->out, arr);
+        } else {
+            size_t i;
+            json_t *o;
+            json_array_foreach(arr, i, o) print_appeal(a->out, o, 1);
+            fprintf(a->out, "%zu appeals\n", json_array_size(arr));
+        }
+        json_decref(arr);
+    }
+    db_close(db);
+    return rc;
+}
+
+static int w_grade(sqlite3 *db, Author *self, Args *a, EwErr *e)
+{
+    return appeal_grade(db, self, a->pos[0], a->pos[1], NULL, 0, e);
+}
+
+static int cmd_appeal_grade(Args *a, EwErr *e)
+{
+    char code[CODE_MAX];
+    int rc = need_pos(a, 2, "tracking code and grade (green, blue or orange)", e);
+    if (rc || (rc = check_code(a->pos[0], code, e)))
+        return rc;
+    if (!domain_find(DOMAIN_GRADES, a->pos[1]))
+        return usage(e, "grade '%s' must be green, blue or orange", a->pos[1]);
+    return write_tx(a, w_grade, e);
+}
+
+static int w_assign(sqlite3 *db, Author *self, Args *a, EwErr *e)
+{
+    char m[ROSTER_ID_MAX], l[ROSTER_ID_MAX], u[ROSTER_ID_MAX];
+    int rc = roster_find_person(db, opt(a, "member"), NULL, "--member", m, e);
+    if (rc == EW_OK)
+        rc = roster_find_person(db, opt(a, "leader"), "leader", "--leader", l, e);
+    if (rc == EW_OK)
+        rc = roster_find_unit(db, opt(a, "unit"), "--unit", u, e);
+    if (rc == EW_OK)
+        rc = appeal_assign(db, self, a->pos[0], m, l, u, opt(a, "due"), NULL, 0, e);
+    return rc;
+}
+
+static int cmd_appeal_assign(Args *a, EwErr *e)
+{
+    char code[CODE_MAX];
+    int rc = need_pos(a, 1, "tracking code", e);
+    if (rc || (rc = check_code(a->pos[0], code, e)))
+        return rc;
+    static const char *const need[] = {"member", "leader", "unit"};
+    for (int i = 0; i < 3; i++) {
+        const char *v = opt(a, need[i]);
+        if (!v || ew_blank(v))
+            return usage(e, "--%s is required (a roster ID or a unique name)", need[i]);
+    }
+    if ((rc = check_day("--due", opt(a, "due"), e)))
+        return rc;
+    return write_tx(a, w_assign, e);
+}
+
+/* progress / escalate / solve / reopen share one shape. */
+static int w_step(sqlite3 *db, Author *self, Args *a, EwErr *e)
+{
+    const char *action = a->action;
+    const char *text = strcmp(action, "solve") == 0 ? opt(a, "answer") : opt(a, "note");
+    return appeal_step(db, self, action, a->pos[0], text, NULL, 0, e);
+}
+
+static int step_cmd(Args *a, EwErr *e, const char *action, const char *textopt, int required)
+{
+    char code[CODE_MAX];
+    int rc = need_pos(a, 1, "tracking code", e);
+    if (rc || (rc = check_code(a->pos[0], code, e)))
+        return rc;
+    const char *text = opt(a, textopt);
+    char what[16];
+    snprintf(what, sizeof what, "--%s", textopt);
+    if ((text || required) && (rc = check_text(what, text, e)))
+        return rc;
+    a->action = action;
+    return write_tx(a, w_step, e);
+}
+
+static int cmd_progress(Args *a, EwErr *e) { return step_cmd(a, e, "progress", "note", 1); }
+static int cmd_escalate(Args *a, EwErr *e) { return step_cmd(a, e, "escalate", "note", 0); }
+static int cmd_solve(Args *a, EwErr *e) { return step_cmd(a, e, "solve", "answer", 1); }
+static int cmd_reopen(Args *a, EwErr *e) { return step_cmd(a, e, "reopen", "note", 1); }
+
+static int w_publish(sqlite3 *db, Author *self, Args *a, EwErr *e)
+{
+    return appeal_publish(db, self, a->pos[0], NULL, 0, e);
+}
+
+static int cmd_publish(Args *a, EwErr *e)
+{
+    char code[CODE_MAX];
+    int rc = need_pos(a, 1, "tracking code", e);
+    if (rc || (rc = check_code(a->pos[0], code, e)))
+        return rc;
+    return write_tx(a, w_publish, e);
+}
+
+static int w_rate(sqlite3 *db, Author *self, Args *a, EwErr *e)
+{
+    return appeal_rate(db, self, a->pos[0], opt(a, "rating-code"), a->pos[1], NULL, 0, e);
+}
+
+static int cmd_rate(Args *a, EwErr *e)
+{
+    char code[CODE_MAX];
+    int rc = need_pos(a, 2, "tracking code and satisfied|unsatisfied", e);
+    if (rc || (rc = check_code(a->pos[0], code, e)))
+        return rc;
+    if (strcmp(a->pos[1], "satisfied") && strcmp(a->pos[1], "unsatisfied"))
+        return usage(e, "rating '%s' must be satisfied or unsatisfied", a->pos[1]);
+    const char *proof = opt(a, "rating-code");
+    if (!proof || strlen(proof) != RATING_CODE_LEN || strspn(proof, "0123456789") != RATING_CODE_LEN)
+        return usage(e, "--rating-code must be the 6 digits printed on the slip%s", "");
+    return write_tx(a, w_rate, e);
+}
+
+/* ---- meetings ---- */
+
+static int w_meeting_open(sqlite3 *db, Author *self, Args *a, EwErr *e)
+{
+    const char *subjects[MAX_ARGS + 1];
+    int n = 0;
+    for (int i = 0; i < a->nopt; i++)
+        if (strcmp(a->name[i], "subject") == 0)
+            subjects[n++] = a->val[i];
+    subjects[n] = NULL;
+    const char *cap = opt(a, "cap");
+    char id[MEETING_ID_MAX];
+    int rc = meeting_open(db, self, opt(a, "hall"), opt(a, "topic"), n ? subjects : NULL,
+                          cap ? atoll(cap) : 0, NULL, 0, id, e);
+    if (rc == EW_OK)
+        fprintf(a->out, "%s\n", id);
+    return rc;
+}
+
+static int cmd_meeting_open(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 0, "", e);
+    if (rc)
+        return rc;
+    const char *hall = opt(a, "hall"), *topic = opt(a, "topic"), *cap = opt(a, "cap");
+    if (!code_hall_valid(hall))
+        return usage(e, "--hall '%s' must be a hall code like H07", hall ? hall : "");
+    if (!topic || ew_blank(topic) || !ew_text_ok(topic, 400) || strchr(topic, '\n'))
+        return usage(e, "--topic must be one non-blank line of text%s", "");
+    char *end;
+    if (cap && (strtol(cap, &end, 10) < 1 || *end || strtol(cap, NULL, 10) > 100000))
+        return usage(e, "--cap '%s' must be a number from 1 to 100000", cap);
+    for (int i = 0; i < a->nopt; i++)
+        if (strcmp(a->name[i], "subject") == 0 && ew_blank(a->val[i]))
+            return usage(e, "--subject is empty%s", "");
+    return write_tx(a, w_meeting_open, e);
+}
+
+static int w_meeting_close(sqlite3 *db, Author *self, Args *a, EwErr *e)
+{
+    return meeting_close(db, self, a->pos[0], NULL, 0, e);
+}
+
+static int cmd_meeting_close(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 1, "meeting ID", e);
+    return rc ? rc : write_tx(a, w_meeting_close, e);
+}
+
+static int cmd_meeting_list(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 0, "", e);
+    sqlite3 *db;
+    if (rc || (rc = open_db(a, 0, &db, e)))
+        return rc;
+    json_t *arr;
+    rc = meeting_list(db, &arr, e);
+    if (rc == EW_OK) {
+        if (flag(a, "json")) {
+            print_json(a->out, arr);
+        } else {
+            size_t i;
+            json_t *m;
+            json_array_foreach(arr, i, m) {
+                json_t *b = json_object_get(m, "ballots");
+                fprintf(a->out, "%-12s %s  %s  %-6s %s", json_string_value(json_object_get(m, "id")),
+                        json_string_value(json_object_get(m, "hall")),
+                        json_string_value(json_object_get(m, "opened")),
+                        json_string_value(json_object_get(m, "status")),
+                        json_string_value(json_object_get(m, "topic")));
+                if (json_is_integer(b))
+                    fprintf(a->out, "  (%lld ballots)", (long long)json_integer_value(b));
+                fputc('\n', a->out);
+            }
+        }
+        json_decref(arr);
+    }
+    db_close(db);
+    return rc;
+}
+
+/* ---- figures, roster, config ---- */
+
+static int cmd_stats(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 0, "", e);
+    sqlite3 *db;
+    if (rc || (rc = open_db(a, 0, &db, e)))
+        return rc;
+    json_t *s;
+    rc = view_stats(db, &s, e);
+    if (rc == EW_OK) {
+        if (flag(a, "json"))
+            print_json(a->out, s);
+        else
+            print_stats(a->out, s);
+        json_decref(s);
+    }
+    db_close(db);
+    return rc;
+}
+
+static int cmd_roster_list(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 0, "", e);
+    sqlite3 *db;
+    if (rc || (rc = open_db(a, 0, &db, e)))
+        return rc;
+    json_t *r;
+    rc = roster_json(db, &r, e);
+    if (rc == EW_OK) {
+        if (flag(a, "json")) {
+            print_json(a->out, r);
+        } else {
+            size_t i;
+            json_t *x;
+            json_array_foreach(json_object_get(r, "branches"), i, x)
+                fprintf(a->out, "branch %s %s\n", json_string_value(json_object_get(x, "code")),
+                        json_string_value(json_object_get(x, "name")));
+            json_array_foreach(json_object_get(r, "people"), i, x) {
+                json_t *b = json_object_get(x, "branch");
+                fprintf(a->out, "person %s %s %s %s\n", json_string_value(json_object_get(x, "id")),
+                        json_string_value(json_object_get(x, "name")),
+                        json_string_value(json_object_get(x, "role")),
+                        json_is_string(b) ? json_string_value(b) : "town");
+            }
+            json_array_foreach(json_object_get(r, "units"), i, x)
+                fprintf(a->out, "unit %s %s\n", json_string_value(json_object_get(x, "id")),
+                        json_string_value(json_object_get(x, "name")));
+        }
+        json_decref(r);
+    }
+    db_close(db);
+    return rc;
+}
+
+static int w_config_set(sqlite3 *db, Author *self, Args *a, EwErr *e)
+{
+    return config_set(db, self, a->pos[1], a->pos[2], e);
+}
+
+static int cmd_config(Args *a, EwErr *e)
+{
+    if (a->npos < 1)
+        return usage(e, "config needs get KEY, set KEY VALUE or list%s", "");
+    const char *verb = a->pos[0];
+    int rc;
+    if (strcmp(verb, "set") == 0) {
+        if ((rc = need_pos(a, 3, "KEY and VALUE", e)) || (rc = config_validate(a->pos[1], a->pos[2], e)))
+            return rc;
+        return write_tx(a, w_config_set, e);
+    }
+    if (strcmp(verb, "get") == 0) {
+        if ((rc = need_pos(a, 2, "KEY", e)))
+            return rc;
+        if (config_scope(a->pos[1]) < 0)
+            return usage(e, "unknown setting '%s' (see `echowallctl config list`)", a->pos[1]);
+    } else if (strcmp(verb, "list") == 0) {
+        if ((rc = need_pos(a, 1, "", e)))
+            return rc;
+    } else {
+        return usage(e, "unknown config verb '%s' (get, set or list)", verb);
+    }
+    sqlite3 *db;
+    if ((rc = open_db(a, 0, &db, e)))
+        return rc;
+    if (strcmp(verb, "get") == 0) {
+        char *v = NULL;
+        rc = config_get(db, a->pos[1], &v, e);
+        if (rc == EW_OK) {
+            if (flag(a, "json")) {
+                json_t *j = json_pack("{s:s,s:s}", "key", a->pos[1], "value", v);
+                print_json(a->out, j);
+                json_decref(j);
+            } else {
+                fprintf(a->out, "%s\n", v);
+            }
+        }
+        free(v);
+    } else {
+        json_t *l;
+        rc = config_list(db, &l, e);
+        if (rc == EW_OK) {
+            if (flag(a, "json")) {
+                print_json(a->out, l);
+            } else {
+                size_t i;
+                json_t *x;
+                json_array_foreach(l, i, x)
+                    fprintf(a->out, "%-18s %-6s %s\n", json_string_value(json_object_get(x, "key")),
+                            json_string_value(json_object_get(x, "scope")),
+                            json_string_value(json_object_get(x, "value")));
+            }
+            json_decref(l);
+        }
+    }
+    db_close(db);
+    return rc;
+}
+
+/* ---- ledger ---- */
+
+static int cmd_import_ledger(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 1, "FILE.csv", e);
+    sqlite3 *db;
+    if (rc || (rc = open_db(a, 0, &db, e)))
+        return rc;
+    Author self;
+    json_t *report = NULL;
+    rc = device_load_self(db, &self, e);
+    if (rc == EW_OK)
+        rc = ledger_import(db, &self, a->pos[0], &report, e);
+    if (rc == EW_OK) {
+        if (flag(a, "json")) {
+            print_json(a->out, report);
+        } else {
+            size_t i;
+            json_t *x;
+            fprintf(a->out, "imported %lld appeals from %s\n",
+                    (long long)json_integer_value(json_object_get(report, "imported")), a->pos[0]);
+            json_array_foreach(json_object_get(report, "people_added"), i, x)
+                fprintf(a->out, "added person %s\n", json_string_value(x));
+            json_array_foreach(json_object_get(report, "units_added"), i, x)
+                fprintf(a->out, "added unit %s\n", json_string_value(x));
+            json_array_foreach(json_object_get(report, "guesses"), i, x)
+                fprintf(a->out, "guessed: %s\n", json_string_value(x));
+        }
+    }
+    json_decref(report);
+    sodium_memzero(&self, sizeof self);
+    db_close(db);
+    return rc;
+}
+
+static int cmd_export_ledger(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 1, "FILE.csv", e);
+    sqlite3 *db;
+    if (rc || (rc = open_db(a, 0, &db, e)))
+        return rc;
+    int n = 0;
+    rc = ledger_export(db, a->pos[0], &n, e);
+    if (rc == EW_OK)
+        fprintf(a->out, "wrote %d appeals to %s\n", n, a->pos[0]);
+    db_close(db);
+    return rc;
+}
+
+/* ---- the table ---- */
+
+typedef struct Command {
+    const char *w1, *w2;  /* words; w2 NULL for one-word commands */
+    const char *options;  /* "name=" takes a value, "name" is a flag, "name=*" repeats */
+    Cmd fn;
+    const char *help;
+} Command;
+
+static const Command commands[] = {
+    {"init", NULL, "role= hall= name= slot=", cmd_init,
+     "init --role office [--name TOWN] | init --role hall --hall CODE [--slot S]"},
+    {"demo", NULL, "hall= seed= date= appeals= json", cmd_demo,
+     "demo [--hall CODE] [--seed N] [--date YYYY-MM-DD] [--json]"},
+    {"appeal", "add", "hall= category= text= grid= source= contact= json", cmd_appeal_add,
+     "appeal add --hall CODE --category CAT --text TEXT [--grid G] [--source kiosk|meeting|staff] "
+     "[--contact PHONE]"},
+    {"appeal", "show", "json", cmd_appeal_show, "appeal show CODE [--json]"},
+    {"appeal", "list", "hall= grade= status= overdue json", cmd_appeal_list,
+     "appeal list [--hall CODE] [--grade G] [--status S] [--overdue] [--json]"},
+    {"appeal", "grade", "", cmd_appeal_grade, "appeal grade CODE green|blue|orange"},
+    {"appeal", "assign", "member= leader= unit= due=", cmd_appeal_assign,
+     "appeal assign CODE --member WHO --leader WHO --unit WHO [--due YYYY-MM-DD]"},
+    {"appeal", "progress", "note=", cmd_progress, "appeal progress CODE --note TEXT"},
+    {"appeal", "escalate", "note=", cmd_escalate, "appeal escalate CODE [--note TEXT]"},
+    {"appeal", "solve", "answer=", cmd_solve, "appeal solve CODE --answer TEXT"},
+    {"appeal", "reopen", "note=", cmd_reopen, "appeal reopen CODE --note TEXT"},
+    {"appeal", "publish", "", cmd_publish, "appeal publish CODE"},
+    {"appeal", "rate", "rating-code=", cmd_rate,
+     "appeal rate CODE --rating-code N satisfied|unsatisfied"},
+    {"meeting", "open", "hall= topic= subject=* cap=", cmd_meeting_open,
+     "meeting open --hall CODE --topic T [--subject WHO ...] [--cap N]"},
+    {"meeting", "close", "", cmd_meeting_close, "meeting close ID"},
+    {"meeting", "list", "json", cmd_meeting_list, "meeting list [--json]"},
+    {"stats", NULL, "json", cmd_stats, "stats [--json]"},
+    {"roster", "list", "json", cmd_roster_list, "roster list [--json]"},
+    {"config", NULL, "json", cmd_config, "config get KEY | config set KEY VALUE | config list"},
+    {"import", "ledger", "json", cmd_import_ledger, "import ledger FILE.csv [--json]"},
+    {"export", "ledger", "", cmd_export_ledger, "export ledger FILE.csv"},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void print_usage(FILE *f)
+{
+    fputs("usage: echowallctl [--db PATH] COMMAND ...\n"
+          "  --db PATH   the device database (default $ECHOWALL_DB or " DEFAULT_DB ")\n"
+          "commands:\n",
+          f);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %s\n", commands[i].help);
+}
+
+/* Whether spec lists option name; *takes is set when it takes a value. */
+static int spec_has(const char *spec, const char *name, int *takes)
+{
+    size_t n = strlen(name);
+    for (const char *p = spec; *p;) {
+        const char *end = strchr(p, ' ');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        size_t base = len;
+        while (base && (p[base - 1] == '=' || p[base - 1] == '*'))
+            base--;
+        if (base == n && strncmp(p, name, n) == 0) {
+            *takes = base < len;
+            return 1;
+        }
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+    return 0;
+}
+
+int ctl_main(int argc, char **argv, FILE *out, FILE *errf)
+{
+    EwErr e = {0};
+    Args a;
+    memset(&a, 0, sizeof a);
+    a.out = out;
+    a.err = errf;
+    a.db = getenv("ECHOWALL_DB") ? getenv("ECHOWALL_DB") : DEFAULT_DB;
+    if (sodium_init() < 0) {
+        fputs("echowallctl: cannot initialise libsodium\n", errf);
+        return 1;
+    }
+    int i = 1;
+    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            a.db = argv[++i];
+        } else if (strncmp(argv[i], "--db=", 5) == 0) {
+            a.db = argv[i] + 5;
+        } else if (strcmp(argv[i], "--help") == 0) {
+            print_usage(out);
+            return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            fputs("echowallctl 0.1.0\n", out);
+            return 0;
+        } else {
+            fprintf(errf, "echowallctl: unknown or incomplete option '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    if (i >= argc || strcmp(argv[i], "help") == 0) {
+        print_usage(i >= argc ? errf : out);
+        return i >= argc ? 2 : 0;
+    }
+    const Command *cmd = NULL;
+    for (size_t k = 0; k < NCOMMANDS && !cmd; k++) {
+        if (strcmp(commands[k].w1, argv[i]) != 0)
+            continue;
+        if (!commands[k].w2)
+            cmd = &commands[k];
+        else if (i + 1 < argc && strcmp(commands[k].w2, argv[i + 1]) == 0)
+            cmd = &commands[k];
+    }
+    if (!cmd) {
+        int known = 0;
+        for (size_t k = 0; k < NCOMMANDS; k++)
+            known |= strcmp(commands[k].w1, argv[i]) == 0;
+        if (known)
+            fprintf(errf, "echowallctl: '%s' needs one of:", argv[i]);
+        else
+            fprintf(errf, "echowallctl: unknown command '%s' (see echowallctl --help)\n", argv[i]);
+        for (size_t k = 0; known && k < NCOMMANDS; k++)
+            if (strcmp(commands[k].w1, argv[i]) == 0)
+                fprintf(errf, " %s", commands[k].w2);
+        if (known)
+            fputc('\n', errf);
+        return 2;
+    }
+    i += cmd->w2 ? 2 : 1;
+    for (; i < argc; i++) {
+        const char *s = argv[i];
+        if (strcmp(s, "--") == 0) {
+            for (i++; i < argc && a.npos < MAX_ARGS - 2; i++)
+                a.pos[a.npos++] = argv[i];
+            break;
+        }
+        if (strncmp(s, "--", 2) != 0 || strlen(s) == 2) {
+            if (a.npos >= MAX_ARGS - 2) {
+                fputs("echowallctl: too many arguments\n", errf);
+                return 2;
+            }
+            a.pos[a.npos++] = s;
+            continue;
+        }
+        char name[64];
+        const char *eq = strchr(s + 2, '=');
+        size_t n = eq ? (size_t)(eq - s - 2) : strlen(s + 2);
+        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), s + 2);
+        int takes = 0;
+        if (strcmp(name, "db") == 0) {
+            takes = 1;
+        } else if (!spec_has(cmd->options, name, &takes)) {
+            fprintf(errf, "echowallctl: unknown option --%s for `%s%s%s` (usage: %s)\n", name,
+                    cmd->w1, cmd->w2 ? " " : "", cmd->w2 ? cmd->w2 : "", cmd->help);
+            return 2;
+        }
+        const char *val = NULL;
+        if (takes) {
+            if (eq)
+                val = eq + 1;
+            else if (i + 1 < argc)
+                val = argv[++i];
+            else {
+                fprintf(errf, "echowallctl: option --%s needs a value\n", name);
+                return 2;
+            }
+        } else if (eq) {
+            fprintf(errf, "echowallctl: option --%s takes no value\n", name);
+            return 2;
+        }
+        if (strcmp(name, "db") == 0) {
+            a.db = val;
+            continue;
+        }
+        if (a.nopt >= MAX_ARGS) {
+            fputs("echowallctl: too many options\n", errf);
+            return 2;
+        }
+        memcpy(a.namebuf[a.nopt], name, sizeof name);
+        a.name[a.nopt] = a.namebuf[a.nopt];
+        a.val[a.nopt] = val;
+        a.nopt++;
+    }
+    int rc = cmd->fn(&a, &e);
+    if (rc) {
+        fprintf(errf, "echowallctl: %s\n", e.msg[0] ? e.msg : "failed");
+        return status_of(rc);
+    }
+    return 0;
+}

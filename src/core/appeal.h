@@ -1,0 +1,66 @@
+/*
+ * appeal.h: what can be done to an appeal (DESIGN.md §2).
+ *
+ * Each operation checks its inputs (syntax only), turns them into one
+ * record and writes it with device_author(): the fold decides whether the
+ * author's role and the appeal's status allow it, so the rules are the same
+ * for the command line, the kiosk, the office and records from a stick.
+ * Free text (the appeal, notes, answers) goes into blobs; the optional
+ * contact is sealed to the town's public key (libsodium sealed box) so only
+ * the office can open it. All run inside the caller's transaction.
+ *
+ * `day` arguments ("YYYY-MM-DD" or NULL for today) backdate an event, as the
+ * ledger import and the demo do; `hlc` 0 stamps records now.
+ */
+#ifndef EW_APPEAL_H
+#define EW_APPEAL_H
+
+#include <sqlite3.h>
+
+#include "code.h"
+#include "device.h"
+
+#define APPEAL_TEXT_MAX 2000 /* bytes of UTF-8 */
+#define RATING_CODE_LEN 6
+
+typedef struct AppealNew {
+    const char *hall;       /* hall code */
+    const char *category;   /* key or Chinese name */
+    const char *text;
+    const char *grid;       /* optional */
+    const char *source;     /* kiosk | meeting | staff | ledger (default staff) */
+    const char *contact;    /* optional phone number */
+    const char *day;        /* optional backdate */
+    const char *code;       /* optional: a code minted elsewhere (ledger import) */
+    const char *ledger_no;  /* optional: the ledger's own number */
+    const char *rating_code;/* optional: fixed rating code (demo); else random */
+} AppealNew;
+
+/* Takes an appeal. Writes the tracking code into code_out and the private
+ * rating code into rating_out. */
+int appeal_add(sqlite3 *db, Author *a, const AppealNew *in, int64_t hlc, char code_out[CODE_MAX],
+               char rating_out[RATING_CODE_LEN + 1], EwErr *err);
+int appeal_grade(sqlite3 *db, Author *a, const char *code, const char *grade, const char *day,
+                 int64_t hlc, EwErr *err);
+/* member, leader, unit are roster ids; due may be NULL (keeps the default). */
+int appeal_assign(sqlite3 *db, Author *a, const char *code, const char *member,
+                  const char *leader, const char *unit, const char *due, const char *day,
+                  int64_t hlc, EwErr *err);
+/* action: "progress", "escalate", "solve" or "reopen"; text is the note
+ * (the answer for solve). */
+int appeal_step(sqlite3 *db, Author *a, const char *action, const char *code, const char *text,
+                const char *day, int64_t hlc, EwErr *err);
+int appeal_publish(sqlite3 *db, Author *a, const char *code, const char *day, int64_t hlc,
+                   EwErr *err);
+/* rating: "satisfied" or "unsatisfied"; proof: the slip's rating code. */
+int appeal_rate(sqlite3 *db, Author *a, const char *code, const char *proof, const char *rating,
+                const char *day, int64_t hlc, EwErr *err);
+
+/* The hash of a rating code, as appeal.new stores it, hex into out[65]. */
+void appeal_rating_hash(const char *code, const char *proof, char out[65]);
+/* Checks free text a person typed: non-blank UTF-8 within max bytes. */
+int appeal_check_text(const char *what, const char *text, size_t max, EwErr *err);
+/* Checks a phone number: digits with optional +, spaces and dashes. */
+int appeal_check_contact(const char *contact, EwErr *err);
+
+#endif

@@ -1,0 +1,202 @@
+/*
+ * config.c: the settings table and its storage (see config.h).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+
+typedef int (*Check)(const char *key, const char *value, EwErr *err);
+
+typedef struct Setting {
+    const char *key;
+    int town;            /* 1: a town setting (records), 0: the device's own */
+    const char *dflt;
+    Check check;
+    long lo, hi;         /* bounds for integer settings */
+    const char *help;
+} Setting;
+
+static int check_int(const char *key, const char *value, EwErr *err);
+static int check_enum(const char *key, const char *value, EwErr *err);
+static int check_text(const char *key, const char *value, EwErr *err);
+static int check_url(const char *key, const char *value, EwErr *err);
+static int check_path(const char *key, const char *value, EwErr *err);
+
+static const Setting settings[] = {
+    /* the device's own */
+    {"printer.path", 0, "/dev/usb/lp0", check_path, 0, 0, "receipt printer device"},
+    {"printer.width", 0, "58", check_enum, 0, 0, "paper width in mm: 58 or 80"},
+    {"screen.width_mm", 0, "155", check_int, 40, 3000, "visible screen width in mm"},
+    {"screen.height_mm", 0, "87", check_int, 40, 3000, "visible screen height in mm"},
+    {"screen.rotation", 0, "0", check_enum, 0, 0, "output rotation: 0, 90, 180 or 270"},
+    {"idle.timeout_s", 0, "90", check_int, 20, 3600, "seconds without a touch before Home"},
+    {"ui.lang", 0, "zh", check_enum, 0, 0, "screen language: zh or en"},
+    {"sync.mount", 0, "/media/echowall", check_path, 0, 0, "where USB sticks are mounted"},
+    /* the town's */
+    {"town.name", 1, "青石镇", check_text, 0, 0, "the town's name"},
+    {"town.tracking_url", 1, "https://example.gov.cn/echowall/{code}", check_url, 0, 0,
+     "URL of an appeal's tracking page; {code} stands for the tracking code"},
+    {"town.timezone", 1, "Asia/Shanghai", check_enum, 0, 0,
+     "time zone of civil dates (China Standard Time)"},
+    {"limit.green", 1, "7", check_int, 1, 365, "default time limit of green appeals, days"},
+    {"limit.blue", 1, "15", check_int, 1, 365, "default time limit of blue appeals, days"},
+    {"limit.orange", 1, "30", check_int, 1, 730, "default time limit of orange appeals, days"},
+};
+#define NSETTINGS (sizeof settings / sizeof settings[0])
+
+static const Setting *find(const char *key)
+{
+    for (size_t i = 0; key && i < NSETTINGS; i++)
+        if (strcmp(settings[i].key, key) == 0)
+            return &settings[i];
+    return NULL;
+}
+
+static int check_int(const char *key, const char *value, EwErr *err)
+{
+    const Setting *s = find(key);
+    char *end;
+    long v = strtol(value, &end, 10);
+    if (!*value || *end || v < s->lo || v > s->hi)
+        return ew_err(err, EW_EINPUT, "%s must be a whole number from %ld to %ld, not '%s'", key,
+                      s->lo, s->hi, value);
+    return EW_OK;
+}
+
+static int check_enum(const char *key, const char *value, EwErr *err)
+{
+    static const struct {
+        const char *key, *values[5];
+    } enums[] = {
+        {"printer.width", {"58", "80"}},
+        {"screen.rotation", {"0", "90", "180", "270"}},
+        {"ui.lang", {"zh", "en"}},
+        {"town.timezone", {"Asia/Shanghai"}},
+    };
+    for (size_t i = 0; i < sizeof enums / sizeof enums[0]; i++) {
+        if (strcmp(enums[i].key, key) != 0)
+            continue;
+        char list[96] = "";
+        for (int j = 0; j < 5 && enums[i].values[j]; j++) {
+            if (strcmp(enums[i].values[j], value) == 0)
+                return EW_OK;
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", j ? ", " : "",
+                     enums[i].values[j]);
+        }
+        return ew_err(err, EW_EINPUT, "%s must be one of %s, not '%s'", key, list, value);
+    }
+    return ew_err(err, EW_EINPUT, "unknown setting %s", key);
+}
+
+static int check_text(const char *key, const char *value, EwErr *err)
+{
+    if (ew_blank(value) || !ew_text_ok(value, 200) || strchr(value, '\n'))
+        return ew_err(err, EW_EINPUT, "%s must be one line of text (at most 200 bytes)", key);
+    return EW_OK;
+}
+
+static int check_url(const char *key, const char *value, EwErr *err)
+{
+    if ((strncmp(value, "https://", 8) != 0 && strncmp(value, "http://", 7) != 0) ||
+        !strstr(value, "{code}") || !ew_text_ok(value, 400) || strpbrk(value, " \n\t"))
+        return ew_err(err, EW_EINPUT,
+                      "%s must be an http(s) URL containing {code}, e.g. "
+                      "https://town.gov.cn/appeal/{code}",
+                      key);
+    return EW_OK;
+}
+
+static int check_path(const char *key, const char *value, EwErr *err)
+{
+    if (value[0] != '/' || !ew_text_ok(value, 255) || strchr(value, '\n'))
+        return ew_err(err, EW_EINPUT, "%s must be an absolute path", key);
+    return EW_OK;
+}
+
+int config_scope(const char *key)
+{
+    const Setting *s = find(key);
+    return s ? s->town : -1;
+}
+
+int config_validate(const char *key, const char *value, EwErr *err)
+{
+    const Setting *s = find(key);
+    if (!s)
+        return ew_err(err, EW_EINPUT, "unknown setting '%s' (see `echowallctl config list`)", key);
+    return s->check(key, value, err);
+}
+
+int config_town_validate(const char *key, const char *value, EwErr *err)
+{
+    if (config_scope(key) != 1)
+        return ew_err(err, EW_EINPUT, "'%s' is not a town setting", key);
+    return config_validate(key, value, err);
+}
+
+int config_get(sqlite3 *db, const char *key, char **value, EwErr *err)
+{
+    const Setting *s = find(key);
+    *value = NULL;
+    if (!s)
+        return ew_err(err, EW_EINPUT, "unknown setting '%s' (see `echowallctl config list`)", key);
+    int rc = db_text(db, err, value,
+                     s->town ? "SELECT value FROM town_config WHERE key=?"
+                             : "SELECT value FROM local_config WHERE key=?",
+                     "t", key);
+    if (rc == EW_OK && !*value)
+        *value = ew_xstrdup(s->dflt);
+    return rc;
+}
+
+int64_t config_town_int(sqlite3 *db, const char *key)
+{
+    char *v = NULL;
+    const Setting *s = find(key);
+    int64_t out = s ? atoll(s->dflt) : 0;
+    if (config_get(db, key, &v, NULL) == EW_OK && v && check_int(key, v, NULL) == EW_OK)
+        out = atoll(v);
+    free(v);
+    return out;
+}
+
+int config_set(sqlite3 *db, Author *self, const char *key, const char *value, EwErr *err)
+{
+    int rc = config_validate(key, value, err);
+    if (rc)
+        return rc;
+    if (!find(key)->town)
+        return db_run(db, err,
+                      "INSERT INTO local_config(key,value) VALUES(?,?) ON CONFLICT(key) "
+                      "DO UPDATE SET value=excluded.value",
+                      "tt", key, value);
+    if (strcmp(self->role, "office") != 0)
+        return ew_err(err, EW_EDENIED, "%s is a town setting: only the office sets it", key);
+    json_t *body = json_pack("{s:s,s:s}", "key", key, "value", value);
+    rc = device_author(db, self, 0, "config.set", body, err);
+    json_decref(body);
+    return rc;
+}
+
+int config_list(sqlite3 *db, json_t **out, EwErr *err)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < NSETTINGS; i++) {
+        char *v = NULL;
+        int rc = config_get(db, settings[i].key, &v, err);
+        if (rc) {
+            json_decref(arr);
+            return rc;
+        }
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s}", "key", settings[i].key, "value",
+                                             v, "scope", settings[i].town ? "town" : "device",
+                                             "help", settings[i].help));
+        free(v);
+    }
+    *out = arr;
+    return EW_OK;
+}

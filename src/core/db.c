@@ -1,0 +1,221 @@
+/*
+ * db.c: opening a device database and small statement helpers (see db.h).
+ */
+#include "db.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fold.h"
+
+int db_fail(sqlite3 *db, EwErr *err, const char *what)
+{
+    return ew_err(err, EW_EDB, "database error while %s: %s", what,
+                  db ? sqlite3_errmsg(db) : "no database");
+}
+
+static int bindv(sqlite3_stmt *st, const char *fmt, va_list ap)
+{
+    int rc = SQLITE_OK;
+    for (int i = 1; fmt && *fmt && rc == SQLITE_OK; fmt++, i++) {
+        switch (*fmt) {
+        case 't': {
+            const char *s = va_arg(ap, const char *);
+            rc = s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+            break;
+        }
+        case 'i':
+            rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+            break;
+        case 'd':
+            rc = sqlite3_bind_int(st, i, va_arg(ap, int));
+            break;
+        case 'b': {
+            const void *p = va_arg(ap, const void *);
+            size_t n = va_arg(ap, size_t);
+            rc = p ? sqlite3_bind_blob64(st, i, p, n, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+            break;
+        }
+        case 'n':
+            rc = sqlite3_bind_null(st, i);
+            break;
+        case 'N': {
+            const int64_t *v = va_arg(ap, const int64_t *);
+            rc = v ? sqlite3_bind_int64(st, i, *v) : sqlite3_bind_null(st, i);
+            break;
+        }
+        default:
+            abort(); /* a programming error in a format string */
+        }
+    }
+    return rc;
+}
+
+static sqlite3_stmt *prepv(sqlite3 *db, EwErr *err, const char *sql, const char *fmt, va_list ap)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        db_fail(db, err, "preparing a query");
+        return NULL;
+    }
+    if (bindv(st, fmt, ap) != SQLITE_OK) {
+        db_fail(db, err, "binding a value");
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+sqlite3_stmt *db_prep(sqlite3 *db, EwErr *err, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sqlite3_stmt *st = prepv(db, err, sql, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+int db_run(sqlite3 *db, EwErr *err, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sqlite3_stmt *st = prepv(db, err, sql, fmt, ap);
+    va_end(ap);
+    if (!st)
+        return EW_EDB;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? EW_OK : db_fail(db, err, "writing");
+}
+
+int db_int(sqlite3 *db, EwErr *err, int64_t *out, int64_t dflt, const char *sql, const char *fmt,
+           ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sqlite3_stmt *st = prepv(db, err, sql, fmt, ap);
+    va_end(ap);
+    if (!st)
+        return EW_EDB;
+    int rc = sqlite3_step(st);
+    *out = dflt;
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        *out = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? EW_OK : db_fail(db, err, "reading");
+}
+
+int db_text(sqlite3 *db, EwErr *err, char **out, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sqlite3_stmt *st = prepv(db, err, sql, fmt, ap);
+    va_end(ap);
+    *out = NULL;
+    if (!st)
+        return EW_EDB;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        *out = ew_xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? EW_OK : db_fail(db, err, "reading");
+}
+
+int db_exec(sqlite3 *db, EwErr *err, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        ew_err(err, EW_EDB, "database error: %s", msg ? msg : sqlite3_errmsg(db));
+        sqlite3_free(msg);
+        return EW_EDB;
+    }
+    return EW_OK;
+}
+
+int db_begin(sqlite3 *db, EwErr *err) { return db_exec(db, err, "BEGIN IMMEDIATE"); }
+int db_commit(sqlite3 *db, EwErr *err) { return db_exec(db, err, "COMMIT"); }
+void db_rollback(sqlite3 *db)
+{
+    if (!sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int configure(sqlite3 *db, EwErr *err)
+{
+    int on = 1, off = 0;
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, on, NULL);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, off, NULL);
+    sqlite3_busy_timeout(db, 5000);
+    return db_exec(db, err,
+                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+}
+
+int db_open_raw(const char *path, sqlite3 **out, EwErr *err)
+{
+    sqlite3 *db = NULL;
+    *out = NULL;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW;
+    if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+        ew_err(err, EW_EIO, "cannot open database %s: %s", path,
+               db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return EW_EIO;
+    }
+    int rc = configure(db, err);
+    if (rc) {
+        ew_err(err, EW_EIO, "cannot use database %s: %s", path, sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return EW_EIO;
+    }
+    *out = db;
+    return EW_OK;
+}
+
+int db_open(const char *path, int create, sqlite3 **out, EwErr *err)
+{
+    struct stat stbuf;
+    *out = NULL;
+    if (!create && stat(path, &stbuf) != 0)
+        return ew_err(err, EW_ENOTFOUND,
+                      "no database at %s (make one with `echowallctl init` or `demo`)", path);
+    sqlite3 *db;
+    int rc = db_open_raw(path, &db, err);
+    if (rc)
+        return rc;
+    int64_t version;
+    rc = db_int(db, err, &version, 0, "PRAGMA user_version", NULL);
+    if (rc == EW_OK && version > SCHEMA_VERSION)
+        rc = ew_err(err, EW_ESTATE,
+                    "database %s has schema version %lld, newer than this program's %d", path,
+                    (long long)version, SCHEMA_VERSION);
+    int refold = 0;
+    if (rc == EW_OK && version < SCHEMA_VERSION) {
+        rc = db_begin(db, err);
+        if (rc == EW_OK)
+            rc = schema_migrate(db, SCHEMA_VERSION, &refold, err);
+        if (rc == EW_OK && refold)
+            rc = fold_rebuild(db, err);
+        if (rc == EW_OK)
+            rc = db_commit(db, err);
+        if (rc)
+            db_rollback(db);
+    }
+    if (rc == EW_OK)
+        rc = fold_check_version(db, err);
+    if (rc) {
+        sqlite3_close(db);
+        return rc;
+    }
+    *out = db;
+    return EW_OK;
+}
+
+void db_close(sqlite3 *db)
+{
+    if (db)
+        sqlite3_close(db);
+}

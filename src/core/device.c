@@ -1,0 +1,223 @@
+/*
+ * device.c: device identity and record authoring (see device.h).
+ */
+#include "device.h"
+
+#include <string.h>
+
+#include "clock.h"
+#include "code.h"
+#include "db.h"
+#include "fold.h"
+
+void device_hex(const unsigned char id[EW_DEVICE_LEN], char out[33]) { ew_hex(id, EW_DEVICE_LEN, out); }
+
+static char default_slot(const char *role) { return strcmp(role, "office") == 0 ? '2' : 'A'; }
+
+void device_make_author(Author *a, const DeviceSpec *spec)
+{
+    memset(a, 0, sizeof *a);
+    if (spec->seed) {
+        unsigned char k[crypto_sign_SEEDBYTES];
+        crypto_generichash(k, sizeof k, spec->seed, 32, (const unsigned char *)"key", 3);
+        crypto_sign_seed_keypair(a->pk, a->sk, k);
+        crypto_generichash(a->id, sizeof a->id, spec->seed, 32, (const unsigned char *)"id", 2);
+    } else {
+        crypto_sign_keypair(a->pk, a->sk);
+        randombytes_buf(a->id, sizeof a->id);
+    }
+    snprintf(a->role, sizeof a->role, "%s", spec->role);
+    snprintf(a->hall, sizeof a->hall, "%s", spec->hall ? spec->hall : "");
+    a->slot = spec->slot ? spec->slot : default_slot(spec->role);
+    a->next_seq = 1;
+    a->meeting_next = 1;
+}
+
+/* A certificate: the town key's signature over the device's facts. */
+static int make_cert(const Author *a, const unsigned char *town_sk, unsigned char **out,
+                     size_t *len)
+{
+    char id[33], pk[65], sig[129], slot[2] = {a->slot, 0};
+    device_hex(a->id, id);
+    ew_hex(a->pk, sizeof a->pk, pk);
+    json_t *facts = json_pack("{s:s,s:s,s:s,s:s,s:s}", "device", id, "pk", pk, "role", a->role,
+                              "hall", a->hall, "slot", slot);
+    unsigned char *bytes;
+    size_t n;
+    record_canonical(facts, &bytes, &n);
+    unsigned char s[crypto_sign_BYTES];
+    crypto_sign_detached(s, NULL, bytes, n, town_sk);
+    ew_hex(s, sizeof s, sig);
+    json_t *cert = json_pack("{s:o,s:s}", "facts", facts, "sig", sig);
+    free(bytes);
+    int rc = record_canonical(cert, out, len);
+    json_decref(cert);
+    return rc;
+}
+
+int device_register(sqlite3 *db, const Author *a, const unsigned char *town_sk, EwErr *err)
+{
+    unsigned char *cert = NULL;
+    size_t certlen = 0;
+    char slot[2] = {a->slot, 0};
+    if (town_sk)
+        make_cert(a, town_sk, &cert, &certlen);
+    int rc = db_run(db, err,
+                    "INSERT INTO devices(device,pk,role,hall,slot,cert) VALUES(?,?,?,?,?,?) "
+                    "ON CONFLICT(device) DO UPDATE SET cert=coalesce(excluded.cert, cert)",
+                    "bbtttb", a->id, (size_t)EW_DEVICE_LEN, a->pk, sizeof a->pk, a->role,
+                    a->hall[0] ? a->hall : NULL, slot, cert, certlen);
+    free(cert);
+    return rc;
+}
+
+int device_exists(sqlite3 *db)
+{
+    int64_t n = 0;
+    db_int(db, NULL, &n, 0, "SELECT count(*) FROM device_self", NULL);
+    return n > 0;
+}
+
+int device_init(sqlite3 *db, const DeviceSpec *spec, EwErr *err)
+{
+    if (device_exists(db))
+        return ew_err(err, EW_ESTATE, "this database already belongs to a device");
+    Author a;
+    device_make_author(&a, spec);
+    if (!code_slot_valid(a.role, a.slot))
+        return ew_err(err, EW_EINPUT, "slot '%c' is not valid for a%s %s device", a.slot,
+                      strcmp(a.role, "office") == 0 ? "n" : "", a.role);
+    unsigned char town_pk[crypto_sign_PUBLICKEYBYTES], town_sk[crypto_sign_SECRETKEYBYTES];
+    int office = strcmp(a.role, "office") == 0;
+    if (office) {
+        if (spec->town_seed)
+            crypto_sign_seed_keypair(town_pk, town_sk, spec->town_seed);
+        else
+            crypto_sign_keypair(town_pk, town_sk);
+    }
+    char slot[2] = {a.slot, 0};
+    unsigned char zeros[EW_HASH_LEN] = {0};
+    int rc = db_run(db, err,
+                    "INSERT INTO device_self(one,device,role,hall,slot,pk,sk,town_pk,town_sk,"
+                    "town_name,next_seq,prev,hlc,created) VALUES(1,?,?,?,?,?,?,?,?,?,1,?,0,?)",
+                    "btttbbbbtbi", a.id, (size_t)EW_DEVICE_LEN, a.role, office ? NULL : a.hall,
+                    slot, a.pk, sizeof a.pk, a.sk, sizeof a.sk, office ? town_pk : NULL,
+                    sizeof town_pk, office ? town_sk : NULL, sizeof town_sk,
+                    spec->town_name, zeros, sizeof zeros, clock_now_ms());
+    if (rc == EW_OK)
+        rc = device_register(db, &a, office ? town_sk : NULL, err);
+    sodium_memzero(town_sk, sizeof town_sk);
+    sodium_memzero(&a, sizeof a);
+    return rc;
+}
+
+static int copy_blob(sqlite3_stmt *st, int col, void *out, size_t n)
+{
+    if (sqlite3_column_bytes(st, col) != (int)n)
+        return -1;
+    memcpy(out, sqlite3_column_blob(st, col), n);
+    return 0;
+}
+
+int device_load_self(sqlite3 *db, Author *a, EwErr *err)
+{
+    memset(a, 0, sizeof *a);
+    sqlite3_stmt *st = db_prep(db, err,
+                               "SELECT device,pk,sk,role,coalesce(hall,''),slot,next_seq,prev,hlc,"
+                               "code_next,meeting_next "
+                               "FROM device_self",
+                               NULL);
+    if (!st)
+        return EW_EDB;
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return rc == SQLITE_DONE
+                   ? ew_err(err, EW_ENOTFOUND,
+                            "this database has no device identity (run `echowallctl init`)")
+                   : db_fail(db, err, "reading the device identity");
+    }
+    int bad = copy_blob(st, 0, a->id, sizeof a->id) | copy_blob(st, 1, a->pk, sizeof a->pk) |
+              copy_blob(st, 2, a->sk, sizeof a->sk) | copy_blob(st, 7, a->prev, sizeof a->prev);
+    snprintf(a->role, sizeof a->role, "%s", (const char *)sqlite3_column_text(st, 3));
+    snprintf(a->hall, sizeof a->hall, "%s", (const char *)sqlite3_column_text(st, 4));
+    a->slot = ((const char *)sqlite3_column_text(st, 5))[0];
+    a->next_seq = sqlite3_column_int64(st, 6);
+    a->hlc = sqlite3_column_int64(st, 8);
+    a->code_next = sqlite3_column_int64(st, 9);
+    a->meeting_next = sqlite3_column_int64(st, 10);
+    a->is_self = 1;
+    sqlite3_finalize(st);
+    if (bad)
+        return ew_err(err, EW_ECORRUPT, "the device identity in this database is damaged");
+    return EW_OK;
+}
+
+int device_town_pk(sqlite3 *db, unsigned char pk[crypto_sign_PUBLICKEYBYTES])
+{
+    sqlite3_stmt *st = db_prep(db, NULL, "SELECT town_pk FROM device_self", NULL);
+    int rc = -1;
+    if (st && sqlite3_step(st) == SQLITE_ROW && copy_blob(st, 0, pk, crypto_sign_PUBLICKEYBYTES) == 0)
+        rc = 0;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int device_town_sk(sqlite3 *db, unsigned char sk[crypto_sign_SECRETKEYBYTES], EwErr *err)
+{
+    sqlite3_stmt *st = db_prep(db, err, "SELECT town_sk FROM device_self", NULL);
+    int rc = ew_err(err, EW_EDENIED, "only the office station holds the town key");
+    if (st && sqlite3_step(st) == SQLITE_ROW && copy_blob(st, 0, sk, crypto_sign_SECRETKEYBYTES) == 0)
+        rc = EW_OK;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int device_author(sqlite3 *db, Author *a, int64_t hlc, const char *kind, json_t *body,
+                  EwErr *err)
+{
+    Record r;
+    memset(&r, 0, sizeof r);
+    if (strlen(kind) > EW_KIND_MAX)
+        return ew_err(err, EW_EINPUT, "record kind '%s' is too long", kind);
+    int64_t seen = 0;
+    int rc = db_int(db, err, &seen, 0, "SELECT max(hlc) FROM records", NULL);
+    if (rc)
+        return rc;
+    if (hlc == 0)
+        hlc = clock_now_ms() << 16;
+    if (hlc <= seen)
+        hlc = seen + 1;
+    if (hlc <= a->hlc)
+        hlc = a->hlc + 1;
+    memcpy(r.device, a->id, EW_DEVICE_LEN);
+    r.seq = a->next_seq;
+    r.hlc = hlc;
+    snprintf(r.kind, sizeof r.kind, "%s", kind);
+    memcpy(r.prev, a->prev, EW_HASH_LEN);
+    if (record_canonical(body, &r.body, &r.body_len) != EW_OK)
+        return ew_err(err, EW_EINPUT, "record body cannot be serialised");
+    record_sign(&r, a->sk);
+    rc = record_insert(db, &r, err);
+    FoldWatch w;
+    memset(&w, 0, sizeof w);
+    memcpy(w.device, r.device, EW_DEVICE_LEN);
+    w.seq = r.seq;
+    if (rc == EW_OK)
+        rc = fold_pending(db, &w, err);
+    if (rc == EW_OK && !w.applied)
+        rc = ew_err(err, w.why.code ? w.why.code : EW_ESTATE, "%s", w.why.msg);
+    if (rc == EW_OK && a->is_self)
+        rc = db_run(db, err,
+                    "UPDATE device_self SET next_seq=?, prev=?, hlc=?, code_next=?, "
+                    "meeting_next=?",
+                    "ibiii", r.seq + 1, r.hash, (size_t)EW_HASH_LEN, hlc, a->code_next,
+                    a->meeting_next);
+    if (rc == EW_OK) {
+        a->next_seq = r.seq + 1;
+        memcpy(a->prev, r.hash, EW_HASH_LEN);
+        a->hlc = hlc;
+    }
+    record_clear(&r);
+    return rc;
+}

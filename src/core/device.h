@@ -1,0 +1,74 @@
+/*
+ * device.h: who this database belongs to, and authoring records.
+ *
+ * Each database belongs to one device: an office station or a hall kiosk
+ * (with its hall code), holding a slot character for tracking codes, an
+ * Ed25519 device key pair and, on the office, the town key. An Author is a
+ * device able to sign records: this device (loaded from device_self) or,
+ * in the demo and tests, simulated devices of the same town.
+ *
+ * device_author() is the only way records are written locally: it stamps
+ * the record (next seq, HLC, hash chain), signs it, inserts it and folds it,
+ * and when the fold refuses it (role or state rules) returns that refusal so
+ * the caller rolls its transaction back. Rules live in the fold alone.
+ */
+#ifndef EW_DEVICE_H
+#define EW_DEVICE_H
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "record.h"
+
+typedef struct Author {
+    unsigned char id[EW_DEVICE_LEN];
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    unsigned char sk[crypto_sign_SECRETKEYBYTES];
+    char role[8];    /* "office" or "hall" */
+    char hall[4];    /* hall code, "" for the office */
+    char slot;       /* tracking-code slot */
+    int64_t next_seq;
+    unsigned char prev[EW_HASH_LEN];
+    int64_t hlc;     /* highest stamp this author issued */
+    int64_t code_next;    /* next tracking-code counter */
+    int64_t meeting_next; /* next meeting number */
+    int is_self;     /* state persists in device_self */
+} Author;
+
+/* Options for making a device identity. */
+typedef struct DeviceSpec {
+    const char *role;        /* "office" or "hall" */
+    const char *hall;        /* hall code for halls */
+    char slot;               /* 0: the role's first slot */
+    const char *town_name;   /* office: the town's name */
+    const unsigned char *seed; /* 32 bytes to derive keys and id from (demo), or NULL */
+    const unsigned char *town_seed; /* office: 32 bytes for the town key, or NULL */
+} DeviceSpec;
+
+/* Makes this database's identity (fails when it has one). Office devices
+ * also get the town key, and certify themselves with it. */
+int device_init(sqlite3 *db, const DeviceSpec *spec, EwErr *err);
+/* 1 when the database has an identity. */
+int device_exists(sqlite3 *db);
+/* Loads this device as an Author. EW_ENOTFOUND when it has no identity. */
+int device_load_self(sqlite3 *db, Author *a, EwErr *err);
+/* Makes an in-memory author (demo/tests) from a seed, not stored as self. */
+void device_make_author(Author *a, const DeviceSpec *spec);
+/* Records a device (its public key, role, hall, slot) among those known,
+ * with a certificate signed by town_sk when given. */
+int device_register(sqlite3 *db, const Author *a, const unsigned char *town_sk, EwErr *err);
+/* The pinned town public key, when known. */
+int device_town_pk(sqlite3 *db, unsigned char pk[crypto_sign_PUBLICKEYBYTES]);
+/* The town key (office only); EW_EDENIED elsewhere. */
+int device_town_sk(sqlite3 *db, unsigned char sk[crypto_sign_SECRETKEYBYTES], EwErr *err);
+
+/* Writes one record by author a: see above. hlc 0 stamps it now; a given
+ * stamp (demo history) is raised past the author's last one if needed.
+ * body is borrowed. Must run inside a transaction. */
+int device_author(sqlite3 *db, Author *a, int64_t hlc, const char *kind, json_t *body,
+                  EwErr *err);
+
+/* Hex of a device id, out[33]. */
+void device_hex(const unsigned char id[EW_DEVICE_LEN], char out[33]);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * ew.h: what every part of the echowall core shares.
+ *
+ * Errors. A fallible function returns int: EW_OK (0) or one of the negative
+ * EW_E* codes below, and fills an EwErr with a one-line message meant for a
+ * person (staff or technician) that names the offending argument or field.
+ * Nothing that comes from a stick, a printer, a file or a person's input
+ * aborts the program; only running out of memory does (ew_xmalloc & co.).
+ *
+ * Ownership: functions that return heap memory say so; x_new/x_free pairs
+ * accept NULL in x_free.
+ */
+#ifndef EW_H
+#define EW_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+    EW_OK = 0,
+    EW_EINPUT = -1,    /* bad usage or bad input value (CLI exit 2) */
+    EW_EAMBIG = -2,    /* a name matches several roster entries (CLI exit 2) */
+    EW_ENOTFOUND = -3, /* no such appeal, person, meeting... */
+    EW_EDENIED = -4,   /* this device's role may not do that */
+    EW_ESTATE = -5,    /* not allowed in the current state */
+    EW_EDB = -6,       /* database error */
+    EW_EIO = -7,       /* file or device I/O error */
+    EW_ECORRUPT = -8,  /* data failed a consistency check */
+};
+
+typedef struct EwErr {
+    int code;       /* last EW_E* code set, EW_OK when none */
+    char msg[512];  /* one line, no trailing newline */
+} EwErr;
+
+/* Sets err (when not NULL) to code and a printf-style message; returns code. */
+int ew_err(EwErr *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Allocation wrappers: abort with a message on out-of-memory. */
+void *ew_xmalloc(size_t n);
+void *ew_xcalloc(size_t n, size_t size);
+void *ew_xrealloc(void *p, size_t n);
+char *ew_xstrdup(const char *s);
+char *ew_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Hex encoding of bytes; out must hold 2*n+1 bytes. */
+void ew_hex(const unsigned char *in, size_t n, char *out);
+/* Decodes exactly n bytes from a 2n-character hex string; -1 if malformed. */
+int ew_unhex(const char *hex, unsigned char *out, size_t n);
+
+/* True when s is valid UTF-8 of at most maxlen bytes with no control
+ * characters other than newline and tab. */
+int ew_text_ok(const char *s, size_t maxlen);
+/* True when s is empty or only ASCII/ideographic whitespace. */
+int ew_blank(const char *s);
+
+/* Case-insensitive ASCII compare. */
+int ew_strieq(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * meeting.c: opening, closing and listing meetings (see meeting.h).
+ */
+#include "meeting.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "code.h"
+#include "db.h"
+#include "domain.h"
+#include "roster.h"
+
+int meeting_open(sqlite3 *db, Author *a, const char *hall, const char *topic,
+                 const char *const *subjects, int64_t cap, const char *day, int64_t hlc,
+                 char id_out[MEETING_ID_MAX], EwErr *err)
+{
+    int64_t d;
+    if (!code_hall_valid(hall))
+        return ew_err(err, EW_EINPUT, "--hall '%s' is not a hall code like H07", hall ? hall : "");
+    if (!topic || ew_blank(topic) || !ew_text_ok(topic, 400) || strchr(topic, '\n'))
+        return ew_err(err, EW_EINPUT, "--topic must be one non-blank line of text");
+    if (cap < 0)
+        return ew_err(err, EW_EINPUT, "--cap must be a positive number");
+    if (day && clock_parse_day(day, &d) != 0)
+        return ew_err(err, EW_EINPUT, "date '%s' is not a real YYYY-MM-DD date", day);
+    if (strcmp(a->role, "hall") != 0)
+        return ew_err(err, EW_EDENIED, "meetings are opened on the hall's kiosk, not the office");
+    if (strcmp(a->hall, hall) != 0)
+        return ew_err(err, EW_EDENIED, "this kiosk belongs to %s and cannot open a meeting of %s",
+                      a->hall, hall);
+    json_t *subj = json_array();
+    int rc = EW_OK;
+    if (subjects) {
+        for (int i = 0; subjects[i] && rc == EW_OK; i++) {
+            char id[ROSTER_ID_MAX];
+            if (strcmp(subjects[i], "branch") == 0) {
+                json_array_append_new(subj, json_string("branch"));
+                continue;
+            }
+            rc = roster_find_person(db, subjects[i], NULL, "--subject", id, err);
+            if (rc == EW_OK)
+                json_array_append_new(subj, json_string(id));
+        }
+    } else {
+        json_array_append_new(subj, json_string("branch"));
+        sqlite3_stmt *st = db_prep(db, err,
+                                   "SELECT id FROM people WHERE branch=? AND role IN "
+                                   "('secretary','grid_leader') ORDER BY role='grid_leader', id",
+                                   "t", hall);
+        while (st && sqlite3_step(st) == SQLITE_ROW)
+            json_array_append_new(subj, json_string((const char *)sqlite3_column_text(st, 0)));
+        sqlite3_finalize(st);
+        if (!st)
+            rc = EW_EDB;
+    }
+    if (rc) {
+        json_decref(subj);
+        return rc;
+    }
+    snprintf(id_out, MEETING_ID_MAX, "%s-M%c%lld", hall, a->slot, (long long)a->meeting_next);
+    a->meeting_next++;
+    json_t *body = json_pack("{s:s,s:s,s:s,s:o}", "id", id_out, "hall", hall, "topic", topic,
+                             "subjects", subj);
+    if (cap)
+        json_object_set_new(body, "cap", json_integer(cap));
+    if (day)
+        json_object_set_new(body, "day", json_string(day));
+    rc = device_author(db, a, hlc, "meeting.open", body, err);
+    json_decref(body);
+    if (rc)
+        a->meeting_next--;
+    return rc;
+}
+
+int meeting_close_with(sqlite3 *db, Author *a, const char *id, json_t *tallies, int64_t ballots,
+                       const char *day, int64_t hlc, EwErr *err)
+{
+    json_t *body = json_pack("{s:s,s:O,s:I}", "id", id, "tallies", tallies, "ballots",
+                             (json_int_t)ballots);
+    if (day)
+        json_object_set_new(body, "day", json_string(day));
+    int rc = device_author(db, a, hlc, "meeting.close", body, err);
+    json_decref(body);
+    return rc;
+}
+
+int meeting_close(sqlite3 *db, Author *a, const char *id, const char *day, int64_t hlc,
+                  EwErr *err)
+{
+    char *subjects = NULL;
+    int rc = db_text(db, err, &subjects, "SELECT subjects FROM meetings WHERE id=?", "t", id);
+    if (rc)
+        return rc;
+    if (!subjects)
+        return ew_err(err, EW_ENOTFOUND, "no meeting %s", id);
+    json_t *subj = json_loads(subjects, 0, NULL);
+    free(subjects);
+    json_t *tallies = json_object();
+    int64_t ballots = 0;
+    size_t i;
+    json_t *s;
+    json_array_foreach(subj, i, s) {
+        json_t *counts = json_object();
+        int64_t total = 0;
+        for (const Term *t = DOMAIN_RATINGS; t->key; t++) {
+            int64_t n = 0;
+            db_int(db, NULL, &n, 0,
+                   "SELECT count FROM meeting_tally WHERE meeting=? AND subject=? AND rating=?",
+                   "ttt", id, json_string_value(s), t->key);
+            json_object_set_new(counts, t->key, json_integer(n));
+            total += n;
+        }
+        if (total > ballots)
+            ballots = total;
+        json_object_set_new(tallies, json_string_value(s), counts);
+    }
+    json_decref(subj);
+    rc = meeting_close_with(db, a, id, tallies, ballots, day, hlc, err);
+    json_decref(tallies);
+    if (rc == EW_OK)
+        rc = db_run(db, err, "DELETE FROM meeting_tally WHERE meeting=?", "t", id);
+    return rc;
+}
+
+int meeting_list(sqlite3 *db, json_t **out, EwErr *err)
+{
+    sqlite3_stmt *st = db_prep(db, err,
+                               "SELECT id, hall, topic, opened_day, closed_day, status, cap, "
+                               "subjects, ballots FROM meetings ORDER BY opened_day, id",
+                               NULL);
+    if (!st)
+        return EW_EDB;
+    json_t *arr = json_array();
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char opened[11], closed[11];
+        clock_format_day(sqlite3_column_int64(st, 3), opened);
+        clock_format_day(sqlite3_column_int64(st, 4), closed);
+        json_t *subj = json_loads((const char *)sqlite3_column_text(st, 7), 0, NULL);
+        json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", sqlite3_column_text(st, 0), "hall",
+                              sqlite3_column_text(st, 1), "topic", sqlite3_column_text(st, 2),
+                              "opened", opened, "status", sqlite3_column_text(st, 5), "subjects",
+                              subj ? subj : json_array());
+        json_object_set_new(o, "closed", sqlite3_column_type(st, 4) == SQLITE_NULL
+                                             ? json_null()
+                                             : json_string(closed));
+        json_object_set_new(o, "cap", sqlite3_column_type(st, 6) == SQLITE_NULL
+                                          ? json_null()
+                                          : json_integer(sqlite3_column_int64(st, 6)));
+        json_object_set_new(o, "ballots", sqlite3_column_type(st, 8) == SQLITE_NULL
+                                              ? json_null()
+                                              : json_integer(sqlite3_column_int64(st, 8)));
+        json_array_append_new(arr, o);
+    }
+    sqlite3_finalize(st);
+    *out = arr;
+    return EW_OK;
+}

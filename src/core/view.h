@@ -1,0 +1,37 @@
+/*
+ * view.h: appeals as the programs show them, read from the derived tables.
+ *
+ * An appeal's JSON object has: code, hall, hall_name, grid, category
+ * (key), category_zh, text (null once purged), published, grade (or null),
+ * status, member, leader, unit (names or null), member_id, leader_id,
+ * unit_id, created, graded, due (YYYY-MM-DD or null), overdue_days (days
+ * past due while unsolved, else 0), solved, answer, satisfaction
+ * (satisfied/unsatisfied/null), source, ledger_no and timeline (each step:
+ * day, kind, by, hall, applied, refusal, and its grade, assignment or text).
+ * The private contact and the rating code's hash are never in it.
+ */
+#ifndef EW_VIEW_H
+#define EW_VIEW_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "ew.h"
+
+typedef struct AppealFilter {
+    const char *hall;   /* hall code or NULL */
+    const char *grade;  /* green|blue|orange|none or NULL */
+    const char *status; /* a status key or NULL */
+    int overdue;        /* only unsolved appeals past their due date */
+    int timeline;       /* include each appeal's timeline */
+} AppealFilter;
+
+/* One appeal by canonical code; EW_ENOTFOUND when absent. */
+int view_appeal(sqlite3 *db, const char *code, json_t **out, EwErr *err);
+/* A JSON array of the appeals matching f, newest first. */
+int view_appeals(sqlite3 *db, const AppealFilter *f, json_t **out, EwErr *err);
+/* Town figures: branches, meetings, appeals, leading_members, leaders,
+ * units, solved, overdue, by_grade, by_status, town. */
+int view_stats(sqlite3 *db, json_t **out, EwErr *err);
+
+#endif
