@@ -1,1 +1,159 @@
+/*
+ * testutil.c: helpers shared by the test programs (see testutil.h).
+ */
+#define _GNU_SOURCE
 #include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "ctl.h"
+#include "db.h"
+
+char *tu_tmpdir(void)
+{
+    char tmpl[] = "/tmp/echowall-test-XXXXXX";
+    char *d = mkdtemp(tmpl);
+    assert_non_null(d);
+    return strdup(d);
+}
+
+void tu_rmdir(const char *path)
+{
+    char *cmd;
+    if (!path || asprintf(&cmd, "rm -rf '%s'", path) < 0)
+        return;
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", path);
+    free(cmd);
+}
+
+char *tu_path(const char *dir, const char *name)
+{
+    char *p;
+    assert_true(asprintf(&p, "%s/%s", dir, name) > 0);
+    return p;
+}
+
+CtlRun tu_ctl(const char *db, ...)
+{
+    char *argv[80];
+    int argc = 0;
+    argv[argc++] = "echowallctl";
+    if (db) {
+        argv[argc++] = "--db";
+        argv[argc++] = (char *)db;
+    }
+    va_list ap;
+    va_start(ap, db);
+    const char *s;
+    while ((s = va_arg(ap, const char *)) && argc < 79)
+        argv[argc++] = (char *)s;
+    va_end(ap);
+    argv[argc] = NULL;
+    CtlRun r = {0};
+    size_t n1, n2;
+    FILE *out = open_memstream(&r.out, &n1), *err = open_memstream(&r.err, &n2);
+    r.status = ctl_main(argc, argv, out, err);
+    fclose(out);
+    fclose(err);
+    return r;
+}
+
+void tu_ctl_free(CtlRun *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+unsigned char *tu_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    unsigned char *buf = malloc(cap);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+void tu_write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+int tu_same_file(const char *a, const char *b)
+{
+    size_t la = 0, lb = 0;
+    unsigned char *x = tu_read_file(a, &la), *y = tu_read_file(b, &lb);
+    int same = (!x && !y) || (x && y && la == lb && memcmp(x, y, la) == 0);
+    free(x);
+    free(y);
+    return same;
+}
+
+void tu_copy_file(const char *from, const char *to)
+{
+    size_t n;
+    unsigned char *d = tu_read_file(from, &n);
+    if (!d) {
+        unlink(to);
+        return;
+    }
+    tu_write_file(to, d, n);
+    free(d);
+}
+
+char *tu_dump_state(sqlite3 *db)
+{
+    static const char *const queries[] = {
+        "SELECT * FROM branches ORDER BY code",
+        "SELECT * FROM people ORDER BY id",
+        "SELECT * FROM units ORDER BY id",
+        "SELECT * FROM town_config ORDER BY key",
+        "SELECT * FROM appeals ORDER BY code",
+        "SELECT code, hlc, hex(device), seq, day, kind, by_role, by_hall, detail, applied, note "
+        "FROM timeline ORDER BY code, hlc, device, seq",
+        "SELECT * FROM meetings ORDER BY id",
+        "SELECT hex(device), seq, state, note FROM records ORDER BY device, seq",
+    };
+    char *buf;
+    size_t n;
+    FILE *f = open_memstream(&buf, &n);
+    for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_prepare_v2(db, queries[q], -1, &st, NULL), SQLITE_OK);
+        fprintf(f, "== %s\n", queries[q]);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            for (int c = 0; c < sqlite3_column_count(st); c++) {
+                const unsigned char *t = sqlite3_column_text(st, c);
+                fprintf(f, "%s%s", c ? "|" : "", t ? (const char *)t : "NULL");
+            }
+            fputc('\n', f);
+        }
+        sqlite3_finalize(st);
+    }
+    fclose(f);
+    return buf;
+}
+
+void tu_pin_day(const char *day)
+{
+    int64_t d;
+    assert_int_equal(clock_parse_day(day, &d), 0);
+    clock_set_fixed(clock_ms_of_day(d));
+}
