@@ -10,6 +10,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "appeal.h"
 #include "clock.h"
@@ -719,6 +721,8 @@ static int cmd_import_ledger(Args *a, EwErr *e)
                 fprintf(a->out, "added unit %s\n", json_string_value(x));
             json_array_foreach(json_object_get(report, "guesses"), i, x)
                 fprintf(a->out, "guessed: %s\n", json_string_value(x));
+            json_array_foreach(json_object_get(report, "notes"), i, x)
+                fprintf(a->out, "note: %s\n", json_string_value(x));
         }
     }
     json_decref(report);
@@ -814,6 +818,17 @@ static int spec_has(const char *spec, const char *name, int *takes)
     return 0;
 }
 
+/* Removes a database file and its companions (after a failed create). */
+static void remove_db_files(const char *path)
+{
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        char *p = ew_xasprintf("%s%s", path, suffix[i]);
+        unlink(p);
+        free(p);
+    }
+}
+
 int ctl_main(int argc, char **argv, FILE *out, FILE *errf)
 {
     EwErr e = {0};
@@ -860,7 +875,10 @@ int ctl_main(int argc, char **argv, FILE *out, FILE *errf)
         int known = 0;
         for (size_t k = 0; k < NCOMMANDS; k++)
             known |= strcmp(commands[k].w1, argv[i]) == 0;
-        if (known)
+        if (known && i + 1 < argc)
+            fprintf(errf, "echowallctl: unknown command '%s %s'; '%s' needs one of:", argv[i],
+                    argv[i + 1], argv[i]);
+        else if (known)
             fprintf(errf, "echowallctl: '%s' needs one of:", argv[i]);
         else
             fprintf(errf, "echowallctl: unknown command '%s' (see echowallctl --help)\n", argv[i]);
@@ -926,7 +944,14 @@ int ctl_main(int argc, char **argv, FILE *out, FILE *errf)
         a.val[a.nopt] = val;
         a.nopt++;
     }
+    /* init and demo create the database: when they fail, a file they created
+     * is removed again, so that a failed command changes nothing. */
+    struct stat st;
+    int creates = cmd->fn == cmd_init || cmd->fn == cmd_demo;
+    int existed = !creates || stat(a.db, &st) == 0;
     int rc = cmd->fn(&a, &e);
+    if (rc && !existed)
+        remove_db_files(a.db);
     if (rc) {
         fprintf(errf, "echowallctl: %s\n", e.msg[0] ? e.msg : "failed");
         return status_of(rc);

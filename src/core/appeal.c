@@ -154,8 +154,8 @@ int appeal_add(sqlite3 *db, Author *a, const AppealNew *in, int64_t hlc, char co
         }
         size_t n = strlen(in->contact);
         unsigned char *sealed = ew_xmalloc(n + crypto_box_SEALBYTES);
-        crypto_box_seal(sealed, (const unsigned char *)in->contact, n, xpk);
         char hex[65];
+        crypto_box_seal(sealed, (const unsigned char *)in->contact, n, xpk);
         rc = blob_put(db, sealed, n + crypto_box_SEALBYTES, hex, err);
         free(sealed);
         if (rc)

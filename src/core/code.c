@@ -8,6 +8,11 @@
 #include <string.h>
 
 #define BASE 31
+/* Counter characters: at least three (padded with the alphabet's zero, '2'),
+ * at most twelve (31^12 fits an int64_t; 31^13 does not). A longer counter,
+ * or a padded one longer than three, is not the spelling of any code. */
+#define COUNTER_MIN 3
+#define COUNTER_MAX 12
 
 static int alpha_index(char c)
 {
@@ -23,9 +28,11 @@ int code_hall_valid(const char *hall)
 
 int code_slot_valid(const char *role, char slot)
 {
-    if (strcmp(role, "office") == 0)
+    if (role && strcmp(role, "office") == 0)
         return slot >= '2' && slot <= '9';
-    return slot >= 'A' && slot <= 'Y' && slot != 'I' && slot != 'O';
+    if (role && strcmp(role, "hall") == 0)
+        return slot >= 'A' && slot <= 'Y' && slot != 'I' && slot != 'O';
+    return 0; /* an unknown role holds no slot */
 }
 
 /* Weighted sum of the characters before the check, mod 31. s is the code
@@ -57,10 +64,10 @@ int code_make(const char *hall, char slot, int64_t counter, char out[CODE_MAX])
     do {
         digits[n++] = CODE_ALPHABET[c % BASE];
         c /= BASE;
-    } while (c > 0 && n < 12);
+    } while (c > 0 && n < COUNTER_MAX);
     if (c > 0)
         return -1;
-    while (n < 3)
+    while (n < COUNTER_MIN)
         digits[n++] = CODE_ALPHABET[0];
     int len = snprintf(out, CODE_MAX, "%s-%c", hall, slot);
     for (int i = n - 1; i >= 0; i--)
@@ -104,6 +111,15 @@ int code_normalize(const char *in, char out[CODE_MAX], EwErr *err)
                           in, buf[i]);
     if (!code_slot_valid("hall", buf[4]) && !code_slot_valid("office", buf[4]))
         return ew_err(err, EW_EINPUT, "tracking code '%s' is not valid", in);
+    /* Counter: buf[5] up to the check character. code_make never pads past
+     * three characters nor writes more than twelve; parsing such a counter
+     * would give a second spelling of a code, or overflow. */
+    size_t counter_len = n - 6;
+    if (counter_len > COUNTER_MAX || (counter_len > COUNTER_MIN && buf[5] == CODE_ALPHABET[0]))
+        return ew_err(err, EW_EINPUT,
+                      "tracking code '%s' has more characters than any code: a character may "
+                      "be typed twice",
+                      in);
     if ((weighted(buf, n - 1) + alpha_index(buf[n - 1])) % BASE != 0)
         return ew_err(err, EW_EINPUT,
                       "tracking code '%s' fails its check character: a character is mistyped "

@@ -127,7 +127,8 @@ int config_validate(const char *key, const char *value, EwErr *err)
 {
     const Setting *s = find(key);
     if (!s)
-        return ew_err(err, EW_EINPUT, "unknown setting '%s' (see `echowallctl config list`)", key);
+        return ew_err(err, EW_EINPUT, "unknown setting '%s' (see `echowallctl config list`)",
+                      key ? key : "");
     return s->check(key, value, err);
 }
 
@@ -143,7 +144,8 @@ int config_get(sqlite3 *db, const char *key, char **value, EwErr *err)
     const Setting *s = find(key);
     *value = NULL;
     if (!s)
-        return ew_err(err, EW_EINPUT, "unknown setting '%s' (see `echowallctl config list`)", key);
+        return ew_err(err, EW_EINPUT, "unknown setting '%s' (see `echowallctl config list`)",
+                      key ? key : "");
     int rc = db_text(db, err, value,
                      s->town ? "SELECT value FROM town_config WHERE key=?"
                              : "SELECT value FROM local_config WHERE key=?",

@@ -192,6 +192,20 @@ int db_open(const char *path, int create, sqlite3 **out, EwErr *err)
         rc = ew_err(err, EW_ESTATE,
                     "database %s has schema version %lld, newer than this program's %d", path,
                     (long long)version, SCHEMA_VERSION);
+    if (rc == EW_OK && version < 0)
+        rc = ew_err(err, EW_ECORRUPT,
+                    "database %s has schema version %lld, which no echowall database has", path,
+                    (long long)version);
+    /* Version 0 with tables in it is some other program's database, not an
+     * echowall one to build a schema into. */
+    int64_t objects = 0;
+    if (rc == EW_OK && version == 0)
+        rc = db_int(db, err, &objects, 0, "SELECT count(*) FROM sqlite_schema", NULL);
+    if (rc == EW_OK && objects > 0)
+        rc = ew_err(err, EW_ESTATE,
+                    "%s is an SQLite database but not an echowall one (it has tables and no "
+                    "schema version); not touching it",
+                    path);
     int refold = 0;
     if (rc == EW_OK && version < SCHEMA_VERSION) {
         rc = db_begin(db, err);

@@ -82,6 +82,12 @@ int device_init(sqlite3 *db, const DeviceSpec *spec, EwErr *err)
 {
     if (device_exists(db))
         return ew_err(err, EW_ESTATE, "this database already belongs to a device");
+    if (!spec->role || (strcmp(spec->role, "office") != 0 && strcmp(spec->role, "hall") != 0))
+        return ew_err(err, EW_EINPUT, "role '%s' is not office or hall",
+                      spec->role ? spec->role : "");
+    if (strcmp(spec->role, "hall") == 0 && !code_hall_valid(spec->hall))
+        return ew_err(err, EW_EINPUT, "a hall device needs a hall code like H07, not '%s'",
+                      spec->hall ? spec->hall : "");
     Author a;
     device_make_author(&a, spec);
     if (!code_slot_valid(a.role, a.slot))
@@ -166,11 +172,13 @@ int device_town_pk(sqlite3 *db, unsigned char pk[crypto_sign_PUBLICKEYBYTES])
 int device_town_sk(sqlite3 *db, unsigned char sk[crypto_sign_SECRETKEYBYTES], EwErr *err)
 {
     sqlite3_stmt *st = db_prep(db, err, "SELECT town_sk FROM device_self", NULL);
-    int rc = ew_err(err, EW_EDENIED, "only the office station holds the town key");
-    if (st && sqlite3_step(st) == SQLITE_ROW && copy_blob(st, 0, sk, crypto_sign_SECRETKEYBYTES) == 0)
-        rc = EW_OK;
+    if (!st)
+        return EW_EDB;
+    int found = sqlite3_step(st) == SQLITE_ROW &&
+                copy_blob(st, 0, sk, crypto_sign_SECRETKEYBYTES) == 0;
     sqlite3_finalize(st);
-    return rc;
+    /* err is only touched on failure: a success leaves no stale refusal. */
+    return found ? EW_OK : ew_err(err, EW_EDENIED, "only the office station holds the town key");
 }
 
 int device_author(sqlite3 *db, Author *a, int64_t hlc, const char *kind, json_t *body,

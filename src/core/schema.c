@@ -52,6 +52,7 @@ static const Step steps[] = {
      "  note TEXT,"                      /* why refused */
      "  PRIMARY KEY (device, seq)) WITHOUT ROWID;"
      "CREATE INDEX records_order ON records(hlc, device, seq);"
+     "CREATE INDEX records_unfolded ON records(hlc, device, seq) WHERE state IS NULL;"
      "CREATE TABLE blobs(hash BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;"
      "CREATE TABLE local_config(key TEXT PRIMARY KEY, value TEXT NOT NULL);",
      0},
@@ -101,6 +102,10 @@ int schema_migrate(sqlite3 *db, int target, int *refold, EwErr *err)
     int rc = db_int(db, err, &version, 0, "PRAGMA user_version", NULL);
     if (rc)
         return rc;
+    if (version < 0) /* PRAGMA user_version is any 32-bit number; ours never negative */
+        return ew_err(err, EW_ECORRUPT,
+                      "database has schema version %lld, which no echowall database has",
+                      (long long)version);
     if (target > (int)(sizeof steps / sizeof steps[0]))
         target = (int)(sizeof steps / sizeof steps[0]);
     for (int v = (int)version; v < target; v++) {
