@@ -233,7 +233,7 @@ static void add_ok(Fx *fx, Author *a, const char *hall, const char *day, char *c
 
 static int grade(Fx *fx, Author *a, const char *code, const char *g, const char *day)
 {
-    return appeal_grade(fx->db, a, code, g, day, 0, &fx->e);
+    return appeal_grade(fx->db, a, code, g, NULL, day, 0, &fx->e);
 }
 
 static int assign(Fx *fx, Author *a, const char *code, const char *due, const char *day)

@@ -565,6 +565,10 @@ static void test_role_refused(void **state)
     r = CTL(hall, "appeal", "grade", code, "orange");
     EXPECT(r, 1, NULL);
     tu_ctl_free(&r);
+    /* A hall grades green with the default limit only; --due is the office's. */
+    r = CTL(hall, "appeal", "grade", code, "green", "--due", "2026-12-31");
+    EXPECT(r, 1, "time limit");
+    tu_ctl_free(&r);
     r = CTL(hall, "appeal", "add", "--hall", "H08", "--category", "垃圾", "--text", "别村的事");
     EXPECT(r, 1, NULL);
     tu_ctl_free(&r);
@@ -794,6 +798,16 @@ static void test_lifecycle(void **state)
     assert_string_equal(jstr(o, "status"), "received");
     assert_string_equal(jstr(o, "due"), "2026-09-16"); /* 15 days for blue */
     json_decref(o);
+    /* The office may grade with a time limit of its own. */
+    r = CTL(db, "appeal", "grade", code, "blue", "--due", "2026-09-30");
+    EXPECT(r, 0, NULL);
+    tu_ctl_free(&r);
+    o = show(db, code);
+    assert_string_equal(jstr(o, "due"), "2026-09-30");
+    json_decref(o);
+    r = CTL(db, "appeal", "grade", code, "blue", "--due", "2026-02-30");
+    EXPECT(r, 2, "--due");
+    tu_ctl_free(&r);
 
     r = CTL(db, "appeal", "assign", code, "--member", member, "--leader", leader, "--unit", unit,
             "--due", "2026-08-29");
@@ -865,7 +879,7 @@ static void test_lifecycle(void **state)
     assert_string_equal(jstr(o, "status"), "in_progress");
     assert_jnull(o, "answer");
     json_t *tl = json_object_get(o, "timeline"), *step;
-    const char *const kinds[] = {"new", "grade", "assign", "assign", "progress", "solve", "rate",
+    const char *const kinds[] = {"new", "grade", "grade", "assign", "assign", "progress", "solve", "rate",
                                  "reopen"};
     assert_int_equal(json_array_size(tl), sizeof kinds / sizeof kinds[0]);
     size_t i;

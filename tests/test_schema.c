@@ -249,7 +249,7 @@ static void write_history(sqlite3 *db)
                      .text = "村口路灯坏了三天，晚上看不见路。", .grid = "一组",
                      .source = "kiosk", .rating_code = "246810"};
     OK(appeal_add(db, &h01, &in1, 0, c1, r, &err));
-    OK(appeal_grade(db, &h01, c1, "green", NULL, 0, &err));
+    OK(appeal_grade(db, &h01, c1, "green", NULL, NULL, 0, &err));
     OK(appeal_assign(db, &off, c1, mem, lead, unit, NULL, NULL, 0, &err));
     OK(appeal_step(db, &off, "progress", c1, "电工已到现场查看。", NULL, 0, &err));
     OK(appeal_step(db, &h01, "solve", c1, "已更换灯泡，路灯恢复正常。", NULL, 0, &err));
@@ -259,7 +259,7 @@ static void write_history(sqlite3 *db)
     AppealNew in2 = {.hall = "H02", .category = "water", .text = "水渠堵塞，农田灌溉困难。",
                      .source = "meeting", .rating_code = "135790"};
     OK(appeal_add(db, &h02a, &in2, 0, c2, r, &err));
-    OK(appeal_grade(db, &off, c2, "orange", NULL, 0, &err));
+    OK(appeal_grade(db, &off, c2, "orange", NULL, NULL, 0, &err));
     OK(appeal_step(db, &off, "escalate", c2, NULL, NULL, 0, &err));
 
     AppealNew in3 = {.hall = "H02", .category = "road_bridge", .text = "桥面有裂缝。",
@@ -299,7 +299,7 @@ static void write_more(sqlite3 *db)
     AppealNew in4 = {.hall = "H01", .category = "garbage", .text = "垃圾清运不及时。",
                      .source = "kiosk", .rating_code = "999999"};
     OK(appeal_add(db, &h01, &in4, 0, c4, r, &err));
-    OK(appeal_grade(db, &off, c4, "blue", NULL, 0, &err));
+    OK(appeal_grade(db, &off, c4, "blue", NULL, NULL, 0, &err));
     OK(db_text(db, &err, &code, "SELECT code FROM appeals WHERE status='solved'", NULL));
     assert_non_null(code);
     snprintf(c1, sizeof c1, "%s", code);

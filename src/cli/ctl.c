@@ -389,7 +389,7 @@ static int cmd_appeal_list(Args *a, EwErr *e)
 
 static int w_grade(sqlite3 *db, Author *self, Args *a, EwErr *e)
 {
-    return appeal_grade(db, self, a->pos[0], a->pos[1], NULL, 0, e);
+    return appeal_grade(db, self, a->pos[0], a->pos[1], opt(a, "due"), NULL, 0, e);
 }
 
 static int cmd_appeal_grade(Args *a, EwErr *e)
@@ -400,6 +400,8 @@ static int cmd_appeal_grade(Args *a, EwErr *e)
         return rc;
     if (!domain_find(DOMAIN_GRADES, a->pos[1]))
         return usage(e, "grade '%s' must be green, blue or orange", a->pos[1]);
+    if ((rc = check_day("--due", opt(a, "due"), e)))
+        return rc;
     return write_tx(a, w_grade, e);
 }
 
@@ -765,7 +767,8 @@ static const Command commands[] = {
     {"appeal", "show", "json", cmd_appeal_show, "appeal show CODE [--json]"},
     {"appeal", "list", "hall= grade= status= overdue json", cmd_appeal_list,
      "appeal list [--hall CODE] [--grade G] [--status S] [--overdue] [--json]"},
-    {"appeal", "grade", "", cmd_appeal_grade, "appeal grade CODE green|blue|orange"},
+    {"appeal", "grade", "due=", cmd_appeal_grade,
+     "appeal grade CODE green|blue|orange [--due YYYY-MM-DD]"},
     {"appeal", "assign", "member= leader= unit= due=", cmd_appeal_assign,
      "appeal assign CODE --member WHO --leader WHO --unit WHO [--due YYYY-MM-DD]"},
     {"appeal", "progress", "note=", cmd_progress, "appeal progress CODE --note TEXT"},

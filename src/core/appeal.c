@@ -184,19 +184,24 @@ static int appeal_body(const char *code, const char *day, json_t **out, char can
     return rc;
 }
 
-int appeal_grade(sqlite3 *db, Author *a, const char *code, const char *grade, const char *day,
-                 int64_t hlc, EwErr *err)
+int appeal_grade(sqlite3 *db, Author *a, const char *code, const char *grade, const char *due,
+                 const char *day, int64_t hlc, EwErr *err)
 {
     const Term *g = domain_find(DOMAIN_GRADES, grade);
+    int64_t d;
     if (!g)
         return ew_err(err, EW_EINPUT, "grade '%s' is not green, blue or orange",
                       grade ? grade : "");
+    if (due && clock_parse_day(due, &d) != 0)
+        return ew_err(err, EW_EINPUT, "--due '%s' is not a real YYYY-MM-DD date", due);
     json_t *body;
     char canon[CODE_MAX];
     int rc = appeal_body(code, day, &body, canon, err);
     if (rc)
         return rc;
     json_object_set_new(body, "grade", json_string(g->key));
+    if (due)
+        json_object_set_new(body, "due", json_string(due));
     return write(db, a, hlc, "appeal.grade", body, err);
 }
 

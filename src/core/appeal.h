@@ -40,8 +40,10 @@ typedef struct AppealNew {
  * rating code into rating_out. */
 int appeal_add(sqlite3 *db, Author *a, const AppealNew *in, int64_t hlc, char code_out[CODE_MAX],
                char rating_out[RATING_CODE_LEN + 1], EwErr *err);
-int appeal_grade(sqlite3 *db, Author *a, const char *code, const char *grade, const char *day,
-                 int64_t hlc, EwErr *err);
+/* due NULL: the grade's default time limit counted from the grading day;
+ * else that date (office only). */
+int appeal_grade(sqlite3 *db, Author *a, const char *code, const char *grade, const char *due,
+                 const char *day, int64_t hlc, EwErr *err);
 /* member, leader, unit are roster ids; due may be NULL (keeps the default). */
 int appeal_assign(sqlite3 *db, Author *a, const char *code, const char *member,
                   const char *leader, const char *unit, const char *due, const char *day,

@@ -398,7 +398,7 @@ static int run_event(sqlite3 *db, Town *t, const Event *e, EwErr *err)
                               p->code, NULL, hlc, err);
     case EV_GRADE:
         return appeal_grade(db, p->hall_grades ? hall_dev(t, p->hall) : office(t), p->code,
-                            grades[p->grade], NULL, hlc, err);
+                            grades[p->grade], NULL, NULL, hlc, err);
     case EV_ASSIGN: {
         char lid[16], uid[16], due[11];
         snprintf(lid, sizeof lid, "L%02d", p->leader + 1);

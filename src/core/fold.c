@@ -253,9 +253,12 @@ static int h_grade(Ctx *c, EwErr *err)
     int rc = appeal_of(c, &a, &code, err);
     if (rc)
         return rc;
-    const char *grade = str(c->body, "grade");
+    const char *grade = str(c->body, "grade"), *due = str(c->body, "due");
+    int64_t due_day = 0;
     if (domain_index(DOMAIN_GRADES, grade) < 0)
         return refuse(c, EW_EINPUT, "unknown grade");
+    if (due && clock_parse_day(due, &due_day) != 0)
+        return refuse(c, EW_EINPUT, "malformed due date");
     if (strcmp(a.status, "solved") == 0)
         return refuse(c, EW_ESTATE, "appeal %s is solved; reopen it before grading it again", code);
     if (!office(c)) {
@@ -267,12 +270,15 @@ static int h_grade(Ctx *c, EwErr *err)
         if (a.grade[0])
             return refuse(c, EW_EDENIED, "appeal %s is already graded; only the office regrades",
                           code);
+        if (due)
+            return refuse(c, EW_EDENIED, "only the office sets a time limit other than the "
+                                         "default");
     }
     int64_t limit = config_town_int(c->db, grade[0] == 'g' ? "limit.green"
                                            : grade[0] == 'b' ? "limit.blue"
                                                              : "limit.orange");
     return db_run(c->db, err, "UPDATE appeals SET grade=?, graded_day=?, due_day=? WHERE code=?",
-                  "tiit", grade, c->day, c->day + limit, code);
+                  "tiit", grade, c->day, due ? due_day : c->day + limit, code);
 }
 
 static int person_ok(Ctx *c, const char *id, const char *role, EwErr *err, int *ok)

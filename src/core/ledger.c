@@ -281,53 +281,21 @@ static int unit_for(sqlite3 *db, Author *a, const char *name, json_t *report,
     return rc;
 }
 
-/* The day to grade an unassigned row on so that its due date comes out as
- * the ledger's 时限: the fold counts the time limit from grading, and only
- * assignment sets a due date of its own. Writes gday (the row's own day when
- * no such day fits) and adds a note to the report when 时限 cannot be kept. */
-static void grade_day(sqlite3 *db, const Row *r, size_t n, json_t *report, char gday[11])
-{
-    snprintf(gday, 11, "%s", r->day);
-    if (!r->due[0] || r->assigned)
-        return;
-    if (!r->grade) {
-        json_array_append_new(json_object_get(report, "notes"),
-                              json_sprintf("row %zu %s %s: ignored, an appeal without a grade "
-                                           "has no time limit", n, HEADERS[C_DUE], r->due));
-        return;
-    }
-    int64_t due, created;
-    clock_parse_day(r->due, &due);
-    clock_parse_day(r->day, &created);
-    char key[16];
-    snprintf(key, sizeof key, "limit.%s", r->grade);
-    int64_t limit = config_town_int(db, key), g = due - limit;
-    if (g >= created && g <= clock_today()) {
-        clock_format_day(g, gday);
-        return;
-    }
-    char kept[11];
-    clock_format_day(created + limit, kept);
-    json_array_append_new(json_object_get(report, "notes"),
-                          json_sprintf("row %zu %s %s: the appeal is not assigned, so it keeps "
-                                       "the %s time limit of %lld days from %s (due %s)", n,
-                                       HEADERS[C_DUE], r->due, DOMAIN_GRADES[domain_index(
-                                           DOMAIN_GRADES, r->grade)].zh,
-                                       (long long)limit, r->day, kept));
-}
-
 static int import_row(sqlite3 *db, Author *a, Row *r, size_t n, json_t *report, EwErr *err)
 {
-    char code[CODE_MAX], rating[RATING_CODE_LEN + 1], gday[11];
+    char code[CODE_MAX], rating[RATING_CODE_LEN + 1];
     AppealNew in = {.hall = r->hall, .category = r->category, .text = r->cell[C_TEXT],
                     .source = "ledger", .day = r->day, .code = r->code,
                     .ledger_no = r->ledger_no};
-    grade_day(db, r, n, report, gday);
-    /* Steps after grading happen on the grading day or later. */
-    const char *day = strcmp(gday, r->day) > 0 ? gday : r->day;
+    const char *day = r->day;
+    if (r->due[0] && !r->grade)
+        json_array_append_new(json_object_get(report, "notes"),
+                              json_sprintf("row %zu %s %s: ignored, an appeal without a grade "
+                                           "has no time limit", n, HEADERS[C_DUE], r->due));
     int rc = appeal_add(db, a, &in, 0, code, rating, err);
     if (rc == EW_OK && r->grade)
-        rc = appeal_grade(db, a, code, r->grade, gday, 0, err);
+        rc = appeal_grade(db, a, code, r->grade, r->due[0] && !r->assigned ? r->due : NULL,
+                          day, 0, err);
     if (rc == EW_OK && r->assigned) {
         char member[ROSTER_ID_MAX], leader[ROSTER_ID_MAX], unit[ROSTER_ID_MAX];
         rc = person_for(db, a, r->cell[C_MEMBER], r->hall, 0, n, C_MEMBER, report, member, err);
