@@ -864,7 +864,7 @@ static char *open_contact(Fx *fx, const char *code)
     assert_true(n > crypto_box_SEALBYTES);
     unsigned char *sealed = malloc(n);
     memcpy(sealed, sqlite3_column_blob(st, 0), n);
-    sqlite3_finalize(st);
+    db_done(st);
 
     unsigned char town_sk[crypto_sign_SECRETKEYBYTES], town_pk[crypto_sign_PUBLICKEYBYTES];
     unsigned char xsk[crypto_box_SECRETKEYBYTES], xpk[crypto_box_PUBLICKEYBYTES];

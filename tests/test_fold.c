@@ -487,7 +487,7 @@ static void record_state(sqlite3 *db, const Record *r, int *st_out, char **note)
     *st_out = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 0);
     const unsigned char *n = sqlite3_column_text(st, 1);
     *note = n ? strdup((const char *)n) : NULL;
-    sqlite3_finalize(st);
+    db_done(st);
 }
 
 /* An appeal still open at the end of the demo, and the stamp of its creation. */

@@ -177,7 +177,7 @@ static void resume_kiosk(sqlite3 *db, Author *a, const char *hall, char slot)
     a->next_seq = sqlite3_column_int64(st, 0) + 1;
     memcpy(a->prev, sqlite3_column_blob(st, 1), EW_HASH_LEN);
     a->hlc = sqlite3_column_int64(st, 2);
-    sqlite3_finalize(st);
+    db_done(st);
     int64_t opened = 0;
     assert_int_equal(db_int(db, NULL, &opened, 0,
                             "SELECT count(*) FROM records WHERE device=? AND kind='meeting.open'",

@@ -8,8 +8,10 @@
  */
 #include "ctl.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -71,9 +73,35 @@ static void print_json(FILE *f, json_t *j)
 
 /* ---- opening the database ---- */
 
+/* Makes the folder a new database goes into (as `mkdir -p`, mode 0755). */
+static int make_parent(const char *path, EwErr *e)
+{
+    char *dir = ew_xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    int rc = EW_OK;
+    if (slash && slash != dir) {
+        *slash = '\0';
+        for (char *p = dir + 1; rc == EW_OK; p++) {
+            if (*p != '/' && *p != '\0')
+                continue;
+            char c = *p;
+            *p = '\0';
+            if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+                rc = ew_err(e, EW_EIO, "cannot make folder %s for the database: %s", dir,
+                            strerror(errno));
+            *p = c;
+            if (!c)
+                break;
+        }
+    }
+    free(dir);
+    return rc;
+}
+
 static int open_db(Args *a, int create, sqlite3 **db, EwErr *e)
 {
-    return db_open(a->db, create, db, e);
+    int rc = create ? make_parent(a->db, e) : EW_OK;
+    return rc ? rc : db_open(a->db, create, db, e);
 }
 
 /* Runs fn inside one transaction on a database with an identity. */

@@ -53,16 +53,90 @@ static int bindv(sqlite3_stmt *st, const char *fmt, va_list ap)
     return rc;
 }
 
+/*
+ * Prepared statements are cached per connection: parsing SQL costs more than
+ * running most of echowall's queries. The cache is keyed by the SQL text (a
+ * hash, then the text itself); a statement in use is not handed out twice,
+ * so nested queries of the same text get a fresh, uncached statement.
+ * db_done() returns a statement to the cache; db_close() finalizes them.
+ * The programs are single-threaded, so one process-wide table serves.
+ */
+#define CACHE_SIZE 96
+
+typedef struct Cached {
+    sqlite3 *db;        /* connection, NULL for a free slot */
+    uint64_t hash;      /* FNV-1a of the SQL text */
+    sqlite3_stmt *st;
+    int in_use;
+} Cached;
+
+static Cached cache[CACHE_SIZE];
+static unsigned cache_next; /* round-robin victim when full */
+
+static uint64_t fnv(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static sqlite3_stmt *cache_get(sqlite3 *db, const char *sql, uint64_t h)
+{
+    for (int i = 0; i < CACHE_SIZE; i++) {
+        Cached *c = &cache[i];
+        if (c->db == db && c->hash == h && !c->in_use && strcmp(sqlite3_sql(c->st), sql) == 0) {
+            c->in_use = 1;
+            return c->st;
+        }
+    }
+    return NULL;
+}
+
+static void cache_put(sqlite3 *db, sqlite3_stmt *st, uint64_t h)
+{
+    for (int tries = 0; tries < CACHE_SIZE; tries++) {
+        Cached *c = &cache[cache_next++ % CACHE_SIZE];
+        if (c->db && c->in_use)
+            continue;
+        if (c->db)
+            sqlite3_finalize(c->st);
+        *c = (Cached){db, h, st, 1};
+        return;
+    }
+    /* Every slot busy: the statement simply stays uncached. */
+}
+
+void db_done(sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < CACHE_SIZE; i++) {
+        if (cache[i].db && cache[i].st == st) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            cache[i].in_use = 0;
+            return;
+        }
+    }
+    sqlite3_finalize(st);
+}
+
 static sqlite3_stmt *prepv(sqlite3 *db, EwErr *err, const char *sql, const char *fmt, va_list ap)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        db_fail(db, err, "preparing a query");
-        return NULL;
+    uint64_t h = fnv(sql);
+    sqlite3_stmt *st = cache_get(db, sql, h);
+    if (!st) {
+        if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+            db_fail(db, err, "preparing a query");
+            sqlite3_finalize(st);
+            return NULL;
+        }
+        cache_put(db, st, h);
     }
     if (bindv(st, fmt, ap) != SQLITE_OK) {
         db_fail(db, err, "binding a value");
-        sqlite3_finalize(st);
+        db_done(st);
         return NULL;
     }
     return st;
@@ -88,7 +162,7 @@ int db_run(sqlite3 *db, EwErr *err, const char *sql, const char *fmt, ...)
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         ;
-    sqlite3_finalize(st);
+    db_done(st);
     return rc == SQLITE_DONE ? EW_OK : db_fail(db, err, "writing");
 }
 
@@ -105,7 +179,7 @@ int db_int(sqlite3 *db, EwErr *err, int64_t *out, int64_t dflt, const char *sql,
     *out = dflt;
     if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
         *out = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    db_done(st);
     return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? EW_OK : db_fail(db, err, "reading");
 }
 
@@ -121,7 +195,7 @@ int db_text(sqlite3 *db, EwErr *err, char **out, const char *sql, const char *fm
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
         *out = ew_xstrdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    db_done(st);
     return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? EW_OK : db_fail(db, err, "reading");
 }
 
@@ -162,13 +236,13 @@ int db_open_raw(const char *path, sqlite3 **out, EwErr *err)
     if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
         ew_err(err, EW_EIO, "cannot open database %s: %s", path,
                db ? sqlite3_errmsg(db) : "out of memory");
-        sqlite3_close(db);
+        db_close(db);
         return EW_EIO;
     }
     int rc = configure(db, err);
     if (rc) {
         ew_err(err, EW_EIO, "cannot use database %s: %s", path, sqlite3_errmsg(db));
-        sqlite3_close(db);
+        db_close(db);
         return EW_EIO;
     }
     *out = db;
@@ -221,7 +295,7 @@ int db_open(const char *path, int create, sqlite3 **out, EwErr *err)
     if (rc == EW_OK)
         rc = fold_check_version(db, err);
     if (rc) {
-        sqlite3_close(db);
+        db_close(db);
         return rc;
     }
     *out = db;
@@ -230,6 +304,12 @@ int db_open(const char *path, int create, sqlite3 **out, EwErr *err)
 
 void db_close(sqlite3 *db)
 {
-    if (db)
-        sqlite3_close(db);
+    if (!db)
+        return;
+    for (int i = 0; i < CACHE_SIZE; i++)
+        if (cache[i].db == db) {
+            sqlite3_finalize(cache[i].st);
+            cache[i] = (Cached){0};
+        }
+    sqlite3_close(db);
 }

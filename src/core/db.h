@@ -34,6 +34,9 @@ void db_rollback(sqlite3 *db);
 /* Prepares sql and binds the arguments described by fmt; NULL (with err
  * set) on failure. The caller finalizes the statement. */
 sqlite3_stmt *db_prep(sqlite3 *db, EwErr *err, const char *sql, const char *fmt, ...);
+/* Gives back a statement from db_prep (kept prepared for its next use).
+ * Never db_done() what db_prep returned. */
+void db_done(sqlite3_stmt *st);
 /* Runs one statement to completion. */
 int db_run(sqlite3 *db, EwErr *err, const char *sql, const char *fmt, ...);
 /* Runs a query whose first row's first column is an integer; *out = dflt

@@ -137,7 +137,7 @@ int device_load_self(sqlite3 *db, Author *a, EwErr *err)
         return EW_EDB;
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        db_done(st);
         return rc == SQLITE_DONE
                    ? ew_err(err, EW_ENOTFOUND,
                             "this database has no device identity (run `echowallctl init`)")
@@ -153,7 +153,7 @@ int device_load_self(sqlite3 *db, Author *a, EwErr *err)
     a->code_next = sqlite3_column_int64(st, 9);
     a->meeting_next = sqlite3_column_int64(st, 10);
     a->is_self = 1;
-    sqlite3_finalize(st);
+    db_done(st);
     if (bad)
         return ew_err(err, EW_ECORRUPT, "the device identity in this database is damaged");
     return EW_OK;
@@ -165,7 +165,7 @@ int device_town_pk(sqlite3 *db, unsigned char pk[crypto_sign_PUBLICKEYBYTES])
     int rc = -1;
     if (st && sqlite3_step(st) == SQLITE_ROW && copy_blob(st, 0, pk, crypto_sign_PUBLICKEYBYTES) == 0)
         rc = 0;
-    sqlite3_finalize(st);
+    db_done(st);
     return rc;
 }
 
@@ -176,7 +176,7 @@ int device_town_sk(sqlite3 *db, unsigned char sk[crypto_sign_SECRETKEYBYTES], Ew
         return EW_EDB;
     int found = sqlite3_step(st) == SQLITE_ROW &&
                 copy_blob(st, 0, sk, crypto_sign_SECRETKEYBYTES) == 0;
-    sqlite3_finalize(st);
+    db_done(st);
     /* err is only touched on failure: a success leaves no stale refusal. */
     return found ? EW_OK : ew_err(err, EW_EDENIED, "only the office station holds the town key");
 }

@@ -178,7 +178,7 @@ static int load_appeal(Ctx *c, const char *code, Appeal *a, EwErr *err)
         a->rated = sqlite3_column_int(st, 4);
         snprintf(a->rating_hash, sizeof a->rating_hash, "%s", sqlite3_column_text(st, 5));
     }
-    sqlite3_finalize(st);
+    db_done(st);
     return EW_OK;
 }
 
@@ -564,7 +564,7 @@ static int apply(sqlite3 *db, const Record *r, int *applied, EwErr *why, EwErr *
         snprintf(c.who.hall, sizeof c.who.hall, "%s", sqlite3_column_text(st, 1));
         c.who.slot = ((const char *)sqlite3_column_text(st, 2))[0];
     }
-    sqlite3_finalize(st);
+    db_done(st);
     c.body = record_body_json(r);
     c.day = fold_event_day(c.body, r->hlc);
     Handler fn = NULL;
@@ -645,7 +645,7 @@ int fold_pending(sqlite3 *db, FoldWatch *watch, EwErr *err)
             memcpy(fdev, sqlite3_column_blob(st, 1), EW_DEVICE_LEN);
         fseq = sqlite3_column_int64(st, 2);
     }
-    sqlite3_finalize(st);
+    db_done(st);
     if (have_frontier) {
         int64_t behind = 0;
         rc = db_int(db, err, &behind, 0,
@@ -686,7 +686,7 @@ int fold_pending(sqlite3 *db, FoldWatch *watch, EwErr *err)
         last.hlc = r.hlc;
         any = 1;
     }
-    sqlite3_finalize(st);
+    db_done(st);
     if (rc == EW_OK && any)
         rc = db_run(db, err,
                     "INSERT INTO fold_state(one,hlc,device,seq,version) VALUES(1,?,?,?,?) "

@@ -242,7 +242,7 @@ static int person_for(sqlite3 *db, Author *a, const char *name, const char *hall
         same_branch += strcmp((const char *)sqlite3_column_text(st, 1), hall) == 0;
         count++;
     }
-    sqlite3_finalize(st);
+    db_done(st);
     if (count == 0) {
         int rc = roster_add_person(db, a, NULL, name, leader ? "leader" : "member",
                                    leader ? NULL : hall, 0, id, err);
@@ -634,7 +634,7 @@ int ledger_export(sqlite3 *db, const char *path, int *count, EwErr *err)
         free(note);
         (*count)++;
     }
-    sqlite3_finalize(st);
+    db_done(st);
     bad |= !st;
     bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
     bad |= fclose(f) != 0;

@@ -52,7 +52,7 @@ int meeting_open(sqlite3 *db, Author *a, const char *hall, const char *topic,
                                    "t", hall);
         while (st && sqlite3_step(st) == SQLITE_ROW)
             json_array_append_new(subj, json_string((const char *)sqlite3_column_text(st, 0)));
-        sqlite3_finalize(st);
+        db_done(st);
         if (!st)
             rc = EW_EDB;
     }
@@ -154,7 +154,7 @@ int meeting_list(sqlite3 *db, json_t **out, EwErr *err)
                                               : json_integer(sqlite3_column_int64(st, 8)));
         json_array_append_new(arr, o);
     }
-    sqlite3_finalize(st);
+    db_done(st);
     *out = arr;
     return EW_OK;
 }

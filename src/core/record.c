@@ -126,6 +126,6 @@ char *blob_get_text(sqlite3 *db, const char *hex)
             memcpy(out, sqlite3_column_blob(st, 0), (size_t)n);
         out[n] = '\0';
     }
-    sqlite3_finalize(st);
+    db_done(st);
     return out;
 }

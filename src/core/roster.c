@@ -126,7 +126,7 @@ static int find(sqlite3 *db, const char *table, const char *cond, const char *wh
                  *sqlite3_column_text(st, 2) ? ", " : "", sqlite3_column_text(st, 2));
         n++;
     }
-    sqlite3_finalize(st);
+    db_done(st);
     if (n == 0)
         return ew_err(err, EW_ENOTFOUND, "%s '%s': no such %s in the roster", what, who, kind);
     if (n > 1)
@@ -174,7 +174,7 @@ int roster_json(sqlite3 *db, json_t **out, EwErr *err)
                                         "name", sqlite3_column_text(st, 1), "grids",
                                         g ? g : json_array()));
     }
-    sqlite3_finalize(st);
+    db_done(st);
     sqlite3_stmt *sp = db_prep(db, err, "SELECT id, name, role, branch FROM people ORDER BY id",
                                NULL);
     while (sp && sqlite3_step(sp) == SQLITE_ROW) {
@@ -184,12 +184,12 @@ int roster_json(sqlite3 *db, json_t **out, EwErr *err)
                                                 sqlite3_column_text(sp, 1), "role",
                                                 sqlite3_column_text(sp, 2), "branch", branch));
     }
-    sqlite3_finalize(sp);
+    db_done(sp);
     sqlite3_stmt *su = db_prep(db, err, "SELECT id, name FROM units ORDER BY id", NULL);
     while (su && sqlite3_step(su) == SQLITE_ROW)
         json_array_append_new(units, json_pack("{s:s,s:s}", "id", sqlite3_column_text(su, 0),
                                                "name", sqlite3_column_text(su, 1)));
-    sqlite3_finalize(su);
+    db_done(su);
     if (!st || !sp || !su) {
         json_decref(*out);
         *out = NULL;

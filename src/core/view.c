@@ -80,7 +80,7 @@ static json_t *timeline(sqlite3 *db, const char *code)
         json_decref(body);
         json_array_append_new(arr, e);
     }
-    sqlite3_finalize(st);
+    db_done(st);
     return arr;
 }
 
@@ -137,7 +137,7 @@ int view_appeal(sqlite3 *db, const char *code, json_t **out, EwErr *err)
         return EW_EDB;
     if (sqlite3_step(st) == SQLITE_ROW)
         *out = row_json(db, st, clock_today(), 1);
-    sqlite3_finalize(st);
+    db_done(st);
     return *out ? EW_OK : ew_err(err, EW_ENOTFOUND, "no appeal %s", code);
 }
 
@@ -160,7 +160,7 @@ int view_appeals(sqlite3 *db, const AppealFilter *f, json_t **out, EwErr *err)
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         json_array_append_new(arr, row_json(db, st, today, f->timeline));
-    sqlite3_finalize(st);
+    db_done(st);
     if (rc != SQLITE_DONE) {
         json_decref(arr);
         return db_fail(db, err, "listing appeals");
@@ -215,12 +215,12 @@ int view_stats(sqlite3 *db, json_t **out, EwErr *err)
     while (st && sqlite3_step(st) == SQLITE_ROW)
         json_object_set_new(by_grade, (const char *)sqlite3_column_text(st, 0),
                             json_integer(sqlite3_column_int64(st, 1)));
-    sqlite3_finalize(st);
+    db_done(st);
     st = db_prep(db, NULL, "SELECT status, count(*) FROM appeals GROUP BY 1", NULL);
     while (st && sqlite3_step(st) == SQLITE_ROW)
         json_object_set_new(by_status, (const char *)sqlite3_column_text(st, 0),
                             json_integer(sqlite3_column_int64(st, 1)));
-    sqlite3_finalize(st);
+    db_done(st);
     json_object_set_new(o, "by_grade", by_grade);
     json_object_set_new(o, "by_status", by_status);
     *out = o;
