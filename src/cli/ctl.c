@@ -39,6 +39,8 @@ typedef struct Args {
     const char *name[MAX_ARGS];     /* options given, without "--" */
     char namebuf[MAX_ARGS][64];     /* storage for name[] */
     const char *action;             /* appeal step being run (w_step) */
+    char code[CODE_MAX];            /* tracking code a command names */
+    AppealFilter filter;            /* appeal list */
     const char *val[MAX_ARGS];      /* their values (NULL for flags) */
     int nopt;
     FILE *out, *err;
@@ -123,6 +125,29 @@ static int write_tx(Args *a, WriteFn fn, EwErr *e)
     if (rc)
         db_rollback(db);
     sodium_memzero(&self, sizeof self);
+    db_close(db);
+    return rc;
+}
+
+/* Read commands: fn produces JSON from the database; it is printed as JSON
+ * with --json, else as text by text(). */
+typedef int (*ReadFn)(sqlite3 *db, Args *a, json_t **out, EwErr *e);
+typedef void (*TextFn)(FILE *f, json_t *j);
+static int read_cmd(Args *a, ReadFn fn, TextFn text, EwErr *e)
+{
+    sqlite3 *db;
+    json_t *j = NULL;
+    int rc = open_db(a, 0, &db, e);
+    if (rc)
+        return rc;
+    rc = fn(db, a, &j, e);
+    if (rc == EW_OK) {
+        if (flag(a, "json"))
+            print_json(a->out, j);
+        else
+            text(a->out, j);
+    }
+    json_decref(j);
     db_close(db);
     return rc;
 }
@@ -355,26 +380,32 @@ static void print_appeal(FILE *f, json_t *o, int brief)
 #undef S
 }
 
+static void text_appeal(FILE *f, json_t *o) { print_appeal(f, o, 0); }
+
+static void text_appeals(FILE *f, json_t *arr)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(arr, i, o) print_appeal(f, o, 1);
+    fprintf(f, "%zu appeals\n", json_array_size(arr));
+}
+
+static int r_appeal(sqlite3 *db, Args *a, json_t **out, EwErr *e)
+{
+    return view_appeal(db, a->code, out, e);
+}
+
+static int r_appeals(sqlite3 *db, Args *a, json_t **out, EwErr *e)
+{
+    return view_appeals(db, &a->filter, out, e);
+}
+
 static int cmd_appeal_show(Args *a, EwErr *e)
 {
-    char code[CODE_MAX];
     int rc = need_pos(a, 1, "tracking code", e);
-    if (rc || (rc = check_code(a->pos[0], code, e)))
+    if (rc || (rc = check_code(a->pos[0], a->code, e)))
         return rc;
-    sqlite3 *db;
-    if ((rc = open_db(a, 0, &db, e)))
-        return rc;
-    json_t *o;
-    rc = view_appeal(db, code, &o, e);
-    if (rc == EW_OK) {
-        if (flag(a, "json"))
-            print_json(a->out, o);
-        else
-            print_appeal(a->out, o, 0);
-        json_decref(o);
-    }
-    db_close(db);
-    return rc;
+    return read_cmd(a, r_appeal, text_appeal, e);
 }
 
 static int cmd_appeal_list(Args *a, EwErr *e)
@@ -395,24 +426,8 @@ static int cmd_appeal_list(Args *a, EwErr *e)
         return usage(e, "--status '%s' must be received, assigned, in_progress, escalated or "
                         "solved",
                      f.status);
-    sqlite3 *db;
-    if ((rc = open_db(a, 0, &db, e)))
-        return rc;
-    json_t *arr;
-    rc = view_appeals(db, &f, &arr, e);
-    if (rc == EW_OK) {
-        if (flag(a, "json")) {
-            print_json(a->out, arr);
-        } else {
-            size_t i;
-            json_t *o;
-            json_array_foreach(arr, i, o) print_appeal(a->out, o, 1);
-            fprintf(a->out, "%zu appeals\n", json_array_size(arr));
-        }
-        json_decref(arr);
-    }
-    db_close(db);
-    return rc;
+    a->filter = f;
+    return read_cmd(a, r_appeals, text_appeals, e);
 }
 
 static int w_grade(sqlite3 *db, Author *self, Args *a, EwErr *e)
@@ -573,96 +588,114 @@ static int cmd_meeting_close(Args *a, EwErr *e)
     return rc ? rc : write_tx(a, w_meeting_close, e);
 }
 
+static void text_meetings(FILE *f, json_t *arr)
+{
+    size_t i;
+    json_t *m;
+    json_array_foreach(arr, i, m) {
+        json_t *b = json_object_get(m, "ballots");
+        fprintf(f, "%-12s %s  %s  %-6s %s", json_string_value(json_object_get(m, "id")),
+                json_string_value(json_object_get(m, "hall")),
+                json_string_value(json_object_get(m, "opened")),
+                json_string_value(json_object_get(m, "status")),
+                json_string_value(json_object_get(m, "topic")));
+        if (json_is_integer(b))
+            fprintf(f, "  (%lld ballots)", (long long)json_integer_value(b));
+        fputc('\n', f);
+    }
+}
+
+static int r_meetings(sqlite3 *db, Args *a, json_t **out, EwErr *e)
+{
+    (void)a;
+    return meeting_list(db, out, e);
+}
+
 static int cmd_meeting_list(Args *a, EwErr *e)
 {
     int rc = need_pos(a, 0, "", e);
-    sqlite3 *db;
-    if (rc || (rc = open_db(a, 0, &db, e)))
-        return rc;
-    json_t *arr;
-    rc = meeting_list(db, &arr, e);
-    if (rc == EW_OK) {
-        if (flag(a, "json")) {
-            print_json(a->out, arr);
-        } else {
-            size_t i;
-            json_t *m;
-            json_array_foreach(arr, i, m) {
-                json_t *b = json_object_get(m, "ballots");
-                fprintf(a->out, "%-12s %s  %s  %-6s %s", json_string_value(json_object_get(m, "id")),
-                        json_string_value(json_object_get(m, "hall")),
-                        json_string_value(json_object_get(m, "opened")),
-                        json_string_value(json_object_get(m, "status")),
-                        json_string_value(json_object_get(m, "topic")));
-                if (json_is_integer(b))
-                    fprintf(a->out, "  (%lld ballots)", (long long)json_integer_value(b));
-                fputc('\n', a->out);
-            }
-        }
-        json_decref(arr);
-    }
-    db_close(db);
-    return rc;
+    return rc ? rc : read_cmd(a, r_meetings, text_meetings, e);
 }
 
 /* ---- figures, roster, config ---- */
 
+static int r_stats(sqlite3 *db, Args *a, json_t **out, EwErr *e)
+{
+    (void)a;
+    return view_stats(db, out, e);
+}
+
 static int cmd_stats(Args *a, EwErr *e)
 {
     int rc = need_pos(a, 0, "", e);
-    sqlite3 *db;
-    if (rc || (rc = open_db(a, 0, &db, e)))
-        return rc;
-    json_t *s;
-    rc = view_stats(db, &s, e);
-    if (rc == EW_OK) {
-        if (flag(a, "json"))
-            print_json(a->out, s);
-        else
-            print_stats(a->out, s);
-        json_decref(s);
+    return rc ? rc : read_cmd(a, r_stats, print_stats, e);
+}
+
+static void text_roster(FILE *f, json_t *r)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(r, "branches"), i, x)
+        fprintf(f, "branch %s %s\n", json_string_value(json_object_get(x, "code")),
+                json_string_value(json_object_get(x, "name")));
+    json_array_foreach(json_object_get(r, "people"), i, x) {
+        json_t *b = json_object_get(x, "branch");
+        fprintf(f, "person %s %s %s %s\n", json_string_value(json_object_get(x, "id")),
+                json_string_value(json_object_get(x, "name")),
+                json_string_value(json_object_get(x, "role")),
+                json_is_string(b) ? json_string_value(b) : "town");
     }
-    db_close(db);
-    return rc;
+    json_array_foreach(json_object_get(r, "units"), i, x)
+        fprintf(f, "unit %s %s\n", json_string_value(json_object_get(x, "id")),
+                json_string_value(json_object_get(x, "name")));
+}
+
+static int r_roster(sqlite3 *db, Args *a, json_t **out, EwErr *e)
+{
+    (void)a;
+    return roster_json(db, out, e);
 }
 
 static int cmd_roster_list(Args *a, EwErr *e)
 {
     int rc = need_pos(a, 0, "", e);
-    sqlite3 *db;
-    if (rc || (rc = open_db(a, 0, &db, e)))
-        return rc;
-    json_t *r;
-    rc = roster_json(db, &r, e);
-    if (rc == EW_OK) {
-        if (flag(a, "json")) {
-            print_json(a->out, r);
-        } else {
-            size_t i;
-            json_t *x;
-            json_array_foreach(json_object_get(r, "branches"), i, x)
-                fprintf(a->out, "branch %s %s\n", json_string_value(json_object_get(x, "code")),
-                        json_string_value(json_object_get(x, "name")));
-            json_array_foreach(json_object_get(r, "people"), i, x) {
-                json_t *b = json_object_get(x, "branch");
-                fprintf(a->out, "person %s %s %s %s\n", json_string_value(json_object_get(x, "id")),
-                        json_string_value(json_object_get(x, "name")),
-                        json_string_value(json_object_get(x, "role")),
-                        json_is_string(b) ? json_string_value(b) : "town");
-            }
-            json_array_foreach(json_object_get(r, "units"), i, x)
-                fprintf(a->out, "unit %s %s\n", json_string_value(json_object_get(x, "id")),
-                        json_string_value(json_object_get(x, "name")));
-        }
-        json_decref(r);
-    }
-    db_close(db);
-    return rc;
+    return rc ? rc : read_cmd(a, r_roster, text_roster, e);
 }
 
 static int w_config_set(sqlite3 *db, Author *self, Args *a, EwErr *e)
 {
     return config_set(db, self, a->pos[1], a->pos[2], e);
+}
+
+static int r_config_get(sqlite3 *db, Args *a, json_t **out, EwErr *e)
+{
+    char *v = NULL;
+    int rc = config_get(db, a->pos[1], &v, e);
+    if (rc == EW_OK)
+        *out = json_pack("{s:s,s:s}", "key", a->pos[1], "value", v);
+    free(v);
+    return rc;
+}
+
+static void text_config_get(FILE *f, json_t *j)
+{
+    fprintf(f, "%s\n", json_string_value(json_object_get(j, "value")));
+}
+
+static int r_config_list(sqlite3 *db, Args *a, json_t **out, EwErr *e)
+{
+    (void)a;
+    return config_list(db, out, e);
+}
+
+static void text_config_list(FILE *f, json_t *l)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(l, i, x)
+        fprintf(f, "%-18s %-6s %s\n", json_string_value(json_object_get(x, "key")),
+                json_string_value(json_object_get(x, "scope")),
+                json_string_value(json_object_get(x, "value")));
 }
 
 static int cmd_config(Args *a, EwErr *e)
@@ -687,41 +720,8 @@ static int cmd_config(Args *a, EwErr *e)
     } else {
         return usage(e, "unknown config verb '%s' (get, set or list)", verb);
     }
-    sqlite3 *db;
-    if ((rc = open_db(a, 0, &db, e)))
-        return rc;
-    if (strcmp(verb, "get") == 0) {
-        char *v = NULL;
-        rc = config_get(db, a->pos[1], &v, e);
-        if (rc == EW_OK) {
-            if (flag(a, "json")) {
-                json_t *j = json_pack("{s:s,s:s}", "key", a->pos[1], "value", v);
-                print_json(a->out, j);
-                json_decref(j);
-            } else {
-                fprintf(a->out, "%s\n", v);
-            }
-        }
-        free(v);
-    } else {
-        json_t *l;
-        rc = config_list(db, &l, e);
-        if (rc == EW_OK) {
-            if (flag(a, "json")) {
-                print_json(a->out, l);
-            } else {
-                size_t i;
-                json_t *x;
-                json_array_foreach(l, i, x)
-                    fprintf(a->out, "%-18s %-6s %s\n", json_string_value(json_object_get(x, "key")),
-                            json_string_value(json_object_get(x, "scope")),
-                            json_string_value(json_object_get(x, "value")));
-            }
-            json_decref(l);
-        }
-    }
-    db_close(db);
-    return rc;
+    return strcmp(verb, "get") == 0 ? read_cmd(a, r_config_get, text_config_get, e)
+                                    : read_cmd(a, r_config_list, text_config_list, e);
 }
 
 /* ---- ledger ---- */

@@ -190,7 +190,7 @@ static int status_in(const Appeal *a, const char *const *set)
     return 0;
 }
 
-static const char *status_zh(const char *key)
+static const char *status_name(const char *key)
 {
     const Term *t = domain_find(DOMAIN_STATUSES, key);
     return t ? t->en : key;
@@ -343,7 +343,7 @@ static int h_progress(Ctx *c, EwErr *err)
     static const char *const ok[] = {"assigned", "in_progress", "escalated", NULL};
     if (!status_in(&a, ok))
         return refuse(c, EW_ESTATE, "appeal %s is %s; progress can be noted once it is assigned "
-                      "and until it is solved", code, status_zh(a.status));
+                      "and until it is solved", code, status_name(a.status));
     return db_run(c->db, err,
                   "UPDATE appeals SET status='in_progress' WHERE code=? AND status='assigned'",
                   "t", code);
@@ -366,7 +366,7 @@ static int h_escalate(Ctx *c, EwErr *err)
     static const char *const ok[] = {"received", "assigned", "in_progress", NULL};
     if (!status_in(&a, ok))
         return refuse(c, EW_ESTATE, "appeal %s is %s and cannot be escalated", code,
-                      status_zh(a.status));
+                      status_name(a.status));
     return db_run(c->db, err, "UPDATE appeals SET status='escalated' WHERE code=?", "t", code);
 }
 
@@ -388,7 +388,7 @@ static int h_solve(Ctx *c, EwErr *err)
     static const char *const ok[] = {"assigned", "in_progress", "escalated", NULL};
     if (!status_in(&a, ok))
         return refuse(c, EW_ESTATE, "appeal %s is %s; only assigned, in-progress or escalated "
-                      "appeals can be solved", code, status_zh(a.status));
+                      "appeals can be solved", code, status_name(a.status));
     return db_run(c->db, err,
                   "UPDATE appeals SET status='solved', answer_hash=?, solved_day=? WHERE code=?",
                   "tit", answer, c->day, code);
@@ -407,7 +407,7 @@ static int h_reopen(Ctx *c, EwErr *err)
         return 1;
     if (strcmp(a.status, "solved") != 0)
         return refuse(c, EW_ESTATE, "appeal %s is %s; only solved appeals can be reopened", code,
-                      status_zh(a.status));
+                      status_name(a.status));
     return db_run(c->db, err,
                   "UPDATE appeals SET status='in_progress', solved_day=NULL, rating=NULL "
                   "WHERE code=?",
