@@ -93,7 +93,7 @@ int code_normalize(const char *in, char out[CODE_MAX], EwErr *err)
     if (n < 9 || buf[3] != '-')
         return ew_err(err, EW_EINPUT,
                       "'%s' is not a tracking code (expected a hall code, a dash and five or "
-                      "more characters, like H07-A3K9Q)",
+                      "more characters, like H07-A3K9V)",
                       in);
     /* The hall part is digits: an O or I typed there can only mean 0 or 1. */
     for (int i = 1; i < 3; i++)

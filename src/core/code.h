@@ -1,5 +1,5 @@
 /*
- * code.h: appeal tracking codes, e.g. H07-A3K9Q.
+ * code.h: appeal tracking codes, e.g. H07-A3K9V.
  *
  * A code is the hall code (H01..H99), a dash, the minting device's slot
  * character, a per-device counter in base 31 (at least three characters)

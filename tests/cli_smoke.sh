@@ -1,0 +1,32 @@
+#!/bin/sh
+# cli_smoke.sh: the "done when" through the real binary, as a
+# technician types it: `echowallctl demo && echowallctl stats --json` on the
+# default database path ($ECHOWALL_DB here, so the test owns its file),
+# then the exit statuses of a bad command and a missing database.
+set -eu
+ctl=$1
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+export ECHOWALL_DB="$dir/var/lib/echowall/echowall.db"
+fail() { echo "cli_smoke: $*" >&2; exit 1; }
+
+"$ctl" demo >"$dir/demo.txt" || fail "demo failed"
+"$ctl" stats --json >"$dir/stats.json" || fail "stats failed"
+for want in '"branches": 38' '"meetings": 39' '"appeals": 183' '"leading_members": 135' \
+            '"leaders": 11' '"units": 23' '"solved": 162'; do
+    grep -q "$want" "$dir/stats.json" || fail "stats --json lacks $want"
+done
+grep -q '162 solved' "$dir/demo.txt" || fail "demo did not print the figures"
+
+set +e
+"$ctl" appeal grade H07-A3K9V purple 2>"$dir/err.txt"; st=$?
+set -e
+[ "$st" -eq 2 ] || fail "bad grade: exit $st, want 2"
+grep -q purple "$dir/err.txt" || fail "bad grade: message does not name the value"
+
+set +e
+ECHOWALL_DB="$dir/none.db" "$ctl" stats 2>"$dir/err.txt"; st=$?
+set -e
+[ "$st" -eq 1 ] || fail "missing database: exit $st, want 1"
+[ ! -e "$dir/none.db" ] || fail "missing database: a file was created"
+echo "cli_smoke: 1 passed, 0 failed"
