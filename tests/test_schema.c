@@ -495,8 +495,11 @@ static void test_migrate_from_every_version(void **state)
             migrate_case(f, v, FILL_LOG);
             cases++;
         }
+        /* With derived tables too: written as the log alone as well, since
+         * today's API writes today's schema (a step may add tables the
+         * current fold needs, as step 4 did); the refold fills the rest. */
         if (has_derived) {
-            migrate_case(f, v, FILL_API);
+            migrate_case(f, v, FILL_LOG);
             cases++;
         }
     }
@@ -554,6 +557,7 @@ static const char *const SHIPPED[] = {
     "65c544ea3623e444a4b639eff5092c48dcaf31bec78f4b0b126d150ad3828181",
     "fe7a4a3f40961b123ae1deaf346ee224dad20d3d911183a3389ad73bf62b137c",
     "459bb1c8ab9f3616f4ee8594bf0accaa1db6be7ce72e50177244b0e1a85ad581",
+    "d4b96c5312611bb03468989992aad5317b767a6538bbfb47a476a8a8d89f8344",
 };
 
 static void test_shipped_steps_unchanged(void **state)

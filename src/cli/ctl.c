@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "appeal.h"
+#include "cert.h"
 #include "clock.h"
 #include "code.h"
 #include "config.h"
@@ -23,9 +24,12 @@
 #include "demo.h"
 #include "device.h"
 #include "domain.h"
+#include "enroll.h"
 #include "ledger.h"
 #include "meeting.h"
 #include "roster.h"
+#include "stickio.h"
+#include "sync.h"
 #include "view.h"
 
 #define DEFAULT_DB "/var/lib/echowall/echowall.db"
@@ -222,17 +226,13 @@ static int cmd_init(Args *a, EwErr *e)
         db_rollback(db);
     } else {
         unsigned char pk[32];
-        char fp[65] = "";
-        if (device_town_pk(db, pk) == 0) {
-            unsigned char h[16];
-            crypto_generichash(h, sizeof h, pk, sizeof pk, NULL, 0);
-            ew_hex(h, 8, fp);
-        }
+        char fp[20] = "";
+        if (device_town_pk(db, pk) == 0)
+            cert_fingerprint(pk, fp);
         fprintf(a->out, "initialised %s device%s%s in %s\n", role, hall ? " for " : "",
                 hall ? hall : "", a->db);
         if (fp[0])
-            fprintf(a->out, "town key fingerprint: %.4s %.4s %.4s %.4s\n", fp, fp + 4, fp + 8,
-                    fp + 12);
+            fprintf(a->out, "town key fingerprint: %s\n", fp);
     }
     db_close(db);
     return rc;
@@ -775,6 +775,231 @@ static int cmd_export_ledger(Args *a, EwErr *e)
     return rc;
 }
 
+/* ---- sync, enrolment, devices ---- */
+
+static void text_sync(FILE *f, json_t *r)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(r, "imported"), i, x) {
+        json_t *hall = json_object_get(x, "hall");
+        fprintf(f, "imported %s (%s%s%s): %lld new records, %lld already here",
+                json_string_value(json_object_get(x, "file")),
+                json_string_value(json_object_get(x, "role")), json_is_string(hall) ? " " : "",
+                json_is_string(hall) ? json_string_value(hall) : "",
+                (long long)json_integer_value(json_object_get(x, "records")),
+                (long long)json_integer_value(json_object_get(x, "duplicates")));
+        long long w = (long long)json_integer_value(json_object_get(x, "waiting"));
+        long long sk = (long long)json_integer_value(json_object_get(x, "skipped"));
+        if (w)
+            fprintf(f, ", %lld waiting for earlier ones", w);
+        if (sk)
+            fprintf(f, ", %lld skipped", sk);
+        fputc('\n', f);
+    }
+    json_array_foreach(json_object_get(r, "refused"), i, x)
+        fprintf(f, "refused %s: %s\n", json_string_value(json_object_get(x, "file")),
+                json_string_value(json_object_get(x, "reason")));
+    json_array_foreach(json_object_get(r, "skipped"), i, x) {
+        json_t *seq = json_object_get(x, "seq");
+        fprintf(f, "skipped a record in %s", json_string_value(json_object_get(x, "file")));
+        if (json_is_integer(seq))
+            fprintf(f, " (device %.8s, seq %lld, %s)",
+                    json_string_value(json_object_get(x, "device")),
+                    (long long)json_integer_value(seq),
+                    json_string_value(json_object_get(x, "kind")));
+        fprintf(f, ": %s\n", json_string_value(json_object_get(x, "reason")));
+    }
+    json_array_foreach(json_object_get(r, "forks"), i, x)
+        fprintf(f, "fork: device %.8s wrote two records numbered %lld; kept %.16s\n",
+                json_string_value(json_object_get(x, "device")),
+                (long long)json_integer_value(json_object_get(x, "seq")),
+                json_string_value(json_object_get(x, "kept")));
+    json_t *w = json_object_get(r, "wrote");
+    if (w)
+        fprintf(f, "wrote %s (%lld records, %lld bytes)\n",
+                json_string_value(json_object_get(w, "bundle")),
+                (long long)json_integer_value(json_object_get(w, "records")),
+                (long long)json_integer_value(json_object_get(w, "bytes")));
+    fputs(json_is_true(json_object_get(r, "safe_to_remove"))
+              ? "safe to remove the stick\n"
+              : "the stick was not written completely: keep it in and try again\n",
+          f);
+}
+
+/* Runs a stick command: fn fills *report; printed even on failure. */
+typedef int (*StickFn)(sqlite3 *db, Args *a, json_t **report, EwErr *e);
+static int stick_cmd(Args *a, int create, StickFn fn, TextFn text, EwErr *e)
+{
+    sqlite3 *db;
+    int rc = open_db(a, create, &db, e);
+    if (rc)
+        return rc;
+    json_t *report = NULL;
+    rc = fn(db, a, &report, e);
+    if (report) {
+        if (flag(a, "json"))
+            print_json(a->out, report);
+        else
+            text(a->out, report);
+    }
+    json_decref(report);
+    db_close(db);
+    return rc;
+}
+
+static int s_sync(sqlite3 *db, Args *a, json_t **report, EwErr *e)
+{
+    return sync_stick(db, stickio_posix(), a->pos[0], report, e);
+}
+
+static int cmd_sync(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 1, "the stick's folder (DIR)", e);
+    return rc ? rc : stick_cmd(a, 0, s_sync, text_sync, e);
+}
+
+static void text_enroll(FILE *f, json_t *r)
+{
+    const char *state = json_string_value(json_object_get(r, "state"));
+    const char *fp = json_string_value(json_object_get(r, "fingerprint"));
+    if (!state)
+        return;
+    if (strcmp(state, "requested") == 0)
+        fprintf(f, "wrote an enrolment request for device %s: take the stick to the town "
+                   "office, then run `echowallctl enroll` again with it\n",
+                json_string_value(json_object_get(r, "device")));
+    else
+        fprintf(f, "%s hall %s%s%s\ntown key fingerprint: %s (compare it with the office's "
+                   "screen)\n",
+                strcmp(state, "already") == 0 ? "already enrolled for" : "enrolled for",
+                json_string_value(json_object_get(r, "hall")),
+                json_object_get(r, "slot") ? ", slot " : "",
+                json_object_get(r, "slot") ? json_string_value(json_object_get(r, "slot")) : "",
+                fp ? fp : "?");
+    if (json_is_object(json_object_get(r, "sync")))
+        text_sync(f, json_object_get(r, "sync"));
+}
+
+static int s_enroll(sqlite3 *db, Args *a, json_t **report, EwErr *e)
+{
+    return enroll_device(db, stickio_posix(), a->pos[0], report, e);
+}
+
+static int cmd_enroll(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 1, "the stick's folder (DIR)", e);
+    return rc ? rc : stick_cmd(a, 1, s_enroll, text_enroll, e);
+}
+
+static void text_provision(FILE *f, json_t *r)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(r, "provisioned"), i, x)
+        fprintf(f, "enrolled device %s for %s, slot %s\n",
+                json_string_value(json_object_get(x, "device")),
+                json_string_value(json_object_get(x, "hall")),
+                json_string_value(json_object_get(x, "slot")));
+    json_array_foreach(json_object_get(r, "refused"), i, x)
+        fprintf(f, "refused %s: %s\n", json_string_value(json_object_get(x, "file")),
+                json_string_value(json_object_get(x, "reason")));
+    if (json_is_object(json_object_get(r, "sync")))
+        text_sync(f, json_object_get(r, "sync"));
+}
+
+static int s_provision(sqlite3 *db, Args *a, json_t **report, EwErr *e)
+{
+    return enroll_provision(db, stickio_posix(), a->pos[0], opt(a, "hall"), report, e);
+}
+
+static int cmd_provision(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 1, "the stick's folder (DIR)", e);
+    if (rc)
+        return rc;
+    if (!code_hall_valid(opt(a, "hall")))
+        return usage(e, "--hall '%s' must be a hall code like H07",
+                     opt(a, "hall") ? opt(a, "hall") : "");
+    return stick_cmd(a, 0, s_provision, text_provision, e);
+}
+
+static int w_revoke(sqlite3 *db, Author *self, Args *a, EwErr *e)
+{
+    char hex[33];
+    const char *after = opt(a, "after-seq");
+    int rc = enroll_revoke(db, self, a->pos[0], after ? atoll(after) : -1, hex, e);
+    if (rc == EW_OK)
+        fprintf(a->out, "revoked device %s\n", hex);
+    return rc;
+}
+
+static int cmd_revoke(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 1, "the device id", e);
+    const char *after = opt(a, "after-seq");
+    char *end;
+    if (rc == EW_OK && after && (strtoll(after, &end, 10) < 0 || *end || !*after))
+        rc = usage(e, "--after-seq '%s' must be a number", after);
+    size_t n = rc ? 0 : strlen(a->pos[0]);
+    if (rc == EW_OK && (n < 6 || n > 32 || strspn(a->pos[0], "0123456789abcdef") != n))
+        rc = usage(e, "device '%s' must be a device id in hex, at least 6 characters",
+                   a->pos[0]);
+    return rc ? rc : write_tx(a, w_revoke, e);
+}
+
+static int r_devices(sqlite3 *db, Args *a, json_t **out, EwErr *e)
+{
+    (void)a;
+    sqlite3_stmt *st = db_prep(db, e,
+                               "SELECT lower(hex(d.device)), d.role, d.hall, d.slot, "
+                               "d.cert IS NOT NULL, v.after_seq, "
+                               "(SELECT max(seq) FROM records r WHERE r.device=d.device), "
+                               "d.device=(SELECT device FROM device_self) "
+                               "FROM devices d LEFT JOIN revoked v ON v.device=d.device "
+                               "ORDER BY d.role DESC, d.hall, d.slot",
+                               NULL);
+    if (!st)
+        return EW_EDB;
+    json_t *arr = json_array();
+    while (sqlite3_step(st) == SQLITE_ROW)
+        json_array_append_new(
+            arr, json_pack("{s:s,s:s,s:s?,s:s,s:b,s:b,s:I,s:b}", "device",
+                           sqlite3_column_text(st, 0), "role", sqlite3_column_text(st, 1), "hall",
+                           sqlite3_column_text(st, 2), "slot", sqlite3_column_text(st, 3),
+                           "certified", sqlite3_column_int(st, 4), "revoked",
+                           sqlite3_column_type(st, 5) != SQLITE_NULL, "records",
+                           (json_int_t)sqlite3_column_int64(st, 6), "self",
+                           sqlite3_column_int(st, 7)));
+    db_done(st);
+    *out = arr;
+    return EW_OK;
+}
+
+static void text_devices(FILE *f, json_t *arr)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(arr, i, x) {
+        json_t *hall = json_object_get(x, "hall");
+        fprintf(f, "%s %-6s %-3s %s %6lld records%s%s%s\n",
+                json_string_value(json_object_get(x, "device")),
+                json_string_value(json_object_get(x, "role")),
+                json_is_string(hall) ? json_string_value(hall) : "-",
+                json_string_value(json_object_get(x, "slot")),
+                (long long)json_integer_value(json_object_get(x, "records")),
+                json_is_true(json_object_get(x, "certified")) ? "" : "  not certified",
+                json_is_true(json_object_get(x, "revoked")) ? "  REVOKED" : "",
+                json_is_true(json_object_get(x, "self")) ? "  (this device)" : "");
+    }
+}
+
+static int cmd_devices(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 0, "", e);
+    return rc ? rc : read_cmd(a, r_devices, text_devices, e);
+}
+
 /* ---- the table ---- */
 
 typedef struct Command {
@@ -815,6 +1040,11 @@ static const Command commands[] = {
     {"config", NULL, "json", cmd_config, "config get KEY | config set KEY VALUE | config list"},
     {"import", "ledger", "json", cmd_import_ledger, "import ledger FILE.csv [--json]"},
     {"export", "ledger", "", cmd_export_ledger, "export ledger FILE.csv"},
+    {"sync", NULL, "json", cmd_sync, "sync DIR [--json]  (DIR: the stick's mount point)"},
+    {"enroll", NULL, "json", cmd_enroll, "enroll DIR [--json]  (a hall kiosk)"},
+    {"provision", NULL, "hall= json", cmd_provision, "provision --hall CODE DIR [--json]  (office)"},
+    {"revoke", NULL, "after-seq=", cmd_revoke, "revoke DEVICE [--after-seq N]  (office)"},
+    {"devices", NULL, "json", cmd_devices, "devices [--json]"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -51,7 +51,7 @@ int db_exec(sqlite3 *db, EwErr *err, const char *sql);
 int db_fail(sqlite3 *db, EwErr *err, const char *what);
 
 /* Schema (schema.c). */
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 /* Migrates from the file's user_version up to `target`; *refold set to 1
  * when derived tables were (re)created and must be refolded. */
 int schema_migrate(sqlite3 *db, int target, int *refold, EwErr *err);

@@ -467,7 +467,7 @@ static int make_devices(sqlite3 *db, Town *t, const DemoSpec *spec, EwErr *err)
             hall_code(i - 1, code);
         if ((i == 0 && self_office) || (i && !self_office && strcmp(self.hall, code) == 0)) {
             t->authors[i] = self;
-            rc = device_register(db, &self, self_office ? town_sk : NULL, err);
+            rc = device_register(db, &self, town_sk, err);
             continue;
         }
         snprintf(label, sizeof label, "echowall/demo/%llu/%s", (unsigned long long)s,

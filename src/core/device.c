@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "cert.h"
 #include "clock.h"
 #include "code.h"
 #include "db.h"
@@ -33,35 +34,16 @@ void device_make_author(Author *a, const DeviceSpec *spec)
     a->meeting_next = 1;
 }
 
-/* A certificate: the town key's signature over the device's facts. */
-static int make_cert(const Author *a, const unsigned char *town_sk, unsigned char **out,
-                     size_t *len)
-{
-    char id[33], pk[65], sig[129], slot[2] = {a->slot, 0};
-    device_hex(a->id, id);
-    ew_hex(a->pk, sizeof a->pk, pk);
-    json_t *facts = json_pack("{s:s,s:s,s:s,s:s,s:s}", "device", id, "pk", pk, "role", a->role,
-                              "hall", a->hall, "slot", slot);
-    unsigned char *bytes;
-    size_t n;
-    record_canonical(facts, &bytes, &n);
-    unsigned char s[crypto_sign_BYTES];
-    crypto_sign_detached(s, NULL, bytes, n, town_sk);
-    ew_hex(s, sizeof s, sig);
-    json_t *cert = json_pack("{s:o,s:s}", "facts", facts, "sig", sig);
-    free(bytes);
-    int rc = record_canonical(cert, out, len);
-    json_decref(cert);
-    return rc;
-}
-
 int device_register(sqlite3 *db, const Author *a, const unsigned char *town_sk, EwErr *err)
 {
     unsigned char *cert = NULL;
     size_t certlen = 0;
     char slot[2] = {a->slot, 0};
-    if (town_sk)
-        make_cert(a, town_sk, &cert, &certlen);
+    if (town_sk) {
+        CertFacts f;
+        cert_facts_of(a, &f);
+        cert_make(&f, town_sk, &cert, &certlen);
+    }
     int rc = db_run(db, err,
                     "INSERT INTO devices(device,pk,role,hall,slot,cert) VALUES(?,?,?,?,?,?) "
                     "ON CONFLICT(device) DO UPDATE SET cert=coalesce(excluded.cert, cert)",
@@ -85,7 +67,7 @@ int device_init(sqlite3 *db, const DeviceSpec *spec, EwErr *err)
     if (!spec->role || (strcmp(spec->role, "office") != 0 && strcmp(spec->role, "hall") != 0))
         return ew_err(err, EW_EINPUT, "role '%s' is not office or hall",
                       spec->role ? spec->role : "");
-    if (strcmp(spec->role, "hall") == 0 && !code_hall_valid(spec->hall))
+    if (strcmp(spec->role, "hall") == 0 && !spec->pending && !code_hall_valid(spec->hall))
         return ew_err(err, EW_EINPUT, "a hall device needs a hall code like H07, not '%s'",
                       spec->hall ? spec->hall : "");
     Author a;
@@ -106,7 +88,7 @@ int device_init(sqlite3 *db, const DeviceSpec *spec, EwErr *err)
     int rc = db_run(db, err,
                     "INSERT INTO device_self(one,device,role,hall,slot,pk,sk,town_pk,town_sk,"
                     "town_name,next_seq,prev,hlc,created) VALUES(1,?,?,?,?,?,?,?,?,?,1,?,0,?)",
-                    "btttbbbbtbi", a.id, (size_t)EW_DEVICE_LEN, a.role, office ? NULL : a.hall,
+                    "btttbbbbtbi", a.id, (size_t)EW_DEVICE_LEN, a.role, office || !a.hall[0] ? NULL : a.hall,
                     slot, a.pk, sizeof a.pk, a.sk, sizeof a.sk, office ? town_pk : NULL,
                     sizeof town_pk, office ? town_sk : NULL, sizeof town_sk,
                     spec->town_name, zeros, sizeof zeros, clock_now_ms());

@@ -43,6 +43,7 @@ typedef struct DeviceSpec {
     const char *town_name;   /* office: the town's name */
     const unsigned char *seed; /* 32 bytes to derive keys and id from (demo), or NULL */
     const unsigned char *town_seed; /* office: 32 bytes for the town key, or NULL */
+    int pending;             /* a blank hall kiosk awaiting enrolment: no hall yet */
 } DeviceSpec;
 
 /* Makes this database's identity (fails when it has one). Office devices

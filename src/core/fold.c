@@ -523,10 +523,29 @@ static int h_meeting_close(Ctx *c, EwErr *err)
     return out;
 }
 
+/* ---- devices ---- */
+
+/* device.revoke {device, after_seq}: later records of that device are
+ * refused everywhere. The revoked table is computed before folding (see
+ * refresh_revoked), so this only checks the record itself. */
+static int h_revoke(Ctx *c, EwErr *err)
+{
+    (void)err;
+    unsigned char dev[EW_DEVICE_LEN];
+    json_t *after = json_object_get(c->body, "after_seq");
+    if (need_office(c, "revoke devices"))
+        return 1;
+    if (ew_unhex(str(c->body, "device"), dev, sizeof dev) != 0 || !json_is_integer(after) ||
+        json_integer_value(after) < 0)
+        return refuse(c, EW_EINPUT, "malformed revocation");
+    return 0;
+}
+
 static const struct {
     const char *kind;
     Handler fn;
 } handlers[] = {
+    {"device.revoke", h_revoke},
     {"roster.branch", h_branch},   {"roster.person", h_person},
     {"roster.unit", h_unit},       {"config.set", h_config},
     {"appeal.new", h_appeal_new},  {"appeal.grade", h_grade},
@@ -567,12 +586,19 @@ static int apply(sqlite3 *db, const Record *r, int *applied, EwErr *why, EwErr *
     db_done(st);
     c.body = record_body_json(r);
     c.day = fold_event_day(c.body, r->hlc);
+    int64_t revoked_after = -1;
+    rc = db_int(db, err, &revoked_after, -1, "SELECT after_seq FROM revoked WHERE device=?", "b",
+                r->device, (size_t)EW_DEVICE_LEN);
+    if (rc)
+        goto out;
     Handler fn = NULL;
     for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
         if (strcmp(handlers[i].kind, r->kind) == 0)
             fn = handlers[i].fn;
     if (!c.who.role[0])
         result = refuse(&c, EW_EDENIED, "record from an unknown device");
+    else if (revoked_after >= 0 && r->seq > revoked_after)
+        result = refuse(&c, EW_EDENIED, "its device was revoked");
     else if (!c.body)
         result = refuse(&c, EW_EINPUT, "record body is not a JSON object");
     else if (!fn)
@@ -609,7 +635,7 @@ static int clear_derived(sqlite3 *db, EwErr *err)
     return db_exec(db, err,
                    "DELETE FROM branches; DELETE FROM people; DELETE FROM units;"
                    "DELETE FROM town_config; DELETE FROM appeals; DELETE FROM timeline;"
-                   "DELETE FROM meetings; DELETE FROM fold_state;"
+                   "DELETE FROM meetings; DELETE FROM fold_state; DELETE FROM revoked;"
                    "UPDATE records SET state=NULL, note=NULL WHERE state IS NOT NULL;");
 }
 
@@ -629,6 +655,37 @@ static void row_record(sqlite3_stmt *st, Record *r)
     r->body[r->body_len] = '\0';
 }
 
+/* Recomputes the revoked devices from every device.revoke record an office
+ * device wrote: revocation applies to a device's later records whatever
+ * their place in the fold's order. The lowest after_seq counts. */
+static int refresh_revoked(sqlite3 *db, EwErr *err)
+{
+    int rc = db_exec(db, err, "DELETE FROM revoked");
+    sqlite3_stmt *st = rc ? NULL
+                          : db_prep(db, err,
+                                    "SELECT r.body FROM records r JOIN devices d ON "
+                                    "d.device=r.device WHERE r.kind='device.revoke' AND "
+                                    "d.role='office'",
+                                    NULL);
+    if (!st)
+        return EW_EDB;
+    while (rc == EW_OK && sqlite3_step(st) == SQLITE_ROW) {
+        json_t *b = json_loadb(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), 0,
+                               NULL);
+        unsigned char dev[EW_DEVICE_LEN];
+        json_t *after = json_object_get(b, "after_seq");
+        if (ew_unhex(str(b, "device"), dev, sizeof dev) == 0 && json_is_integer(after) &&
+            json_integer_value(after) >= 0)
+            rc = db_run(db, err,
+                        "INSERT INTO revoked(device, after_seq) VALUES(?,?) ON CONFLICT(device) "
+                        "DO UPDATE SET after_seq=min(after_seq, excluded.after_seq)",
+                        "bi", dev, sizeof dev, (int64_t)json_integer_value(after));
+        json_decref(b);
+    }
+    db_done(st);
+    return rc;
+}
+
 int fold_pending(sqlite3 *db, FoldWatch *watch, EwErr *err)
 {
     /* Where the fold stands, and where the earliest unfolded record sorts. */
@@ -646,6 +703,11 @@ int fold_pending(sqlite3 *db, FoldWatch *watch, EwErr *err)
         fseq = sqlite3_column_int64(st, 2);
     }
     db_done(st);
+    int64_t revokes = 0;
+    rc = db_int(db, err, &revokes, 0,
+                "SELECT count(*) FROM records WHERE state IS NULL AND kind='device.revoke'", NULL);
+    if (rc)
+        return rc;
     if (have_frontier) {
         int64_t behind = 0;
         rc = db_int(db, err, &behind, 0,
@@ -654,13 +716,15 @@ int fold_pending(sqlite3 *db, FoldWatch *watch, EwErr *err)
                     "ibi", fhlc, fdev, (size_t)EW_DEVICE_LEN, fseq);
         if (rc)
             return rc;
-        if (behind) {
+        if (behind || revokes) {
             rc = clear_derived(db, err);
             if (rc)
                 return rc;
             have_frontier = 0;
         }
     }
+    if (!have_frontier && (rc = refresh_revoked(db, err)))
+        return rc;
     st = db_prep(db, err,
                  "SELECT device,seq,hlc,kind,body,prev,hash,sig FROM records WHERE state IS NULL "
                  "ORDER BY hlc, device, seq",

@@ -94,6 +94,25 @@ static const Step steps[] = {
      "CREATE INDEX appeals_hall ON appeals(hall, status);"
      "CREATE INDEX appeals_due ON appeals(status, due_day);",
      1},
+    /* 4: sync by stick. */
+    {"CREATE TABLE peer_vv("             /* what each device was seen to hold */
+     "  peer BLOB NOT NULL, device BLOB NOT NULL, seq INTEGER NOT NULL,"
+     "  PRIMARY KEY (peer, device)) WITHOUT ROWID;"
+     "CREATE TABLE waiting("             /* records whose predecessors have not arrived */
+     "  device BLOB NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, kind TEXT NOT NULL,"
+     "  body BLOB NOT NULL, prev BLOB NOT NULL, hash BLOB NOT NULL, sig BLOB NOT NULL,"
+     "  PRIMARY KEY (device, seq)) WITHOUT ROWID;"
+     "CREATE TABLE forks("               /* quarantined branches: kept, never applied or relayed */
+     "  device BLOB NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, kind TEXT NOT NULL,"
+     "  body BLOB NOT NULL, prev BLOB NOT NULL, hash BLOB NOT NULL, sig BLOB NOT NULL,"
+     "  found INTEGER NOT NULL, PRIMARY KEY (device, seq, hash)) WITHOUT ROWID;"
+     "CREATE TABLE sync_log("             /* one row per stick sync: the report shown to staff */
+     "  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, dir TEXT NOT NULL, office_seen INTEGER NOT NULL,"
+     "  report TEXT NOT NULL);"
+     "CREATE TABLE revoked("              /* derived: device.revoke records */
+     "  device BLOB PRIMARY KEY, after_seq INTEGER NOT NULL) WITHOUT ROWID;"
+     "ALTER TABLE device_self ADD COLUMN manifest_next INTEGER NOT NULL DEFAULT 1;",
+     1},
 };
 
 int schema_migrate(sqlite3 *db, int target, int *refold, EwErr *err)
