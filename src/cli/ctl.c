@@ -520,6 +520,22 @@ static int cmd_publish(Args *a, EwErr *e)
     return write_tx(a, w_publish, e);
 }
 
+static int w_redact(sqlite3 *db, Author *self, Args *a, EwErr *e)
+{
+    return appeal_redact(db, self, a->pos[0], opt(a, "reason"), e);
+}
+
+static int cmd_redact(Args *a, EwErr *e)
+{
+    char code[CODE_MAX];
+    int rc = need_pos(a, 1, "tracking code", e);
+    if (rc || (rc = check_code(a->pos[0], code, e)))
+        return rc;
+    if ((rc = appeal_check_text("--reason", opt(a, "reason"), 400, e)))
+        return rc;
+    return write_tx(a, w_redact, e);
+}
+
 static int w_rate(sqlite3 *db, Author *self, Args *a, EwErr *e)
 {
     return appeal_rate(db, self, a->pos[0], opt(a, "rating-code"), a->pos[1], NULL, 0, e);
@@ -1029,6 +1045,8 @@ static const Command commands[] = {
     {"appeal", "solve", "answer=", cmd_solve, "appeal solve CODE --answer TEXT"},
     {"appeal", "reopen", "note=", cmd_reopen, "appeal reopen CODE --note TEXT"},
     {"appeal", "publish", "", cmd_publish, "appeal publish CODE"},
+    {"appeal", "redact", "reason=", cmd_redact,
+     "appeal redact CODE --reason TEXT  (office: hides its text and contact everywhere)"},
     {"appeal", "rate", "rating-code=", cmd_rate,
      "appeal rate CODE --rating-code N satisfied|unsatisfied"},
     {"meeting", "open", "hall= topic= subject=* cap=", cmd_meeting_open,

@@ -267,6 +267,19 @@ int appeal_publish(sqlite3 *db, Author *a, const char *code, const char *day, in
     return rc ? rc : write(db, a, hlc, "appeal.publish", body, err);
 }
 
+int appeal_redact(sqlite3 *db, Author *a, const char *code, const char *reason, EwErr *err)
+{
+    int rc = appeal_check_text("--reason", reason, 400, err);
+    if (rc)
+        return rc;
+    json_t *body;
+    char canon[CODE_MAX];
+    if ((rc = appeal_body(code, NULL, &body, canon, err)))
+        return rc;
+    json_object_set_new(body, "reason", json_string(reason));
+    return write(db, a, 0, "appeal.redact", body, err);
+}
+
 int appeal_rate(sqlite3 *db, Author *a, const char *code, const char *proof, const char *rating,
                 const char *day, int64_t hlc, EwErr *err)
 {

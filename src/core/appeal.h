@@ -54,6 +54,8 @@ int appeal_step(sqlite3 *db, Author *a, const char *action, const char *code, co
                 const char *day, int64_t hlc, EwErr *err);
 int appeal_publish(sqlite3 *db, Author *a, const char *code, const char *day, int64_t hlc,
                    EwErr *err);
+/* Office: hides the appeal's text and contact everywhere (reason required). */
+int appeal_redact(sqlite3 *db, Author *a, const char *code, const char *reason, EwErr *err);
 /* rating: "satisfied" or "unsatisfied"; proof: the slip's rating code. */
 int appeal_rate(sqlite3 *db, Author *a, const char *code, const char *proof, const char *rating,
                 const char *day, int64_t hlc, EwErr *err);

@@ -450,6 +450,43 @@ static int h_rate(Ctx *c, EwErr *err)
     return db_run(c->db, err, "UPDATE appeals SET rating=? WHERE code=?", "tt", rating, code);
 }
 
+/* appeal.redact {code, reason}: the office hides an appeal's text (and its
+ * sealed contact) everywhere; every device that folds it deletes those
+ * blobs and refuses them if they arrive again. The hashes stay in the
+ * records, so every chain still verifies. */
+static int h_redact(Ctx *c, EwErr *err)
+{
+    Appeal a;
+    const char *code, *reason = str(c->body, "reason");
+    int rc = appeal_of(c, &a, &code, err);
+    if (rc)
+        return rc;
+    if (need_office(c, "redact appeals"))
+        return 1;
+    if (!reason || ew_blank(reason))
+        return refuse(c, EW_EINPUT, "a redaction needs a reason");
+    int64_t done = 0;
+    rc = db_int(c->db, err, &done, 0, "SELECT redacted FROM appeals WHERE code=?", "t", code);
+    if (rc)
+        return rc;
+    if (done)
+        return refuse(c, EW_ESTATE, "appeal %s is already redacted", code);
+    rc = db_run(c->db, err, "UPDATE appeals SET redacted=1 WHERE code=?", "t", code);
+    if (rc == EW_OK)
+        rc = db_run(c->db, err,
+                    "INSERT OR IGNORE INTO purged(hash) SELECT text_hash FROM appeals WHERE code=? "
+                    "UNION SELECT contact_hash FROM appeals WHERE code=? AND contact_hash IS NOT "
+                    "NULL",
+                    "tt", code, code);
+    /* Identical text in another, unredacted appeal keeps its blob. */
+    if (rc == EW_OK)
+        rc = db_run(c->db, err,
+                    "DELETE FROM blobs WHERE lower(hex(hash)) IN (SELECT hash FROM purged) AND "
+                    "lower(hex(hash)) NOT IN (SELECT text_hash FROM appeals WHERE redacted=0)",
+                    NULL);
+    return rc;
+}
+
 /* ---- meetings (halls only) ---- */
 
 static int h_meeting_open(Ctx *c, EwErr *err)
@@ -546,6 +583,7 @@ static const struct {
     Handler fn;
 } handlers[] = {
     {"device.revoke", h_revoke},
+    {"appeal.redact", h_redact},
     {"roster.branch", h_branch},   {"roster.person", h_person},
     {"roster.unit", h_unit},       {"config.set", h_config},
     {"appeal.new", h_appeal_new},  {"appeal.grade", h_grade},
@@ -636,6 +674,7 @@ static int clear_derived(sqlite3 *db, EwErr *err)
                    "DELETE FROM branches; DELETE FROM people; DELETE FROM units;"
                    "DELETE FROM town_config; DELETE FROM appeals; DELETE FROM timeline;"
                    "DELETE FROM meetings; DELETE FROM fold_state; DELETE FROM revoked;"
+                   "DELETE FROM purged;"
                    "UPDATE records SET state=NULL, note=NULL WHERE state IS NOT NULL;");
 }
 

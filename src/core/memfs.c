@@ -15,6 +15,9 @@
  * Every StickIO call first passes the power switch (gate), and a mutating
  * call that succeeds counts itself (done).
  */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L /* O_NOFOLLOW, O_CLOEXEC, fstatat */
+#endif
 #include "memfs.h"
 
 #include "ew.h"

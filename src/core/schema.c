@@ -111,6 +111,11 @@ static const Step steps[] = {
      "  report TEXT NOT NULL);"
      "CREATE TABLE revoked("              /* derived: device.revoke records */
      "  device BLOB PRIMARY KEY, after_seq INTEGER NOT NULL) WITHOUT ROWID;"
+     "CREATE TABLE peers("                /* the newest manifest seen of each device */
+     "  peer BLOB PRIMARY KEY, role TEXT NOT NULL, wall INTEGER NOT NULL) WITHOUT ROWID;"
+     "CREATE TABLE purged("               /* derived: texts redacted by the office */
+     "  hash TEXT PRIMARY KEY) WITHOUT ROWID;"
+     "ALTER TABLE appeals ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE device_self ADD COLUMN manifest_next INTEGER NOT NULL DEFAULT 1;",
      1},
 };

@@ -9,6 +9,9 @@
  * before the first read and again as bytes arrive, since a file on a stick
  * may lie about its size or change under us.
  */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L /* O_NOFOLLOW, O_CLOEXEC, fstatat */
+#endif
 #include "stickio.h"
 
 #include "ew.h"
@@ -106,6 +109,29 @@ static int open_regular(const char *path, uint64_t max, int *fd, struct stat *st
     return 0;
 }
 
+/* Opens a folder itself for reading: a link there is -ELOOP (Linux says
+ * ENOTDIR for O_DIRECTORY | O_NOFOLLOW on a link, so lstat tells them
+ * apart). The caller closes *fd. */
+static int open_dir(const char *dir, int *fd)
+{
+    *fd = -1;
+    if (!dir)
+        return -EINVAL;
+    int d;
+    do
+        d = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    while (d < 0 && errno == EINTR);
+    if (d < 0) {
+        int rc = err_neg();
+        struct stat st;
+        if (rc == -ENOTDIR && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
+            rc = -ELOOP;
+        return rc;
+    }
+    *fd = d;
+    return 0;
+}
+
 /* Creates path exclusively; O_EXCL also refuses a link there, dangling or
  * not, without touching its target. */
 static int px_create(StickIO *io, const char *path, int *fd)
@@ -178,15 +204,10 @@ static int px_unlink(StickIO *io, const char *path)
 static int px_fsync_dir(StickIO *io, const char *dir)
 {
     (void)io;
-    if (!dir)
-        return -EINVAL;
     int d;
-    do
-        d = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    while (d < 0 && errno == EINTR);
-    if (d < 0)
-        return err_neg();
-    int rc = 0;
+    int rc = open_dir(dir, &d);
+    if (rc < 0)
+        return rc;
     while (fsync(d) < 0) {
         if (errno != EINTR) {
             rc = err_neg();
@@ -235,23 +256,18 @@ static int px_list(StickIO *io, const char *dir, StickEntry **out, size_t *n)
         return -EINVAL;
     *out = NULL;
     *n = 0;
-    if (!dir)
-        return -EINVAL;
     int dfd;
-    do
-        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    while (dfd < 0 && errno == EINTR);
-    if (dfd < 0)
-        return err_neg();
+    int rc = open_dir(dir, &dfd);
+    if (rc < 0)
+        return rc;
     DIR *d = fdopendir(dfd);
     if (!d) {
-        int rc = err_neg();
+        rc = err_neg();
         close(dfd);
         return rc;
     }
     StickEntry *v = NULL;
     size_t cnt = 0, cap = 0;
-    int rc = 0;
     for (;;) {
         errno = 0;
         struct dirent *de = readdir(d);

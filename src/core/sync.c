@@ -553,6 +553,11 @@ static int import_bundle(sqlite3 *db, sqlite3 *b, const char *file, const CertFa
             continue;
         }
         char hex[65];
+        int64_t purged = 0;
+        ew_hex(h, sizeof h, hex);
+        db_int(db, NULL, &purged, 0, "SELECT count(*) FROM purged WHERE hash=?", "t", hex);
+        if (purged)
+            continue; /* the office redacted this text: it stays gone */
         rc = blob_put(db, data, n, hex, err);
         t->blobs++;
     }
@@ -670,6 +675,16 @@ static int import_checked(sqlite3 *db, json_t *m, const CertFacts *writer, const
     Tally t = {0};
     rc = import_bundle(db, b, file, writer, json_object_get(m, "vv"), report, &t, err);
     sqlite3_close(b);
+    /* The newest manifest seen of each writer: a hall sends what the office
+     * that wrote last (by the office's own clock) does not hold, so a
+     * restored office gets resent what its backup lacked. */
+    json_t *wall = json_object_get(m, "wall");
+    if (rc == EW_OK)
+        rc = db_run(db, err,
+                    "INSERT INTO peers(peer, role, wall) VALUES(?,?,?) ON CONFLICT(peer) "
+                    "DO UPDATE SET wall=max(wall, excluded.wall)",
+                    "bti", writer->device, (size_t)EW_DEVICE_LEN, writer->role,
+                    (int64_t)(json_is_integer(wall) ? json_integer_value(wall) : 0));
     if (rc == EW_OK) {
         char dev[33];
         device_hex(writer->device, dev);
@@ -868,8 +883,8 @@ static int fill_floors(sqlite3 *db, sqlite3 *b, const Author *self, EwErr *err)
 {
     const char *sql =
         strcmp(self->role, "hall") == 0
-            ? "SELECT v.device, max(v.seq) FROM peer_vv v JOIN devices d ON d.device=v.peer "
-              "WHERE d.role='office' GROUP BY v.device"
+            ? "SELECT v.device, v.seq FROM peer_vv v WHERE v.peer=(SELECT peer FROM peers "
+              "WHERE role='office' ORDER BY wall DESC, peer LIMIT 1)"
             : "SELECT r.device, min(coalesce(v.seq, 0)) FROM (SELECT DISTINCT device FROM "
               "records) r CROSS JOIN devices h LEFT JOIN peer_vv v ON v.peer=h.device AND "
               "v.device=r.device WHERE h.role='hall' AND h.cert IS NOT NULL AND h.device NOT IN "

@@ -15,7 +15,8 @@
 static const char SELECT[] =
     "SELECT a.code, a.hall, b.name, a.grid, a.category, a.text_hash, a.published, a.grade, "
     "a.status, pm.name, pl.name, u.name, a.member, a.leader, a.unit, a.created_day, "
-    "a.graded_day, a.due_day, a.solved_day, a.answer_hash, a.rating, a.source, a.ledger_no "
+    "a.graded_day, a.due_day, a.solved_day, a.answer_hash, a.rating, a.source, a.ledger_no, "
+    "a.redacted "
     "FROM appeals a LEFT JOIN branches b ON b.code = a.hall "
     "LEFT JOIN people pm ON pm.id = a.member LEFT JOIN people pl ON pl.id = a.leader "
     "LEFT JOIN units u ON u.id = a.unit ";
@@ -69,6 +70,9 @@ static json_t *timeline(sqlite3 *db, const char *code)
                 json_object_set(e, copy[i], v);
         }
         static const char *const texts[] = {"note", "answer"};
+        json_t *reason = body ? json_object_get(body, "reason") : NULL;
+        if (json_is_string(reason)) /* a redaction's reason is the office's words, in the body */
+            json_object_set(e, "text", reason);
         for (size_t i = 0; body && i < 2; i++) {
             json_t *v = json_object_get(body, texts[i]);
             if (json_is_string(v)) {
@@ -122,6 +126,7 @@ static json_t *row_json(sqlite3 *db, sqlite3_stmt *st, int64_t today, int with_t
     json_object_set_new(o, "satisfaction", jtext(st, 20));
     json_object_set_new(o, "source", jtext(st, 21));
     json_object_set_new(o, "ledger_no", jtext(st, 22));
+    json_object_set_new(o, "redacted", json_boolean(sqlite3_column_int(st, 23)));
     if (with_timeline)
         json_object_set_new(o, "timeline", timeline(db, code));
     return o;
