@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "appeal.h"
+#include "backup.h"
 #include "cert.h"
 #include "clock.h"
 #include "code.h"
@@ -1016,6 +1017,92 @@ static int cmd_devices(Args *a, EwErr *e)
     return rc ? rc : read_cmd(a, r_devices, text_devices, e);
 }
 
+/* ---- backups ---- */
+
+/* The passphrase: the first line of --passphrase-file, else
+ * $ECHOWALL_PASSPHRASE. *out malloc'd. */
+static int passphrase(Args *a, char **out, EwErr *e)
+{
+    const char *file = opt(a, "passphrase-file"), *env = getenv("ECHOWALL_PASSPHRASE");
+    *out = NULL;
+    if (file) {
+        FILE *f = fopen(file, "r");
+        char line[512];
+        if (!f)
+            return ew_err(e, EW_EINPUT, "--passphrase-file %s: %s", file, strerror(errno));
+        if (!fgets(line, sizeof line, f))
+            line[0] = '\0';
+        fclose(f);
+        line[strcspn(line, "\r\n")] = '\0';
+        *out = ew_xstrdup(line);
+    } else if (env) {
+        *out = ew_xstrdup(env);
+    } else {
+        return ew_err(e, EW_EINPUT, "give the backup passphrase with --passphrase-file FILE "
+                                    "(or $ECHOWALL_PASSPHRASE)");
+    }
+    if (strlen(*out) < BACKUP_PASSPHRASE_MIN) {
+        free(*out);
+        *out = NULL;
+        return ew_err(e, EW_EINPUT, "the backup passphrase must have at least %d characters",
+                      BACKUP_PASSPHRASE_MIN);
+    }
+    return EW_OK;
+}
+
+static int cmd_backup(Args *a, EwErr *e)
+{
+    char *pass = NULL;
+    int rc = need_pos(a, 1, "the stick's folder (DIR)", e);
+    if (rc || (rc = passphrase(a, &pass, e)))
+        return rc;
+    sqlite3 *db;
+    if ((rc = open_db(a, 0, &db, e)) == EW_OK) {
+        char name[64];
+        rc = backup_write(db, stickio_posix(), a->pos[0], pass, name, e);
+        if (rc == EW_OK)
+            fprintf(a->out, "wrote %s/echowall/%s\nkeep the passphrase apart from the stick; "
+                            "safe to remove the stick\n",
+                    a->pos[0], name);
+        db_close(db);
+    }
+    sodium_memzero(pass, strlen(pass));
+    free(pass);
+    return rc;
+}
+
+static void text_restore(FILE *f, json_t *r)
+{
+    fprintf(f, "restored %lld records as a new office device %s (slot %s)\n"
+               "town key fingerprint: %s\nthe halls' next syncs bring back what the backup "
+               "lacked\n",
+            (long long)json_integer_value(json_object_get(r, "records")),
+            json_string_value(json_object_get(r, "new_device")),
+            json_string_value(json_object_get(r, "slot")),
+            json_string_value(json_object_get(r, "fingerprint")));
+}
+
+static int cmd_restore(Args *a, EwErr *e)
+{
+    char *pass = NULL;
+    int rc = need_pos(a, 1, "the backup file", e);
+    if (rc || (rc = passphrase(a, &pass, e)))
+        return rc;
+    json_t *report = NULL;
+    if ((rc = make_parent(a->db, e)) == EW_OK)
+        rc = backup_restore(stickio_posix(), a->pos[0], pass, a->db, &report, e);
+    if (rc == EW_OK) {
+        if (flag(a, "json"))
+            print_json(a->out, report);
+        else
+            text_restore(a->out, report);
+    }
+    json_decref(report);
+    sodium_memzero(pass, strlen(pass));
+    free(pass);
+    return rc;
+}
+
 /* ---- the table ---- */
 
 typedef struct Command {
@@ -1063,6 +1150,10 @@ static const Command commands[] = {
     {"provision", NULL, "hall= json", cmd_provision, "provision --hall CODE DIR [--json]  (office)"},
     {"revoke", NULL, "after-seq=", cmd_revoke, "revoke DEVICE [--after-seq N]  (office)"},
     {"devices", NULL, "json", cmd_devices, "devices [--json]"},
+    {"backup", NULL, "passphrase-file=", cmd_backup,
+     "backup DIR [--passphrase-file F]  (office: town key and database, encrypted)"},
+    {"restore", NULL, "passphrase-file= json", cmd_restore,
+     "restore FILE [--passphrase-file F]  (into a new --db path, as a new office device)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -503,10 +503,10 @@ static int m_rename(StickIO *io, const char *from, const char *to)
     int rc = gate(m, 1);
     if (rc == 0)
         rc = resolve(m, from, pf, &src);
+    if (rc == 0)
+        rc = resolve(m, to, pt, &dst); /* both folders are looked up first */
     if (rc == 0 && !src)
         rc = -ENOENT;
-    if (rc == 0)
-        rc = resolve(m, to, pt, &dst);
     if (rc < 0)
         return rc;
     if (src->type == STICK_DIR)
