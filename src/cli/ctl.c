@@ -31,6 +31,7 @@
 #include "roster.h"
 #include "stickio.h"
 #include "sync.h"
+#include "synclock.h"
 #include "view.h"
 
 #define DEFAULT_DB "/var/lib/echowall/echowall.db"
@@ -838,6 +839,14 @@ static void text_sync(FILE *f, json_t *r)
                 json_string_value(json_object_get(w, "bundle")),
                 (long long)json_integer_value(json_object_get(w, "records")),
                 (long long)json_integer_value(json_object_get(w, "bytes")));
+    json_t *clk = json_object_get(r, "clock");
+    if (json_is_integer(json_object_get(clk, "adopted")))
+        fprintf(f, "set this kiosk's clock to the office's time (%lld minutes ahead)\n",
+                (long long)json_integer_value(json_object_get(clk, "adopted")) / 60000);
+    if (json_is_string(json_object_get(clk, "refused")))
+        fprintf(f, "clock: %s\n", json_string_value(json_object_get(clk, "refused")));
+    if (json_is_string(json_object_get(clk, "confirm")))
+        fprintf(f, "clock: %s\n", json_string_value(json_object_get(clk, "confirm")));
     fputs(json_is_true(json_object_get(r, "safe_to_remove"))
               ? "safe to remove the stick\n"
               : "the stick was not written completely: keep it in and try again\n",
@@ -1017,6 +1026,48 @@ static int cmd_devices(Args *a, EwErr *e)
     return rc ? rc : read_cmd(a, r_devices, text_devices, e);
 }
 
+/* ---- the clock ---- */
+
+static int r_clock(sqlite3 *db, Args *a, json_t **out, EwErr *e)
+{
+    (void)a;
+    return synclock_state(db, out, e);
+}
+
+static void text_clock(FILE *f, json_t *c)
+{
+    json_t *conf = json_object_get(c, "confirmed");
+    fprintf(f, "today %s (offset %lld ms from this machine's clock)\n",
+            json_string_value(json_object_get(c, "today")),
+            (long long)json_integer_value(json_object_get(c, "offset_ms")));
+    if (conf)
+        fprintf(f, "%s\n", json_is_true(conf) ? "the office clock is confirmed"
+                                              : "the office clock needs confirming: check the "
+                                                "date, then `echowallctl clock confirm`");
+}
+
+static int w_clock_confirm(sqlite3 *db, Author *self, Args *a, EwErr *e)
+{
+    if (strcmp(self->role, "office") != 0)
+        return ew_err(e, EW_EDENIED, "only the office confirms the town's clock; kiosks take it "
+                                     "from the office's stick");
+    int rc = synclock_confirm(db, e);
+    if (rc == EW_OK) {
+        char day[11];
+        clock_format_day(db_today(db), day);
+        fprintf(a->out, "confirmed: today is %s\n", day);
+    }
+    return rc;
+}
+
+static int cmd_clock(Args *a, EwErr *e)
+{
+    if (a->npos == 1 && strcmp(a->pos[0], "confirm") == 0)
+        return write_tx(a, w_clock_confirm, e);
+    int rc = need_pos(a, 0, "", e);
+    return rc ? usage(e, "clock takes no argument but `confirm`") : read_cmd(a, r_clock, text_clock, e);
+}
+
 /* ---- backups ---- */
 
 /* The passphrase: the first line of --passphrase-file, else
@@ -1150,6 +1201,7 @@ static const Command commands[] = {
     {"provision", NULL, "hall= json", cmd_provision, "provision --hall CODE DIR [--json]  (office)"},
     {"revoke", NULL, "after-seq=", cmd_revoke, "revoke DEVICE [--after-seq N]  (office)"},
     {"devices", NULL, "json", cmd_devices, "devices [--json]"},
+    {"clock", NULL, "json", cmd_clock, "clock [--json] | clock confirm  (office)"},
     {"backup", NULL, "passphrase-file=", cmd_backup,
      "backup DIR [--passphrase-file F]  (office: town key and database, encrypted)"},
     {"restore", NULL, "passphrase-file= json", cmd_restore,

@@ -124,7 +124,7 @@ int backup_write(sqlite3 *db, StickIO *io, const char *dir, const char *passphra
     }
     if (rc == EW_OK) {
         char day[11];
-        clock_format_day(clock_today(), day);
+        clock_format_day(db_today(db), day);
         StickEntry *ents = NULL;
         size_t n = 0;
         io->list(io, edir, &ents, &n);

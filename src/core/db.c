@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "clock.h"
 #include "fold.h"
 
 int db_fail(sqlite3 *db, EwErr *err, const char *what)
@@ -301,6 +302,16 @@ int db_open(const char *path, int create, sqlite3 **out, EwErr *err)
     *out = db;
     return EW_OK;
 }
+
+int64_t db_now_ms(sqlite3 *db)
+{
+    int64_t offset = 0;
+    db_int(db, NULL, &offset, 0,
+           "SELECT CAST(value AS INTEGER) FROM local_config WHERE key='clock.offset_ms'", NULL);
+    return clock_now_ms() + offset;
+}
+
+int64_t db_today(sqlite3 *db) { return clock_day_of_ms(db_now_ms(db)); }
 
 void db_close(sqlite3 *db)
 {

@@ -50,6 +50,13 @@ int db_exec(sqlite3 *db, EwErr *err, const char *sql);
 /* Sets err from the handle's last error, prefixed with what was done. */
 int db_fail(sqlite3 *db, EwErr *err, const char *what);
 
+/* This device's idea of now: the wall clock plus the offset adopted from
+ * the office's confirmed clock (local_config clock.offset_ms; see sync.c).
+ * A kiosk has no real-time clock, so everything dated uses these. */
+int64_t db_now_ms(sqlite3 *db);
+/* Today's CST day number by db_now_ms. */
+int64_t db_today(sqlite3 *db);
+
 /* Schema (schema.c). */
 #define SCHEMA_VERSION 4
 /* Migrates from the file's user_version up to `target`; *refold set to 1

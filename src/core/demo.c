@@ -497,7 +497,7 @@ int demo_fill(sqlite3 *db, const DemoSpec *spec, EwErr *err)
                                       "demo needs an empty one", (long long)n);
     Town *t = ew_xcalloc(1, sizeof *t);
     t->rng.s = spec->seed ? spec->seed : 1;
-    int64_t today = spec->today ? spec->today : clock_today();
+    int64_t today = spec->today ? spec->today : db_today(db);
     rc = db_begin(db, err);
     if (rc == EW_OK)
         rc = make_devices(db, t, spec, err);

@@ -175,7 +175,7 @@ int device_author(sqlite3 *db, Author *a, int64_t hlc, const char *kind, json_t 
     if (rc)
         return rc;
     if (hlc == 0)
-        hlc = clock_now_ms() << 16;
+        hlc = db_now_ms(db) << 16;
     if (hlc <= seen)
         hlc = seen + 1;
     if (hlc <= a->hlc)

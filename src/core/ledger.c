@@ -153,7 +153,7 @@ static int check_row(sqlite3 *db, const CsvTable *t, size_t tr, size_t n, const 
     }
     int64_t d;
     if (ew_blank(r->cell[C_DATE]))
-        clock_format_day(clock_today(), r->day);
+        clock_format_day(db_today(db), r->day);
     else if (csv_parse_date(r->cell[C_DATE], r->day) != 0 || clock_parse_day(r->day, &d) != 0)
         return row_err(err, n, C_DATE, "'%s' is not a date like 2026-03-05, 2026/3/5 or 2026年3月5日",
                        r->cell[C_DATE]);

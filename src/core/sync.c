@@ -27,6 +27,7 @@
 #include "db.h"
 #include "device.h"
 #include "fold.h"
+#include "synclock.h"
 
 static const char BUNDLE_SCHEMA[] =
     "CREATE TABLE certs(device BLOB PRIMARY KEY, cert BLOB NOT NULL);"
@@ -758,6 +759,11 @@ static int import_checked(sqlite3 *db, json_t *m, const CertFacts *writer, const
                              t.skipped, "forks", t.forks));
         if (strcmp(writer->role, "office") == 0)
             json_object_set_new(report, "office_seen", json_true());
+        char *role = NULL;
+        db_text(db, NULL, &role, "SELECT role FROM device_self", NULL);
+        if (strcmp(writer->role, "office") == 0 && role && strcmp(role, "hall") == 0)
+            rc = synclock_adopt(db, json_object_get(m, "office_time"), report, err);
+        free(role);
     }
     return rc;
 }
@@ -1115,7 +1121,15 @@ static json_t *make_manifest(sqlite3 *db, const Author *self, const char *bundle
     json_t *m = json_pack("{s:i,s:i,s:s,s:o,s:s,s:I,s:s,s:o,s:I,s:I}", "format", SYNC_FORMAT,
                           "reader", SYNC_FORMAT, "device", dev, "cert", certj, "bundle", bundle,
                           "length", (json_int_t)len, "hash", hex, "vv", vv, "hlc",
-                          (json_int_t)hlc, "wall", (json_int_t)clock_now_ms());
+                          (json_int_t)hlc, "wall", (json_int_t)db_now_ms(db));
+    if (strcmp(self->role, "office") == 0) {
+        json_t *ot = synclock_office_time(db, err);
+        if (!ot) {
+            json_decref(m);
+            return NULL;
+        }
+        json_object_set_new(m, "office_time", ot);
+    }
     unsigned char *bytes, s[crypto_sign_BYTES];
     size_t n;
     record_canonical(m, &bytes, &n);
@@ -1246,6 +1260,14 @@ int sync_stick(sqlite3 *db, StickIO *io, const char *dir, json_t **report, EwErr
     if (rc == EW_OK)
         rc = sync_export(db, io, dir, r, err);
     json_object_set_new(r, "safe_to_remove", json_boolean(rc == EW_OK));
+    json_t *clk = NULL;
+    if (synclock_state(db, &clk, NULL) == EW_OK && json_is_false(json_object_get(clk, "confirmed")))
+        json_object_set_new(r, "clock",
+                            json_pack("{s:s}", "confirm",
+                                      "the office clock went back or jumped ahead: check the "
+                                      "date and run `echowallctl clock confirm`; until then "
+                                      "kiosks keep their own time"));
+    json_decref(clk);
     char *text = json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS);
     db_run(db, NULL, "INSERT INTO sync_log(at, dir, office_seen, report) VALUES(?,?,?,?)", "itdt",
            clock_now_ms(), dir, json_is_true(json_object_get(r, "office_seen")), text);

@@ -141,14 +141,14 @@ int view_appeal(sqlite3 *db, const char *code, json_t **out, EwErr *err)
     if (!st)
         return EW_EDB;
     if (sqlite3_step(st) == SQLITE_ROW)
-        *out = row_json(db, st, clock_today(), 1);
+        *out = row_json(db, st, db_today(db), 1);
     db_done(st);
     return *out ? EW_OK : ew_err(err, EW_ENOTFOUND, "no appeal %s", code);
 }
 
 int view_appeals(sqlite3 *db, const AppealFilter *f, json_t **out, EwErr *err)
 {
-    int64_t today = clock_today();
+    int64_t today = db_today(db);
     char sql[1400];
     snprintf(sql, sizeof sql,
              "%s WHERE (?1 IS NULL OR a.hall = ?1) "
@@ -187,7 +187,7 @@ static int64_t count(sqlite3 *db, const char *sql, const char *fmt, int64_t arg)
 int view_stats(sqlite3 *db, json_t **out, EwErr *err)
 {
     (void)err;
-    int64_t today = clock_today();
+    int64_t today = db_today(db);
     json_t *o = json_object();
     char *town = NULL;
     config_get(db, "town.name", &town, NULL);
