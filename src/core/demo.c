@@ -78,8 +78,9 @@ typedef struct Town {
     const char *roles[NPEOPLE];
     Plan *plans;
     int nplans;
-    int meeting_hall[NMEETINGS];
-    char meeting_id[NMEETINGS][MEETING_ID_MAX];
+    int nmeetings;
+    int *meeting_hall;                    /* [nmeetings] */
+    char (*meeting_id)[MEETING_ID_MAX];   /* [nmeetings] */
     Event *ev;
     int nev, cap;
 } Town;
@@ -281,12 +282,26 @@ static void plan_appeals(Town *t, int64_t today, int total)
 
 static void plan_meetings(Town *t, int64_t today)
 {
-    for (int m = 0; m < NMEETINGS; m++) {
-        t->meeting_hall[m] = m < NHALLS ? m : 6; /* H07 met twice */
-        int64_t d = today - 3 - pick(&t->rng, 180);
+    int64_t *days = ew_xcalloc((size_t)t->nmeetings, sizeof *days);
+    for (int m = 0; m < t->nmeetings; m++) {
+        /* 39: every branch once and H07 twice; more: round the branches. */
+        int h = t->nmeetings == NMEETINGS ? (m < NHALLS ? m : 6) : m % NHALLS;
+        t->meeting_hall[m] = h;
+        int64_t d = today - 3 - pick(&t->rng, t->nmeetings <= NMEETINGS ? 180 : 200);
+        /* One open meeting per hall at a time: never two on one day. */
+        for (int taken = 1; taken;) {
+            taken = 0;
+            for (int q = 0; q < m; q++)
+                if (t->meeting_hall[q] == h && days[q] == d)
+                    taken = 1;
+            if (taken)
+                d = d > today - 230 ? d - 1 : today - 3;
+        }
+        days[m] = d;
         add_ev(t, d, 19 * 60, EV_OPEN, m);
         add_ev(t, d, 21 * 60, EV_CLOSE, m);
     }
+    free(days);
 }
 
 static Author *office(Town *t) { return &t->authors[0]; }
@@ -514,6 +529,9 @@ int demo_fill(sqlite3 *db, const DemoSpec *spec, EwErr *err)
     if (rc == EW_OK) {
         plan_people(t);
         add_ev(t, today - HISTORY_DAYS, 9 * 60, EV_ROSTER, 0);
+        t->nmeetings = spec->meetings > 0 ? spec->meetings : NMEETINGS;
+        t->meeting_hall = ew_xcalloc((size_t)t->nmeetings, sizeof *t->meeting_hall);
+        t->meeting_id = ew_xcalloc((size_t)t->nmeetings, sizeof *t->meeting_id);
         plan_meetings(t, today);
         plan_appeals(t, today, spec->appeals ? spec->appeals : NAPPEALS);
         qsort(t->ev, (size_t)t->nev, sizeof *t->ev, cmp_ev);
@@ -532,6 +550,8 @@ int demo_fill(sqlite3 *db, const DemoSpec *spec, EwErr *err)
         db_rollback(db);
     free(t->plans);
     free(t->ev);
+    free(t->meeting_hall);
+    free(t->meeting_id);
     sodium_memzero(t, sizeof *t);
     free(t);
     return rc;

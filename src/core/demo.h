@@ -25,6 +25,7 @@ typedef struct DemoSpec {
     const char *hall; /* NULL: seen from the office; else that hall's kiosk */
     int64_t today;    /* CST day number the history ends at; 0: today */
     int appeals;      /* 0: 183 (the bench asks for more) */
+    int meetings;     /* 0: 39 */
 } DemoSpec;
 
 /* Fills an empty town (EW_ESTATE when the database already holds records).

@@ -1274,3 +1274,23 @@ int sync_stick(sqlite3 *db, StickIO *io, const char *dir, json_t **report, EwErr
     free(text);
     return rc;
 }
+
+int sync_import_vouched(sqlite3 *db, const char *bundle_path, json_t *report, EwErr *err)
+{
+    Author self;
+    int rc = device_load_self(db, &self, err);
+    if (rc)
+        return rc;
+    CertFacts writer;
+    cert_facts_of(&self, &writer);
+    sodium_memzero(&self, sizeof self);
+    sqlite3 *b;
+    if ((rc = open_bundle(bundle_path, &b, err)))
+        return rc;
+    json_t *vv = json_object();
+    Tally t = {0};
+    rc = import_bundle(db, b, "vouched", &writer, vv, report, &t, err);
+    json_decref(vv);
+    sqlite3_close(b);
+    return rc;
+}
