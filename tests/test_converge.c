@@ -273,7 +273,7 @@ static void enrol(Sim *s, Dev *d, const char *hall)
         fail_msg("install: %s", e.msg);
     assert_string_equal(json_string_value(json_object_get(r, "state")), "enrolled");
     json_decref(r);
-    snprintf(d->hall, sizeof d->hall, "%s", hall);
+    snprintf(d->hall, sizeof d->hall, "%.3s", hall);
     memfs_free(io);
 }
 
