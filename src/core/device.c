@@ -94,6 +94,8 @@ int device_init(sqlite3 *db, const DeviceSpec *spec, EwErr *err)
                     spec->town_name, zeros, sizeof zeros, clock_now_ms());
     if (rc == EW_OK)
         rc = device_register(db, &a, office ? town_sk : NULL, err);
+    if (rc == EW_OK)
+        rc = device_bind_board(db, err);
     sodium_memzero(town_sk, sizeof town_sk);
     sodium_memzero(&a, sizeof a);
     return rc;
@@ -163,11 +165,88 @@ int device_town_sk(sqlite3 *db, unsigned char sk[crypto_sign_SECRETKEYBYTES], Ew
     return found ? EW_OK : ew_err(err, EW_EDENIED, "only the office station holds the town key");
 }
 
+void device_board(char out[65])
+{
+    const char *env = getenv("ECHOWALL_BOARD");
+    out[0] = '\0';
+    if (env) {
+        snprintf(out, 65, "%s", env);
+        return;
+    }
+    static const char *const paths[] = {"/sys/firmware/devicetree/base/serial-number",
+                                        "/etc/machine-id"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0] && !out[0]; i++) {
+        FILE *f = fopen(paths[i], "r");
+        if (!f)
+            continue;
+        size_t n = fread(out, 1, 64, f);
+        fclose(f);
+        out[n] = '\0';
+        /* keep printable characters only (the Pi's serial ends in NUL) */
+        size_t k = 0;
+        for (size_t j = 0; j < n && out[j]; j++)
+            if (out[j] > ' ' && out[j] < 127)
+                out[k++] = out[j];
+        out[k] = '\0';
+    }
+}
+
+int device_bind_board(sqlite3 *db, EwErr *err)
+{
+    char board[65];
+    device_board(board);
+    return db_run(db, err,
+                  "INSERT INTO local_config(key,value) VALUES('device.board',?) "
+                  "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                  "t", board);
+}
+
+int device_check_board(sqlite3 *db, EwErr *err)
+{
+    char *bound = NULL, *role = NULL, board[65];
+    db_text(db, NULL, &bound, "SELECT value FROM local_config WHERE key='device.board'", NULL);
+    db_text(db, NULL, &role, "SELECT role FROM device_self", NULL);
+    device_board(board);
+    int rc = EW_OK;
+    if (bound && *bound && board[0] && role && strcmp(role, "hall") == 0 &&
+        strcmp(bound, board) != 0)
+        rc = ew_err(err, EW_ESTATE,
+                    "this kiosk's database was made on another board (a copied SD card?): "
+                    "enrol this kiosk again with `echowallctl enroll DIR`");
+    free(bound);
+    free(role);
+    return rc;
+}
+
+int device_rekey(sqlite3 *db, EwErr *err)
+{
+    Author a;
+    DeviceSpec spec = {.role = "hall", .pending = 1};
+    device_make_author(&a, &spec);
+    unsigned char zeros[EW_HASH_LEN] = {0};
+    int rc = db_run(db, err,
+                    "UPDATE device_self SET device=?, pk=?, sk=?, hall=NULL, slot='A', "
+                    "next_seq=1, prev=?, code_next=0, meeting_next=1, manifest_next=1",
+                    "bbbb", a.id, (size_t)EW_DEVICE_LEN, a.pk, sizeof a.pk, a.sk, sizeof a.sk,
+                    zeros, sizeof zeros);
+    if (rc == EW_OK)
+        rc = device_register(db, &a, NULL, err);
+    if (rc == EW_OK)
+        rc = device_bind_board(db, err);
+    sodium_memzero(&a, sizeof a);
+    return rc;
+}
+
 int device_author(sqlite3 *db, Author *a, int64_t hlc, const char *kind, json_t *body,
                   EwErr *err)
 {
     Record r;
     memset(&r, 0, sizeof r);
+    if (a->is_self) {
+        int brc = device_check_board(db, err);
+        if (brc)
+            return brc;
+    }
     if (strlen(kind) > EW_KIND_MAX)
         return ew_err(err, EW_EINPUT, "record kind '%s' is too long", kind);
     int64_t seen = 0;

@@ -69,6 +69,20 @@ int device_town_sk(sqlite3 *db, unsigned char sk[crypto_sign_SECRETKEYBYTES], Ew
 int device_author(sqlite3 *db, Author *a, int64_t hlc, const char *kind, json_t *body,
                   EwErr *err);
 
+/* The board this program runs on: $ECHOWALL_BOARD if set (tests), else the
+ * Raspberry Pi's serial number (/sys/firmware/devicetree/base/serial-number),
+ * else /etc/machine-id; "" when none is readable. out[65]. */
+void device_board(char out[65]);
+/* A kiosk's identity is bound to its board: EW_ESTATE when this database was
+ * made on another board (a copied SD card), which must be enrolled anew
+ * (`echowallctl enroll`). Offices and unbound databases pass. */
+int device_check_board(sqlite3 *db, EwErr *err);
+/* Binds this database's identity to the current board. */
+int device_bind_board(sqlite3 *db, EwErr *err);
+/* Replaces this kiosk's identity with a new pending one (after a copied
+ * card was found); the old device's records stay. */
+int device_rekey(sqlite3 *db, EwErr *err);
+
 /* Hex of a device id, out[33]. */
 void device_hex(const unsigned char id[EW_DEVICE_LEN], char out[33]);
 

@@ -146,6 +146,20 @@ int enroll_device(sqlite3 *db, StickIO *io, const char *dir, json_t **report, Ew
             return rc;
         }
     }
+    EwErr moved = {0};
+    if (device_check_board(db, &moved) != EW_OK) {
+        /* A copied card: this kiosk takes a new identity and asks anew. */
+        rc = db_begin(db, err);
+        if (rc == EW_OK)
+            rc = device_rekey(db, err);
+        if (rc == EW_OK)
+            rc = db_commit(db, err);
+        if (rc) {
+            db_rollback(db);
+            return rc;
+        }
+        json_object_set_new(r, "new_identity", json_true());
+    }
     Author self;
     if ((rc = device_load_self(db, &self, err)))
         return rc;

@@ -529,6 +529,30 @@ static int catch_up_self(sqlite3 *db, EwErr *err)
     return rc;
 }
 
+/* Folds what imports brought, rebuilding when a branch left the log. Runs
+ * in the caller's transaction. */
+static int fold_now(sqlite3 *db, EwErr *err)
+{
+    int64_t v = FOLD_VERSION;
+    int rc = db_int(db, err, &v, FOLD_VERSION, "SELECT version FROM fold_state", NULL);
+    if (rc)
+        return rc;
+    return v != FOLD_VERSION ? fold_rebuild(db, err) : fold_pending(db, NULL, err);
+}
+
+/* fold_now in a transaction of its own. */
+static int fold_in_tx(sqlite3 *db, EwErr *err)
+{
+    int rc = db_begin(db, err);
+    if (rc == EW_OK)
+        rc = fold_now(db, err);
+    if (rc == EW_OK)
+        rc = db_commit(db, err);
+    if (rc)
+        db_rollback(db);
+    return rc;
+}
+
 static int import_bundle(sqlite3 *db, sqlite3 *b, const char *file, const CertFacts *writer,
                          json_t *vv, json_t *report, Tally *t, EwErr *err)
 {
@@ -639,8 +663,12 @@ static int import_bundle(sqlite3 *db, sqlite3 *b, const char *file, const CertFa
     }
     if (rc == EW_OK)
         rc = catch_up_self(db, err);
-    if (rc == EW_OK)
-        rc = t->moved_branch ? fold_rebuild(db, err) : fold_pending(db, NULL, err);
+    /* Folding waits until every bundle on the stick is in (one fold, not
+     * one per bundle: a late record makes the fold start over). A branch
+     * that left the log forces a rebuild, remembered in fold_state so that
+     * a crash before it still rebuilds when the database is next opened. */
+    if (rc == EW_OK && t->moved_branch)
+        rc = db_run(db, err, "UPDATE fold_state SET version=0", NULL);
     if (rc == EW_OK)
         rc = db_exec(db, err, "RELEASE bundle");
     else
@@ -794,6 +822,8 @@ int sync_import_files(sqlite3 *db, const char *manifest_name_, const unsigned ch
     if (rc == EW_OK)
         rc = import_checked(db, m, &writer, manifest_name_, bundle_path, len, hash, report, err);
     if (rc == EW_OK)
+        rc = fold_now(db, err);
+    if (rc == EW_OK)
         rc = db_commit(db, err);
     if (rc)
         db_rollback(db);
@@ -932,6 +962,7 @@ int sync_import(sqlite3 *db, StickIO *io, const char *dir, json_t *report, EwErr
             ew_err(err, EW_EIO, "%s", e.msg);
             free(found);
             free(edir);
+            fold_in_tx(db, NULL); /* what came in before the stick failed */
             return EW_EIO;
         }
         refuse_file(report, found[i].name, e.msg);
@@ -939,7 +970,7 @@ int sync_import(sqlite3 *db, StickIO *io, const char *dir, json_t *report, EwErr
     }
     free(found);
     free(edir);
-    return EW_OK;
+    return fold_in_tx(db, err);
 }
 
 /* ---- the stick: writing ---- */
@@ -1256,7 +1287,10 @@ int sync_stick(sqlite3 *db, StickIO *io, const char *dir, json_t **report, EwErr
     if (device_town_pk(db, town_pk) != 0 || !certified)
         return ew_err(err, EW_ESTATE, "this device is not enrolled: run `echowallctl enroll "
                                       "DIR` with a stick, and take the stick to the office");
-    int rc = sync_import(db, io, dir, r, err);
+    int rc = device_check_board(db, err);
+    if (rc)
+        return rc;
+    rc = sync_import(db, io, dir, r, err);
     if (rc == EW_OK)
         rc = sync_export(db, io, dir, r, err);
     json_object_set_new(r, "safe_to_remove", json_boolean(rc == EW_OK));
@@ -1290,6 +1324,8 @@ int sync_import_vouched(sqlite3 *db, const char *bundle_path, json_t *report, Ew
     json_t *vv = json_object();
     Tally t = {0};
     rc = import_bundle(db, b, "vouched", &writer, vv, report, &t, err);
+    if (rc == EW_OK)
+        rc = fold_now(db, err);
     json_decref(vv);
     sqlite3_close(b);
     return rc;
