@@ -294,7 +294,7 @@ int db_open(const char *path, int create, sqlite3 **out, EwErr *err)
             db_rollback(db);
     }
     if (rc == EW_OK)
-        rc = fold_check_version(db, err);
+        rc = fold_settle_tx(db, err);
     if (rc) {
         db_close(db);
         return rc;

@@ -805,15 +805,29 @@ int fold_rebuild(sqlite3 *db, EwErr *err)
     return rc ? rc : fold_pending(db, NULL, err);
 }
 
-int fold_check_version(sqlite3 *db, EwErr *err)
+int fold_settle(sqlite3 *db, EwErr *err)
 {
     int64_t v = FOLD_VERSION;
     int rc = db_int(db, err, &v, FOLD_VERSION, "SELECT version FROM fold_state", NULL);
-    if (rc || v == FOLD_VERSION)
+    if (rc)
+        return rc;
+    return v != FOLD_VERSION ? fold_rebuild(db, err) : fold_pending(db, NULL, err);
+}
+
+int fold_settle_tx(sqlite3 *db, EwErr *err)
+{
+    /* Nothing to do is the usual case: then take no write lock at all. */
+    int64_t v = FOLD_VERSION, unfolded = 0;
+    int rc = db_int(db, err, &v, FOLD_VERSION, "SELECT version FROM fold_state", NULL);
+    if (rc == EW_OK)
+        rc = db_int(db, err, &unfolded, 0,
+                    "SELECT count(*) FROM (SELECT 1 FROM records WHERE state IS NULL LIMIT 1)",
+                    NULL);
+    if (rc || (v == FOLD_VERSION && !unfolded))
         return rc;
     rc = db_begin(db, err);
     if (rc == EW_OK)
-        rc = fold_rebuild(db, err);
+        rc = fold_settle(db, err);
     if (rc == EW_OK)
         rc = db_commit(db, err);
     if (rc)

@@ -39,8 +39,14 @@ typedef struct FoldWatch {
 int fold_pending(sqlite3 *db, FoldWatch *watch, EwErr *err);
 /* Empties the derived tables and folds every record again. */
 int fold_rebuild(sqlite3 *db, EwErr *err);
-/* Rebuilds when the tables were built by an older fold (own transaction). */
-int fold_check_version(sqlite3 *db, EwErr *err);
+/* Brings the derived tables up to date in the caller's transaction: a full
+ * rebuild when they were built by another fold version (or marked for a
+ * rebuild: fold_state.version = 0, after a branch left the log), else
+ * fold_pending. */
+int fold_settle(sqlite3 *db, EwErr *err);
+/* fold_settle in a transaction of its own (opening a database, after a
+ * stick's bundles are in). */
+int fold_settle_tx(sqlite3 *db, EwErr *err);
 
 /* The civil day (CST day number) a record's event happened: its body's
  * "day" when present and valid, else the day of its HLC stamp. */

@@ -142,6 +142,22 @@ static int io_fail(EwErr *err, int neg, const char *what, const char *name)
     return ew_err(err, EW_EIO, "%s %s: %s", what, name, stickio_strerror(neg));
 }
 
+/* BLAKE2b-256 and length of an open local file, read from its start. */
+static void hash_stream(FILE *f, unsigned char hash[32], uint64_t *len)
+{
+    crypto_generichash_state hs;
+    unsigned char buf[65536];
+    size_t n;
+    *len = 0;
+    crypto_generichash_init(&hs, NULL, 0, 32);
+    rewind(f);
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        crypto_generichash_update(&hs, buf, n);
+        *len += n;
+    }
+    crypto_generichash_final(&hs, hash, 32);
+}
+
 /* ---- reading a bundle (after the manifest vouched for its bytes) ---- */
 
 /* The exact schema a bundle must have, read back from a fresh one. */
@@ -529,30 +545,6 @@ static int catch_up_self(sqlite3 *db, EwErr *err)
     return rc;
 }
 
-/* Folds what imports brought, rebuilding when a branch left the log. Runs
- * in the caller's transaction. */
-static int fold_now(sqlite3 *db, EwErr *err)
-{
-    int64_t v = FOLD_VERSION;
-    int rc = db_int(db, err, &v, FOLD_VERSION, "SELECT version FROM fold_state", NULL);
-    if (rc)
-        return rc;
-    return v != FOLD_VERSION ? fold_rebuild(db, err) : fold_pending(db, NULL, err);
-}
-
-/* fold_now in a transaction of its own. */
-static int fold_in_tx(sqlite3 *db, EwErr *err)
-{
-    int rc = db_begin(db, err);
-    if (rc == EW_OK)
-        rc = fold_now(db, err);
-    if (rc == EW_OK)
-        rc = db_commit(db, err);
-    if (rc)
-        db_rollback(db);
-    return rc;
-}
-
 static int import_bundle(sqlite3 *db, sqlite3 *b, const char *file, const CertFacts *writer,
                          json_t *vv, json_t *report, Tally *t, EwErr *err)
 {
@@ -803,26 +795,20 @@ int sync_import_files(sqlite3 *db, const char *manifest_name_, const unsigned ch
     json_t *m = check_manifest(db, manifest_name_, manifest, manifest_len, &writer, err);
     if (!m)
         return err ? err->code : EW_ECORRUPT;
-    size_t len = 0;
+    uint64_t len = 0;
     unsigned char hash[32];
     FILE *f = fopen(bundle_path, "rb");
-    crypto_generichash_state hs;
-    crypto_generichash_init(&hs, NULL, 0, sizeof hash);
-    if (f) {
-        unsigned char buf[65536];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-            crypto_generichash_update(&hs, buf, n);
-            len += n;
-        }
-        fclose(f);
+    if (!f) {
+        json_decref(m);
+        return ew_err(err, EW_EIO, "cannot read %s", bundle_path);
     }
-    crypto_generichash_final(&hs, hash, sizeof hash);
+    hash_stream(f, hash, &len);
+    fclose(f);
     int rc = db_begin(db, err);
     if (rc == EW_OK)
         rc = import_checked(db, m, &writer, manifest_name_, bundle_path, len, hash, report, err);
     if (rc == EW_OK)
-        rc = fold_now(db, err);
+        rc = fold_settle(db, err);
     if (rc == EW_OK)
         rc = db_commit(db, err);
     if (rc)
@@ -962,7 +948,7 @@ int sync_import(sqlite3 *db, StickIO *io, const char *dir, json_t *report, EwErr
             ew_err(err, EW_EIO, "%s", e.msg);
             free(found);
             free(edir);
-            fold_in_tx(db, NULL); /* what came in before the stick failed */
+            fold_settle_tx(db, NULL); /* what came in before the stick failed */
             return EW_EIO;
         }
         refuse_file(report, found[i].name, e.msg);
@@ -970,7 +956,7 @@ int sync_import(sqlite3 *db, StickIO *io, const char *dir, json_t *report, EwErr
     }
     free(found);
     free(edir);
-    return fold_in_tx(db, err);
+    return fold_settle_tx(db, err);
 }
 
 /* ---- the stick: writing ---- */
@@ -1200,15 +1186,7 @@ int sync_export(sqlite3 *db, StickIO *io, const char *dir, json_t *report, EwErr
         rc = ew_err(err, EW_EIO, "cannot read back the bundle %s", local);
         goto out;
     }
-    crypto_generichash_state hs;
-    crypto_generichash_init(&hs, NULL, 0, sizeof hash);
-    unsigned char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        crypto_generichash_update(&hs, buf, n);
-        len += n;
-    }
-    crypto_generichash_final(&hs, hash, sizeof hash);
+    hash_stream(f, hash, &len);
     char hex[17], bundle[80];
     ew_hex(hash, 8, hex);
     snprintf(bundle, sizeof bundle, "%s-%s.bundle", dev, hex);
@@ -1325,7 +1303,7 @@ int sync_import_vouched(sqlite3 *db, const char *bundle_path, json_t *report, Ew
     Tally t = {0};
     rc = import_bundle(db, b, "vouched", &writer, vv, report, &t, err);
     if (rc == EW_OK)
-        rc = fold_now(db, err);
+        rc = fold_settle(db, err);
     json_decref(vv);
     sqlite3_close(b);
     return rc;
