@@ -67,40 +67,30 @@ static void same_text(const char *a, const char *b, const char *what)
     fail();
 }
 
-static void dump_query(FILE *f, sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    fprintf(f, "== %s\n", sql);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        for (int c = 0; c < sqlite3_column_count(st); c++) {
-            const unsigned char *t = sqlite3_column_text(st, c);
-            fprintf(f, "%s%s", c ? "|" : "", t ? (const char *)t : "NULL");
-        }
-        fputc('\n', f);
-    }
-    sqlite3_finalize(st);
-}
-
 /* Everything a write could change: the derived state, the log, blobs, the
  * identity's counters, devices, local settings and open-meeting counters. */
 static char *snapshot(sqlite3 *db)
 {
-    char *state = tu_dump_state(db), *buf;
+    static const char *const qs[] = {
+        "SELECT hex(device), seq, hlc, kind, hex(body), hex(hash) FROM records "
+        "ORDER BY device, seq",
+        "SELECT hex(hash), length(data) FROM blobs ORDER BY hash",
+        "SELECT hex(device), next_seq, hex(prev), hlc, code_next, meeting_next, "
+        "hex(town_pk) FROM device_self",
+        "SELECT hex(device), role, hall, slot FROM devices ORDER BY device",
+        "SELECT * FROM local_config ORDER BY key",
+        "SELECT * FROM meeting_tally ORDER BY meeting, subject, rating",
+        "SELECT * FROM fold_state",
+    };
+    char *state = tu_dump_state(db), *rest = tu_dump_queries(db, qs, sizeof qs / sizeof qs[0]);
+    char *buf;
     size_t n;
     FILE *f = open_memstream(&buf, &n);
     fputs(state, f);
-    free(state);
-    dump_query(f, db, "SELECT hex(device), seq, hlc, kind, hex(body), hex(hash) FROM records "
-                      "ORDER BY device, seq");
-    dump_query(f, db, "SELECT hex(hash), length(data) FROM blobs ORDER BY hash");
-    dump_query(f, db, "SELECT hex(device), next_seq, hex(prev), hlc, code_next, meeting_next, "
-                      "hex(town_pk) FROM device_self");
-    dump_query(f, db, "SELECT hex(device), role, hall, slot FROM devices ORDER BY device");
-    dump_query(f, db, "SELECT * FROM local_config ORDER BY key");
-    dump_query(f, db, "SELECT * FROM meeting_tally ORDER BY meeting, subject, rating");
-    dump_query(f, db, "SELECT * FROM fold_state");
+    fputs(rest, f);
     fclose(f);
+    free(state);
+    free(rest);
     return buf;
 }
 

@@ -16,13 +16,13 @@
 #include "cert.h"
 #include "clock.h"
 #include "db.h"
-#include "demo.h"
 #include "memfs.h"
 #include "sync.h"
 #include "testutil.h"
 #include "view.h"
 
 #define PASS "correct horse battery staple"
+#define DEMO_SEED 3
 
 typedef struct Fix {
     char *dir;
@@ -51,18 +51,6 @@ static int teardown(void **state)
     free(f);
     clock_set_fixed(0);
     return 0;
-}
-
-static sqlite3 *demo_db(Fix *f, const char *name, const char *hall)
-{
-    char *path = tu_path(f->dir, name);
-    sqlite3 *db;
-    EwErr e = {0};
-    assert_int_equal(db_open(path, 1, &db, &e), EW_OK);
-    DemoSpec spec = {.seed = 3, .today = f->today, .hall = hall};
-    assert_int_equal(demo_fill(db, &spec, &e), EW_OK);
-    free(path);
-    return db;
 }
 
 static void sync_ok(sqlite3 *db, StickIO *io)
@@ -98,7 +86,7 @@ static unsigned char *backup_bytes(StickIO *io, char *name, size_t *len)
 static void test_round_trip(void **state)
 {
     Fix *f = *state;
-    sqlite3 *office = demo_db(f, "office.db", NULL);
+    sqlite3 *office = tu_demo_db(f->dir, "office.db", DEMO_SEED, NULL, f->today);
     EwErr e = {0};
     char name[64];
     assert_int_equal(backup_write(office, f->io, "/stick", PASS, name, &e), EW_OK);
@@ -156,8 +144,8 @@ static void test_round_trip(void **state)
 static void test_refusals(void **state)
 {
     Fix *f = *state;
-    sqlite3 *office = demo_db(f, "office.db", NULL);
-    sqlite3 *hall = demo_db(f, "hall.db", "H07");
+    sqlite3 *office = tu_demo_db(f->dir, "office.db", DEMO_SEED, NULL, f->today);
+    sqlite3 *hall = tu_demo_db(f->dir, "hall.db", DEMO_SEED, "H07", f->today);
     EwErr e = {0};
     char name[64];
     assert_int_equal(backup_write(hall, f->io, "/stick", PASS, name, &e), EW_EDENIED);
@@ -230,8 +218,8 @@ static void test_refusals(void **state)
 static void test_halls_resend(void **state)
 {
     Fix *f = *state;
-    sqlite3 *office = demo_db(f, "office.db", NULL);
-    sqlite3 *hall = demo_db(f, "hall.db", "H07");
+    sqlite3 *office = tu_demo_db(f->dir, "office.db", DEMO_SEED, NULL, f->today);
+    sqlite3 *hall = tu_demo_db(f->dir, "hall.db", DEMO_SEED, "H07", f->today);
     sync_ok(hall, f->io);
     sync_ok(office, f->io);
     EwErr e = {0};

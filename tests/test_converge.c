@@ -321,13 +321,7 @@ static void clone_card(Sim *s, int i)
 {
     Dev *src = &s->dev[i], *d = &s->dev[s->ndev++];
     db_close(src->db);
-    d->path = tu_path(s->dir, "clone.db");
-    tu_copy_file(src->path, d->path);
-    char *w1 = NULL, *w2 = NULL;
-    assert_true(asprintf(&w1, "%s-wal", src->path) > 0 && asprintf(&w2, "%s-wal", d->path) > 0);
-    tu_copy_file(w1, w2);
-    free(w1);
-    free(w2);
+    d->path = tu_copy_db(src->path, s->dir, "clone.db");
     EwErr e = {0};
     assert_int_equal(db_open(src->path, 0, &src->db, &e), EW_OK);
     assert_int_equal(db_open(d->path, 0, &d->db, &e), EW_OK);

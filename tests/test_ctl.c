@@ -68,54 +68,6 @@ static void expect_one_line(const CtlRun *r)
 
 static int exists(const char *path) { return access(path, F_OK) == 0; }
 
-static char *suffixed(const char *path, const char *suffix)
-{
-    char *p;
-    assert_true(asprintf(&p, "%s%s", path, suffix) > 0);
-    return p;
-}
-
-/* Copies a closed database with its -wal (if any) to dir/name. */
-static char *copy_db(const char *from, const char *dir, const char *name)
-{
-    char *to = tu_path(dir, name);
-    tu_copy_file(from, to);
-    char *fw = suffixed(from, "-wal"), *tw = suffixed(to, "-wal");
-    tu_copy_file(fw, tw);
-    free(fw);
-    free(tw);
-    return to;
-}
-
-/* Snapshot of a database file (and -wal) to compare against later. */
-typedef struct Snap {
-    char *db, *copy, *wal, *walcopy;
-} Snap;
-
-static Snap snap_take(const char *db)
-{
-    Snap s = {.db = strdup(db), .copy = suffixed(db, ".before"), .wal = suffixed(db, "-wal")};
-    s.walcopy = suffixed(db, ".before-wal");
-    tu_copy_file(s.db, s.copy);
-    tu_copy_file(s.wal, s.walcopy);
-    return s;
-}
-
-static int snap_same(const Snap *s)
-{
-    return tu_same_file(s->db, s->copy) && tu_same_file(s->wal, s->walcopy);
-}
-
-static void snap_free(Snap *s)
-{
-    unlink(s->copy);
-    unlink(s->walcopy);
-    free(s->db);
-    free(s->copy);
-    free(s->wal);
-    free(s->walcopy);
-}
-
 static json_t *parse_json(const char *text)
 {
     json_error_t je;
@@ -373,7 +325,7 @@ static void bad_on_missing(const Bad *b, void *ctx)
     }
     expect_one_line(&r);
     tu_ctl_free(&r);
-    char *wal = suffixed(db, "-wal"), *jr = suffixed(db, "-journal");
+    char *wal = tu_suffixed(db, "-wal"), *jr = tu_suffixed(db, "-journal");
     if (exists(db) || exists(wal) || exists(jr)) {
         print_error("`%s %s` created the database\n", b->w[0], b->w[1] ? b->w[1] : "");
         fail();
@@ -392,7 +344,7 @@ static void test_usage_before_lookup(void **state)
 }
 
 typedef struct OnDemo {
-    Snap *snap;
+    TuSnap *snap;
 } OnDemo;
 
 static void bad_on_demo(const Bad *b, void *ctx)
@@ -405,7 +357,7 @@ static void bad_on_demo(const Bad *b, void *ctx)
         fail();
     }
     tu_ctl_free(&r);
-    if (!snap_same(o->snap)) {
+    if (!tu_snap_same(o->snap)) {
         print_error("`%s %s ...` changed the database\n", b->w[0], b->w[1] ? b->w[1] : "");
         fail();
     }
@@ -416,11 +368,11 @@ static void test_usage_on_demo(void **state)
 {
     char valid[CODE_MAX], mistyped[CODE_MAX], swapped[CODE_MAX];
     test_codes(valid, mistyped, swapped);
-    char *db = copy_db(g_demo, *state, "demo.db");
-    Snap s = snap_take(db);
+    char *db = tu_copy_db(g_demo, *state, "demo.db");
+    TuSnap s = tu_snap_take(db);
     OnDemo o = {&s};
     bad_cases(valid, mistyped, swapped, bad_on_demo, &o);
-    snap_free(&s);
+    tu_snap_free(&s);
     free(db);
 }
 
@@ -479,8 +431,8 @@ static void test_not_found(void **state)
 {
     char valid[CODE_MAX];
     unused_code(valid);
-    char *db = copy_db(g_demo, *state, "demo.db");
-    Snap s = snap_take(db);
+    char *db = tu_copy_db(g_demo, *state, "demo.db");
+    TuSnap s = tu_snap_take(db);
     CtlRun r = CTL(db, "appeal", "show", valid, "--json");
     EXPECT(r, 1, valid);
     expect_one_line(&r);
@@ -498,18 +450,18 @@ static void test_not_found(void **state)
     r = CTL(db, "meeting", "close", "H01-M999");
     EXPECT(r, 1, "H01-M999");
     tu_ctl_free(&r);
-    assert_true(snap_same(&s));
-    snap_free(&s);
+    assert_true(tu_snap_same(&s));
+    tu_snap_free(&s);
     free(db);
 }
 
 /* Transitions the status rules refuse: exit 1, nothing changes. */
 static void test_transitions_refused(void **state)
 {
-    char *db = copy_db(g_demo, *state, "demo.db");
+    char *db = tu_copy_db(g_demo, *state, "demo.db");
     char rating[7];
     char *code = add_appeal(db, "H01", "村口路灯不亮", rating);
-    Snap s = snap_take(db);
+    TuSnap s = tu_snap_take(db);
     static const struct {
         const char *w[10];
         const char *needle;
@@ -534,7 +486,7 @@ static void test_transitions_refused(void **state)
         }
         expect_one_line(&r);
         tu_ctl_free(&r);
-        assert_true(snap_same(&s));
+        assert_true(tu_snap_same(&s));
     }
     /* A graded green appeal cannot be escalated either. */
     CtlRun r = CTL(db, "appeal", "grade", code, "green");
@@ -543,7 +495,7 @@ static void test_transitions_refused(void **state)
     r = CTL(db, "appeal", "escalate", code);
     EXPECT(r, 1, "orange");
     tu_ctl_free(&r);
-    snap_free(&s);
+    tu_snap_free(&s);
     free(code);
     free(db);
 }
@@ -557,7 +509,7 @@ static void test_role_refused(void **state)
     EXPECT(r, 0, NULL);
     tu_ctl_free(&r);
     char *code = add_appeal(hall, "H07", "路灯坏了三天", NULL);
-    Snap s = snap_take(hall);
+    TuSnap s = tu_snap_take(hall);
     r = CTL(hall, "appeal", "grade", code, "blue");
     EXPECT(r, 1, "green");
     expect_one_line(&r);
@@ -572,8 +524,8 @@ static void test_role_refused(void **state)
     r = CTL(hall, "appeal", "add", "--hall", "H08", "--category", "垃圾", "--text", "别村的事");
     EXPECT(r, 1, NULL);
     tu_ctl_free(&r);
-    assert_true(snap_same(&s));
-    snap_free(&s);
+    assert_true(tu_snap_same(&s));
+    tu_snap_free(&s);
     r = CTL(hall, "appeal", "grade", code, "green");
     EXPECT(r, 0, NULL);
     tu_ctl_free(&r);
@@ -596,7 +548,7 @@ static void test_role_refused(void **state)
 /* An ambiguous name is exit 2 listing the candidates; an ID settles it. */
 static void test_ambiguous_name(void **state)
 {
-    char *db = copy_db(g_demo, *state, "demo.db");
+    char *db = tu_copy_db(g_demo, *state, "demo.db");
     char id1[40], id2[40];
     char *name = namesake(db, id1, id2);
     assert_non_null(name);
@@ -604,7 +556,7 @@ static void test_ambiguous_name(void **state)
     CtlRun r = CTL(db, "appeal", "grade", code, "blue");
     EXPECT(r, 0, NULL);
     tu_ctl_free(&r);
-    Snap s = snap_take(db);
+    TuSnap s = tu_snap_take(db);
     r = CTL(db, "appeal", "assign", code, "--member", name, "--leader", "L01", "--unit", "U01");
     EXPECT(r, 2, "--member");
     expect_one_line(&r);
@@ -612,8 +564,8 @@ static void test_ambiguous_name(void **state)
     assert_non_null(strstr(r.err, id1));
     assert_non_null(strstr(r.err, id2));
     tu_ctl_free(&r);
-    assert_true(snap_same(&s));
-    snap_free(&s);
+    assert_true(tu_snap_same(&s));
+    tu_snap_free(&s);
     r = CTL(db, "appeal", "assign", code, "--member", id2, "--leader", "L01", "--unit", "U01");
     EXPECT(r, 0, NULL);
     tu_ctl_free(&r);
@@ -649,13 +601,13 @@ static void test_init(void **state)
     json_decref(st);
     tu_ctl_free(&r);
     /* A second init is refused and changes nothing. */
-    Snap s = snap_take(office);
+    TuSnap s = tu_snap_take(office);
     r = CTL(office, "init", "--role", "office");
     EXPECT(r, 1, NULL);
     expect_one_line(&r);
     tu_ctl_free(&r);
-    assert_true(snap_same(&s));
-    snap_free(&s);
+    assert_true(tu_snap_same(&s));
+    tu_snap_free(&s);
     free(office);
     free(hall);
 }
@@ -663,7 +615,7 @@ static void test_init(void **state)
 /* The demo reproduces the programme's published figures. */
 static void test_demo_figures(void **state)
 {
-    char *db = copy_db(g_demo, *state, "demo.db");
+    char *db = tu_copy_db(g_demo, *state, "demo.db");
     CtlRun r = CTL(db, "stats", "--json");
     EXPECT(r, 0, NULL);
     json_t *s = parse_json(r.out);
@@ -695,12 +647,12 @@ static void test_demo_figures(void **state)
     json_decref(s);
     tu_ctl_free(&r);
     /* A demo on a database that holds a town is refused, changing nothing. */
-    Snap sn = snap_take(db);
+    TuSnap sn = tu_snap_take(db);
     r = CTL(db, "demo");
     EXPECT(r, 1, NULL);
     tu_ctl_free(&r);
-    assert_true(snap_same(&sn));
-    snap_free(&sn);
+    assert_true(tu_snap_same(&sn));
+    tu_snap_free(&sn);
     free(db);
 }
 
@@ -775,7 +727,7 @@ static void test_appeal_add_show(void **state)
 /* add -> grade -> assign (names, then IDs) -> progress -> solve -> rate -> reopen. */
 static void test_lifecycle(void **state)
 {
-    char *db = copy_db(g_demo, *state, "demo.db");
+    char *db = tu_copy_db(g_demo, *state, "demo.db");
     CtlRun r = CTL(db, "roster", "list", "--json");
     EXPECT(r, 0, NULL);
     json_t *ro = parse_json(r.out);
@@ -1051,13 +1003,13 @@ static void test_config(void **state)
     EXPECT(r, 0, NULL);
     assert_string_equal(r.out, "80\n");
     tu_ctl_free(&r);
-    Snap s = snap_take(hall);
+    TuSnap s = tu_snap_take(hall);
     r = CTL(hall, "config", "set", "limit.green", "5");
     EXPECT(r, 1, "limit.green");
     expect_one_line(&r);
     tu_ctl_free(&r);
-    assert_true(snap_same(&s));
-    snap_free(&s);
+    assert_true(tu_snap_same(&s));
+    tu_snap_free(&s);
     r = CTL(hall, "config", "get", "limit.green");
     EXPECT(r, 0, NULL);
     assert_string_equal(r.out, "7\n");
@@ -1076,7 +1028,7 @@ static void test_config(void **state)
 
 static void test_roster_list_shape(void **state)
 {
-    char *db = copy_db(g_demo, *state, "demo.db");
+    char *db = tu_copy_db(g_demo, *state, "demo.db");
     CtlRun r = CTL(db, "roster", "list", "--json");
     EXPECT(r, 0, NULL);
     json_t *ro = parse_json(r.out);
@@ -1126,7 +1078,7 @@ static void test_roster_list_shape(void **state)
 /* A set of failing writes on a demo database: the file stays byte-identical. */
 static void test_failed_writes_change_nothing(void **state)
 {
-    char *db = copy_db(g_demo, *state, "demo.db");
+    char *db = tu_copy_db(g_demo, *state, "demo.db");
     char *bad_csv = tu_path(*state, "bad.csv");
     const char bad[] = "支部,诉求内容,日期\n青石村,路灯坏了,2026-03-05\n河口村,垃圾没人收,2026-02-30\n";
     tu_write_file(bad_csv, bad, strlen(bad));
@@ -1154,7 +1106,7 @@ static void test_failed_writes_change_nothing(void **state)
     char unknown[CODE_MAX];
     unused_code(unknown);
 
-    Snap s = snap_take(db);
+    TuSnap s = tu_snap_take(db);
     const struct {
         const char *w[12];
         int status;
@@ -1186,7 +1138,7 @@ static void test_failed_writes_change_nothing(void **state)
             fail();
         }
         tu_ctl_free(&r);
-        if (!snap_same(&s)) {
+        if (!tu_snap_same(&s)) {
             print_error("`%s %s %s` changed the database file\n", cmds[k].w[0], cmds[k].w[1],
                         cmds[k].w[2] ? cmds[k].w[2] : "");
             fail();
@@ -1196,8 +1148,8 @@ static void test_failed_writes_change_nothing(void **state)
     r = CTL(db, "appeal", "progress", open, "--note", "又去看了一次");
     EXPECT(r, 0, NULL);
     tu_ctl_free(&r);
-    assert_false(snap_same(&s));
-    snap_free(&s);
+    assert_false(tu_snap_same(&s));
+    tu_snap_free(&s);
     free(name);
     free(bad_csv);
     free(db);
@@ -1210,7 +1162,7 @@ static void test_failed_create_leaves_no_file(void **state)
     CtlRun r = CTL(db, "demo", "--hall", "H99");
     EXPECT(r, 2, "H99");
     tu_ctl_free(&r);
-    char *wal = suffixed(db, "-wal"), *shm = suffixed(db, "-shm");
+    char *wal = tu_suffixed(db, "-wal"), *shm = tu_suffixed(db, "-shm");
     assert_false(exists(db));
     assert_false(exists(wal));
     assert_false(exists(shm));

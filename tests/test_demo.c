@@ -144,8 +144,7 @@ static int group_setup(void **state)
     Fixture *fx = calloc(1, sizeof *fx);
     tu_pin_day(TODAY);
     fx->dir = tu_tmpdir();
-    fx->office = open_new(fx->dir, "office.db");
-    fill_ok(fx->office, 1, NULL);
+    fx->office = tu_demo_db(fx->dir, "office.db", 1, NULL, today());
     fx->office_records = dump_records(fx->office);
     *state = fx;
     return 0;
@@ -237,8 +236,7 @@ static void test_figures(void **state)
 static void test_deterministic(void **state)
 {
     Fixture *fx = *state;
-    sqlite3 *b = open_new(fx->dir, "again.db");
-    fill_ok(b, 1, NULL);
+    sqlite3 *b = tu_demo_db(fx->dir, "again.db", 1, NULL, today());
     char *rb = dump_records(b);
     assert_true(strlen(rb) > 1000);
     same_text(fx->office_records, rb, "records");
@@ -259,8 +257,7 @@ static void test_deterministic(void **state)
     db_close(b);
 
     /* Another seed: another town history (same figures). */
-    sqlite3 *c = open_new(fx->dir, "seed2.db");
-    fill_ok(c, 2, NULL);
+    sqlite3 *c = tu_demo_db(fx->dir, "seed2.db", 2, NULL, today());
     char *rc = dump_records(c);
     assert_true(strcmp(fx->office_records, rc) != 0);
     check_figures(c);
@@ -271,8 +268,7 @@ static void test_deterministic(void **state)
 static void test_hall_view(void **state)
 {
     Fixture *fx = *state;
-    sqlite3 *h = open_new(fx->dir, "h07.db");
-    fill_ok(h, 1, "H07");
+    sqlite3 *h = tu_demo_db(fx->dir, "h07.db", 1, "H07", today());
     check_figures(h);
 
     /* The identity is H07's kiosk, the device the office view knows as H07. */

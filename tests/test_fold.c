@@ -23,7 +23,6 @@
 
 #include "clock.h"
 #include "db.h"
-#include "demo.h"
 #include "device.h"
 #include "fold.h"
 #include "record.h"
@@ -158,11 +157,9 @@ static int group_setup(void **state)
     Fixture *fx = calloc(1, sizeof *fx);
     tu_pin_day(TODAY);
     fx->dir = tu_tmpdir();
-    fx->src = open_path(fx->dir, "demo.db");
-    DemoSpec spec = {.seed = 1};
-    assert_int_equal(clock_parse_day(TODAY, &spec.today), 0);
-    EwErr e = {0};
-    ok(demo_fill(fx->src, &spec, &e), &e);
+    int64_t today;
+    assert_int_equal(clock_parse_day(TODAY, &today), 0);
+    fx->src = tu_demo_db(fx->dir, "demo.db", 1, NULL, today);
     fx->src_state = tu_dump_state(fx->src);
     load_records(fx);
     assert_true(fx->nrecs > 1000);

@@ -52,25 +52,6 @@ static void expect_run(const CtlRun *r, int st, const char *needle, const char *
     }
 }
 
-static char *suffixed(const char *path, const char *suffix)
-{
-    char *p;
-    assert_true(asprintf(&p, "%s%s", path, suffix) > 0);
-    return p;
-}
-
-/* Copies a closed database with its -wal (if any) to dir/name. */
-static char *copy_db(const char *from, const char *dir, const char *name)
-{
-    char *to = tu_path(dir, name);
-    tu_copy_file(from, to);
-    char *fw = suffixed(from, "-wal"), *tw = suffixed(to, "-wal");
-    tu_copy_file(fw, tw);
-    free(fw);
-    free(tw);
-    return to;
-}
-
 static json_t *parse_json(const char *text)
 {
     json_error_t je;
@@ -189,35 +170,6 @@ static char *to_gb18030(const char *utf8, size_t *len)
 static void write_text(const char *path, const char *text)
 {
     tu_write_file(path, text, strlen(text));
-}
-
-/* A database snapshot: the file and its -wal, copied aside. */
-typedef struct Snap {
-    char *db, *copy, *wal, *walcopy;
-} Snap;
-
-static Snap snap_take(const char *db)
-{
-    Snap s = {.db = strdup(db), .copy = suffixed(db, ".before"), .wal = suffixed(db, "-wal")};
-    s.walcopy = suffixed(db, ".before-wal");
-    tu_copy_file(s.db, s.copy);
-    tu_copy_file(s.wal, s.walcopy);
-    return s;
-}
-
-static int snap_same(const Snap *s)
-{
-    return tu_same_file(s->db, s->copy) && tu_same_file(s->wal, s->walcopy);
-}
-
-static void snap_free(Snap *s)
-{
-    unlink(s->copy);
-    unlink(s->walcopy);
-    free(s->db);
-    free(s->copy);
-    free(s->wal);
-    free(s->walcopy);
 }
 
 /* A fresh office database with the same branches as `like`. */
@@ -496,7 +448,7 @@ static void check_good_import(const char *db, json_t *rep, const char *code6)
 
 static void test_import_utf8(void **state)
 {
-    char *db = copy_db(g_demo, *state, "demo.db"), *csv = tu_path(*state, "ledger.csv");
+    char *db = tu_copy_db(g_demo, *state, "demo.db"), *csv = tu_path(*state, "ledger.csv");
     char code6[CODE_MAX];
     explicit_code(code6);
     char *text = good_file(1, code6);
@@ -507,7 +459,7 @@ static void test_import_utf8(void **state)
     check_good_import(db, rep, code6);
     json_decref(rep);
     /* The plain-text report says the same. */
-    char *db2 = copy_db(g_demo, *state, "demo2.db");
+    char *db2 = tu_copy_db(g_demo, *state, "demo2.db");
     CtlRun r = CTL(db2, "import", "ledger", csv);
     EXPECT(r, 0, NULL);
     assert_non_null(strstr(r.out, "imported 8 appeals"));
@@ -525,7 +477,7 @@ static void test_import_gb18030_and_mixed(void **state)
     char code6[CODE_MAX];
     explicit_code(code6);
     char *utf8 = good_file(0, code6);
-    char *db_u = copy_db(g_demo, *state, "u.db"), *csv_u = tu_path(*state, "u.csv");
+    char *db_u = tu_copy_db(g_demo, *state, "u.db"), *csv_u = tu_path(*state, "u.csv");
     write_text(csv_u, utf8);
     json_t *rep_u = import_ok(db_u, csv_u);
     json_t *list_u = list_all(db_u);
@@ -534,7 +486,7 @@ static void test_import_gb18030_and_mixed(void **state)
     size_t n;
     char *gb = to_gb18030(utf8, &n);
     assert_null(memmem(gb, n, "状态", strlen("状态"))); /* really not UTF-8 */
-    char *db_g = copy_db(g_demo, *state, "g.db"), *csv_g = tu_path(*state, "g.csv");
+    char *db_g = tu_copy_db(g_demo, *state, "g.db"), *csv_g = tu_path(*state, "g.csv");
     tu_write_file(csv_g, gb, n);
     json_t *rep_g = import_ok(db_g, csv_g);
     check_good_import(db_g, rep_g, code6);
@@ -561,7 +513,7 @@ static void test_import_gb18030_and_mixed(void **state)
         free(rows[i]);
     }
     fclose(f);
-    char *db_m = copy_db(g_demo, *state, "m.db"), *csv_m = tu_path(*state, "m.csv");
+    char *db_m = tu_copy_db(g_demo, *state, "m.db"), *csv_m = tu_path(*state, "m.csv");
     tu_write_file(csv_m, mixed, mn);
     json_t *rep_m = import_ok(db_m, csv_m);
     check_good_import(db_m, rep_m, code6);
@@ -589,7 +541,7 @@ static void test_import_gb18030_and_mixed(void **state)
  * guess is reported and the file is never refused for it. */
 static void test_namesakes(void **state)
 {
-    char *db = copy_db(g_demo, *state, "demo.db"), *csv = tu_path(*state, "n.csv");
+    char *db = tu_copy_db(g_demo, *state, "demo.db"), *csv = tu_path(*state, "n.csv");
     const char *const who[][3] = {
         {"王重名", "grid_leader", "H03"},    /* 0 */
         {"王重名", "member", "H02"},         /* 1 */
@@ -651,7 +603,7 @@ typedef struct BadCase {
 static void expect_refused(const char *db, const char *csv, int row, const char *column,
                            const char *what)
 {
-    Snap s = snap_take(db);
+    TuSnap s = tu_snap_take(db);
     CtlRun r = CTL(db, "import", "ledger", csv);
     int ok = r.status == 2 && (row == 0 || names_row(r.err, row)) &&
              (!column || strstr(r.err, column)) && !r.out[0];
@@ -663,16 +615,16 @@ static void expect_refused(const char *db, const char *csv, int row, const char 
     size_t n = strlen(r.err);
     assert_true(n > 0 && strchr(r.err, '\n') == r.err + n - 1);
     tu_ctl_free(&r);
-    if (!snap_same(&s)) {
+    if (!tu_snap_same(&s)) {
         print_error("%s: the refused import changed the database\n", what);
         fail();
     }
-    snap_free(&s);
+    tu_snap_free(&s);
 }
 
 static void test_bad_rows(void **state)
 {
-    char *db = copy_db(g_demo, *state, "demo.db"), *csv = tu_path(*state, "bad.csv");
+    char *db = tu_copy_db(g_demo, *state, "demo.db"), *csv = tu_path(*state, "bad.csv");
     char dup[CODE_MAX], existing[CODE_MAX], *row_dup, *row_existing, *row_mistyped;
     assert_int_equal(code_make("H02", '2', 26000, dup), 0);
     /* A code the demo already has. */
@@ -741,7 +693,7 @@ static void test_bad_rows(void **state)
  * found in their row and column too. */
 static void test_bad_bytes_and_quotes(void **state)
 {
-    char *db = copy_db(g_demo, *state, "demo.db"), *csv = tu_path(*state, "bad.csv");
+    char *db = tu_copy_db(g_demo, *state, "demo.db"), *csv = tu_path(*state, "bad.csv");
     write_text(csv, BOM BAD_HEADER GOOD_ROW1 ",H02,2026-03-05,桥坏了\xFF\xFE,道路桥梁,,,,,,,,已受理\n"
                     ",H03,2026-03-05,好的,路灯,,,,,,,,已受理\n");
     expect_refused(db, csv, 2, "诉求内容", "invalid bytes");
@@ -786,7 +738,7 @@ static void test_bad_bytes_and_quotes(void **state)
 
 static void test_bad_files(void **state)
 {
-    char *db = copy_db(g_demo, *state, "demo.db"), *csv = tu_path(*state, "bad.csv");
+    char *db = tu_copy_db(g_demo, *state, "demo.db"), *csv = tu_path(*state, "bad.csv");
     write_text(csv, "编号,日期,诉求内容\n,2026-03-05,灯坏了\n");
     expect_refused(db, csv, 0, "支部", "no 支部 column");
     write_text(csv, BOM "支部,日期,内容\nH01,2026-03-05,灯坏了\n");
@@ -811,7 +763,7 @@ static void test_bad_files(void **state)
  * a header-only file imports nothing. */
 static void test_blank_rows(void **state)
 {
-    char *db = copy_db(g_demo, *state, "demo.db"), *csv = tu_path(*state, "b.csv");
+    char *db = tu_copy_db(g_demo, *state, "demo.db"), *csv = tu_path(*state, "b.csv");
     long long before = count_appeals(db);
     write_text(csv, BAD_HEADER GOOD_ROW1 ",,,,,,,,,,,,\n,H02,2026-03-05,桥坏了,道路桥梁,,,,,,,,\n"
                                ",,,,,,,,,,,,\r\n,,,\n");
@@ -867,12 +819,12 @@ static void test_hall_refuses_import(void **state)
     EXPECT(r, 0, NULL);
     tu_ctl_free(&r);
     write_text(csv, BAD_HEADER GOOD_ROW1);
-    Snap s = snap_take(db);
+    TuSnap s = tu_snap_take(db);
     r = CTL(db, "import", "ledger", csv);
     EXPECT(r, 1, "office");
     tu_ctl_free(&r);
-    assert_true(snap_same(&s));
-    snap_free(&s);
+    assert_true(tu_snap_same(&s));
+    tu_snap_free(&s);
     assert_int_equal(count_appeals(db), 0);
     free(db);
     free(csv);
@@ -923,7 +875,7 @@ static void same_export(const char *a, const char *b)
  * codes, dates, grades, deadlines, notes and answers all survive). */
 static void test_round_trip_demo(void **state)
 {
-    char *db = copy_db(g_demo, *state, "demo.db"), *a = tu_path(*state, "a.csv"),
+    char *db = tu_copy_db(g_demo, *state, "demo.db"), *a = tu_path(*state, "a.csv"),
          *b = tu_path(*state, "b.csv");
     CtlRun r = CTL(db, "export", "ledger", a);
     EXPECT(r, 0, NULL);
@@ -951,12 +903,12 @@ static void test_round_trip_demo(void **state)
     tu_ctl_free(&s1);
     tu_ctl_free(&s2);
     /* Importing the same export again is refused: the codes exist. */
-    Snap sn = snap_take(db2);
+    TuSnap sn = tu_snap_take(db2);
     r = CTL(db2, "import", "ledger", a);
     EXPECT(r, 2, "编号");
     tu_ctl_free(&r);
-    assert_true(snap_same(&sn));
-    snap_free(&sn);
+    assert_true(tu_snap_same(&sn));
+    tu_snap_free(&sn);
     free(db);
     free(db2);
     free(a);

@@ -87,32 +87,6 @@ static int64_t count(sqlite3 *db, const char *sql)
     return n;
 }
 
-/* Rows of queries as text, one line per row (malloc'd). */
-static char *dump(sqlite3 *db, const char *const *queries, size_t nq)
-{
-    char *buf;
-    size_t n;
-    FILE *f = open_memstream(&buf, &n);
-    for (size_t q = 0; q < nq; q++) {
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(db, queries[q], -1, &st, NULL) != SQLITE_OK) {
-            print_error("%s: %s\n", queries[q], sqlite3_errmsg(db));
-            fail();
-        }
-        fprintf(f, "== %s\n", queries[q]);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            for (int c = 0; c < sqlite3_column_count(st); c++) {
-                const unsigned char *t = sqlite3_column_text(st, c);
-                fprintf(f, "%s%s", c ? "|" : "", t ? (const char *)t : "NULL");
-            }
-            fputc('\n', f);
-        }
-        sqlite3_finalize(st);
-    }
-    fclose(f);
-    return buf;
-}
-
 /* The schema, the log and the device's own state: what must be identical,
  * byte for byte, besides the folded tables. */
 static char *dump_log(sqlite3 *db)
@@ -130,7 +104,7 @@ static char *dump_log(sqlite3 *db)
         "SELECT hlc, hex(device), seq, version FROM fold_state",
         "SELECT * FROM meeting_tally ORDER BY meeting, subject, rating",
     };
-    return dump(db, q, sizeof q / sizeof q[0]);
+    return tu_dump_queries(db, q, sizeof q / sizeof q[0]);
 }
 
 static void expect_same_text(const char *what, const char *got, const char *want)
@@ -536,7 +510,7 @@ static void test_migrate_steps(void **state)
     sqlite3 *a = open_ok(fresh, 1), *b = open_ok(path, 0);
     static const char *const q[] = {
         "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name"};
-    char *sa = dump(a, q, 1), *sb = dump(b, q, 1);
+    char *sa = tu_dump_queries(a, q, 1), *sb = tu_dump_queries(b, q, 1);
     expect_same_text("schema", sb, sa);
     free(sa);
     free(sb);
@@ -571,7 +545,7 @@ static void test_shipped_steps_unchanged(void **state)
         "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name"};
     for (int v = 1; v <= SCHEMA_VERSION; v++) {
         OK(schema_migrate(db, v, NULL, &err));
-        char *text = dump(db, q, 1);
+        char *text = tu_dump_queries(db, q, 1);
         unsigned char h[32];
         char hex[65];
         crypto_generichash(h, sizeof h, (const unsigned char *)text, strlen(text), NULL, 0);

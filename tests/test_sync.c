@@ -38,7 +38,6 @@
 #include "clock.h"
 #include "code.h"
 #include "db.h"
-#include "demo.h"
 #include "device.h"
 #include "enroll.h"
 #include "memfs.h"
@@ -141,9 +140,6 @@ static void self_hex(sqlite3 *db, char hex[33])
 /* The database's whole log, quarantine and blobs as text. */
 static char *dump_log(sqlite3 *db)
 {
-    char *buf;
-    size_t n;
-    FILE *f = open_memstream(&buf, &n);
     static const char *const qs[] = {
         "SELECT hex(device), seq, hlc, kind, hex(body), hex(prev), hex(hash), hex(sig), state, "
         "note FROM records ORDER BY device, seq",
@@ -153,21 +149,7 @@ static char *dump_log(sqlite3 *db)
         "SELECT hex(device), role, hall, slot, hex(cert) FROM devices ORDER BY device",
         "SELECT next_seq, hex(prev) FROM device_self",
     };
-    for (size_t q = 0; q < sizeof qs / sizeof qs[0]; q++) {
-        sqlite3_stmt *st;
-        assert_int_equal(sqlite3_prepare_v2(db, qs[q], -1, &st, NULL), SQLITE_OK);
-        fprintf(f, "== %s\n", qs[q]);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            for (int c = 0; c < sqlite3_column_count(st); c++) {
-                const unsigned char *t = sqlite3_column_text(st, c);
-                fprintf(f, "%s%s", c ? "|" : "", t ? (const char *)t : "NULL");
-            }
-            fputc('\n', f);
-        }
-        sqlite3_finalize(st);
-    }
-    fclose(f);
-    return buf;
+    return tu_dump_queries(db, qs, sizeof qs / sizeof qs[0]);
 }
 
 /* State and log together. */
@@ -202,31 +184,18 @@ static sqlite3 *open_path(const char *path, int create)
 /* A copy of template `tmpl` as dir/name, opened. */
 static sqlite3 *db_copy(const char *dir, const char *tmpl, const char *name)
 {
-    char *src = tu_path(g_dir, tmpl), *dst = tu_path(dir, name);
-    char *srcw, *dstw;
-    assert_true(asprintf(&srcw, "%s-wal", src) > 0);
-    assert_true(asprintf(&dstw, "%s-wal", dst) > 0);
-    tu_copy_file(src, dst);
-    tu_copy_file(srcw, dstw);
+    char *src = tu_path(g_dir, tmpl), *dst = tu_copy_db(src, dir, name);
     sqlite3 *db = open_path(dst, 0);
     free(src);
     free(dst);
-    free(srcw);
-    free(dstw);
     return db;
 }
 
 static void demo_template(const char *name, uint64_t seed, const char *hall)
 {
-    char *path = tu_path(g_dir, name);
-    sqlite3 *db = open_path(path, 1);
     int64_t today;
     assert_int_equal(clock_parse_day(TODAY, &today), 0);
-    DemoSpec spec = {.seed = seed, .hall = hall, .today = today};
-    EwErr e = {0};
-    ok_rc(demo_fill(db, &spec, &e), &e, "demo_fill");
-    db_close(db);
-    free(path);
+    db_close(tu_demo_db(g_dir, name, seed, hall, today));
 }
 
 static int group_setup(void **state)

@@ -13,7 +13,6 @@
 #include "appeal.h"
 #include "clock.h"
 #include "db.h"
-#include "demo.h"
 #include "memfs.h"
 #include "sync.h"
 #include "synclock.h"
@@ -28,18 +27,6 @@ typedef struct Fix {
     int64_t t0;
 } Fix;
 
-static sqlite3 *demo_db(Fix *f, const char *name, const char *hall, int64_t today)
-{
-    char *path = tu_path(f->dir, name);
-    sqlite3 *db;
-    EwErr e = {0};
-    assert_int_equal(db_open(path, 1, &db, &e), EW_OK);
-    DemoSpec spec = {.seed = 5, .today = today, .hall = hall};
-    assert_int_equal(demo_fill(db, &spec, &e), EW_OK);
-    free(path);
-    return db;
-}
-
 static int setup(void **state)
 {
     Fix *f = calloc(1, sizeof *f);
@@ -50,8 +37,8 @@ static int setup(void **state)
     clock_parse_day("2026-10-01", &today);
     f->t0 = clock_ms_of_day(today);
     clock_set_fixed(f->t0);
-    f->office = demo_db(f, "office.db", NULL, today);
-    f->hall = demo_db(f, "hall.db", "H07", today);
+    f->office = tu_demo_db(f->dir, "office.db", 5, NULL, today);
+    f->hall = tu_demo_db(f->dir, "hall.db", 5, "H07", today);
     *state = f;
     return 0;
 }

@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "ctl.h"
 #include "db.h"
+#include "demo.h"
 
 char *tu_tmpdir(void)
 {
@@ -118,6 +119,74 @@ void tu_copy_file(const char *from, const char *to)
     free(d);
 }
 
+char *tu_suffixed(const char *path, const char *suffix)
+{
+    char *p;
+    assert_true(asprintf(&p, "%s%s", path, suffix) > 0);
+    return p;
+}
+
+char *tu_copy_db(const char *from, const char *dir, const char *name)
+{
+    char *to = tu_path(dir, name);
+    tu_copy_file(from, to);
+    char *fw = tu_suffixed(from, "-wal"), *tw = tu_suffixed(to, "-wal");
+    tu_copy_file(fw, tw);
+    free(fw);
+    free(tw);
+    return to;
+}
+
+TuSnap tu_snap_take(const char *db)
+{
+    TuSnap s = {.db = strdup(db), .copy = tu_suffixed(db, ".before"),
+                .wal = tu_suffixed(db, "-wal")};
+    s.walcopy = tu_suffixed(db, ".before-wal");
+    tu_copy_file(s.db, s.copy);
+    tu_copy_file(s.wal, s.walcopy);
+    return s;
+}
+
+int tu_snap_same(const TuSnap *s)
+{
+    return tu_same_file(s->db, s->copy) && tu_same_file(s->wal, s->walcopy);
+}
+
+void tu_snap_free(TuSnap *s)
+{
+    unlink(s->copy);
+    unlink(s->walcopy);
+    free(s->db);
+    free(s->copy);
+    free(s->wal);
+    free(s->walcopy);
+}
+
+char *tu_dump_queries(sqlite3 *db, const char *const *queries, size_t n)
+{
+    char *buf;
+    size_t len;
+    FILE *f = open_memstream(&buf, &len);
+    for (size_t q = 0; q < n; q++) {
+        sqlite3_stmt *st;
+        int rc = sqlite3_prepare_v2(db, queries[q], -1, &st, NULL);
+        if (rc != SQLITE_OK)
+            print_error("%s: %s\n", queries[q], sqlite3_errmsg(db));
+        assert_int_equal(rc, SQLITE_OK);
+        fprintf(f, "== %s\n", queries[q]);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            for (int c = 0; c < sqlite3_column_count(st); c++) {
+                const unsigned char *t = sqlite3_column_text(st, c);
+                fprintf(f, "%s%s", c ? "|" : "", t ? (const char *)t : "NULL");
+            }
+            fputc('\n', f);
+        }
+        sqlite3_finalize(st);
+    }
+    fclose(f);
+    return buf;
+}
+
 char *tu_dump_state(sqlite3 *db)
 {
     static const char *const queries[] = {
@@ -131,24 +200,26 @@ char *tu_dump_state(sqlite3 *db)
         "SELECT * FROM meetings ORDER BY id",
         "SELECT hex(device), seq, state, note FROM records ORDER BY device, seq",
     };
-    char *buf;
-    size_t n;
-    FILE *f = open_memstream(&buf, &n);
-    for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
-        sqlite3_stmt *st;
-        assert_int_equal(sqlite3_prepare_v2(db, queries[q], -1, &st, NULL), SQLITE_OK);
-        fprintf(f, "== %s\n", queries[q]);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            for (int c = 0; c < sqlite3_column_count(st); c++) {
-                const unsigned char *t = sqlite3_column_text(st, c);
-                fprintf(f, "%s%s", c ? "|" : "", t ? (const char *)t : "NULL");
-            }
-            fputc('\n', f);
-        }
-        sqlite3_finalize(st);
-    }
-    fclose(f);
-    return buf;
+    return tu_dump_queries(db, queries, sizeof queries / sizeof queries[0]);
+}
+
+sqlite3 *tu_demo_db(const char *dir, const char *name, uint64_t seed, const char *hall,
+                    int64_t today)
+{
+    char *path = tu_path(dir, name);
+    sqlite3 *db;
+    EwErr e = {0};
+    int rc = db_open(path, 1, &db, &e);
+    if (rc)
+        print_error("db_open %s: %s\n", path, e.msg);
+    assert_int_equal(rc, EW_OK);
+    DemoSpec spec = {.seed = seed, .hall = hall, .today = today};
+    rc = demo_fill(db, &spec, &e);
+    if (rc)
+        print_error("demo_fill %s: unexpected error %d: %s\n", path, rc, e.msg);
+    assert_int_equal(rc, EW_OK);
+    free(path);
+    return db;
 }
 
 void tu_pin_day(const char *day)

@@ -45,9 +45,37 @@ int tu_same_file(const char *a, const char *b);
 /* Copies a file (missing source: the destination is removed). */
 void tu_copy_file(const char *from, const char *to);
 
+/* path followed by suffix (malloc'd). */
+char *tu_suffixed(const char *path, const char *suffix);
+/* Copies a closed database with its -wal (if any) to dir/name; returns the
+ * new path (malloc'd). */
+char *tu_copy_db(const char *from, const char *dir, const char *name);
+
+/* Snapshot of a database file (and its -wal), copied aside to compare
+ * against later. */
+typedef struct TuSnap {
+    char *db, *copy, *wal, *walcopy;
+} TuSnap;
+/* Copies db and db-wal aside (as db.before and db.before-wal). */
+TuSnap tu_snap_take(const char *db);
+/* 1 when the database and its -wal are byte-identical to the snapshot. */
+int tu_snap_same(const TuSnap *s);
+/* Removes the copies and frees the snapshot. */
+void tu_snap_free(TuSnap *s);
+
+/* The rows of each query as text (malloc'd): "== <query>" on a line, then
+ * one line per row, columns joined by '|', NULL as "NULL". Asserts that
+ * every query prepares. */
+char *tu_dump_queries(sqlite3 *db, const char *const *queries, size_t n);
+
 /* A canonical dump of a database's derived tables, for comparing the fold
  * of two databases (malloc'd text). */
 char *tu_dump_state(sqlite3 *db);
+
+/* A new database dir/name filled with demo_fill(seed, hall, today), open;
+ * asserts that both succeed. */
+sqlite3 *tu_demo_db(const char *dir, const char *name, uint64_t seed, const char *hall,
+                    int64_t today);
 
 /* Pins the wall clock to 10:00 CST on the given "YYYY-MM-DD". */
 void tu_pin_day(const char *day);
