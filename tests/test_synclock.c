@@ -17,6 +17,7 @@
 #include "sync.h"
 #include "synclock.h"
 #include "testutil.h"
+#include "view.h"
 
 #define DAY (86400LL * 1000)
 
@@ -82,13 +83,29 @@ static void test_adopt(void **state)
     Fix *f = *state;
     set_offset(f->hall, -3 * DAY);
     assert_int_equal(db_today(f->hall), clock_day_of_ms(f->t0) - 3);
+    /* Never synced with the office yet. */
+    json_t *stats = NULL;
+    EwErr se = {0};
+    assert_int_equal(view_stats(f->hall, &stats, &se), EW_OK);
+    assert_true(json_is_null(json_object_get(stats, "last_office_sync")));
+    json_decref(stats);
+    json_t *r = sync_now(f->hall, f->io); /* a stick without the office's bundle */
+    json_decref(r);
+    assert_int_equal(view_stats(f->hall, &stats, &se), EW_OK);
+    assert_true(json_is_null(json_object_get(stats, "last_office_sync")));
+    json_decref(stats);
     json_decref(sync_now(f->office, f->io));
-    json_t *r = sync_now(f->hall, f->io);
+    r = sync_now(f->hall, f->io);
     json_t *adopted = json_object_get(json_object_get(r, "clock"), "adopted");
     assert_true(json_is_integer(adopted));
     assert_true(json_integer_value(adopted) >= 3 * DAY);
     json_decref(r);
     assert_int_equal(db_today(f->hall), clock_day_of_ms(f->t0));
+    /* "Last synced with the office", on the adopted clock (10:00 CST). */
+    assert_int_equal(view_stats(f->hall, &stats, &se), EW_OK);
+    assert_string_equal(json_string_value(json_object_get(stats, "last_office_sync")),
+                        "2026-10-01 10:00");
+    json_decref(stats);
     /* An appeal taken now is dated today, not three days ago. */
     Author a;
     EwErr e = {0};

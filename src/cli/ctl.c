@@ -255,6 +255,9 @@ static void print_stats(FILE *f, json_t *s)
                "solved\n",
             N(st, "received"), N(st, "assigned"), N(st, "in_progress"), N(st, "escalated"),
             N(st, "solved"));
+    json_t *last = json_object_get(s, "last_office_sync");
+    if (json_is_string(last))
+        fprintf(f, "last synced with the office: %s\n", json_string_value(last));
 #undef N
 }
 

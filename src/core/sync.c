@@ -1282,7 +1282,7 @@ int sync_stick(sqlite3 *db, StickIO *io, const char *dir, json_t **report, EwErr
     json_decref(clk);
     char *text = json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS);
     db_run(db, NULL, "INSERT INTO sync_log(at, dir, office_seen, report) VALUES(?,?,?,?)", "itdt",
-           clock_now_ms(), dir, json_is_true(json_object_get(r, "office_seen")), text);
+           db_now_ms(db), dir, json_is_true(json_object_get(r, "office_seen")), text);
     free(text);
     return rc;
 }

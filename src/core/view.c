@@ -192,6 +192,21 @@ int view_stats(sqlite3 *db, json_t **out, EwErr *err)
     char *town = NULL;
     config_get(db, "town.name", &town, NULL);
     json_object_set_new(o, "town", json_string(town ? town : ""));
+    /* When this device last exchanged a stick that carried the office's
+     * bundle (its own clock, CST): the kiosk shows "last synced with the
+     * office". */
+    int64_t last = 0;
+    db_int(db, NULL, &last, 0, "SELECT max(at) FROM sync_log WHERE office_seen=1", NULL);
+    if (last) {
+        char day[11], when[24];
+        int64_t t = last + CLOCK_CST_OFFSET_MS;
+        clock_format_day(clock_day_of_ms(last), day);
+        snprintf(when, sizeof when, "%s %02d:%02d", day, (int)(t / 3600000 % 24),
+                 (int)(t / 60000 % 60));
+        json_object_set_new(o, "last_office_sync", json_string(when));
+    } else {
+        json_object_set_new(o, "last_office_sync", json_null());
+    }
     free(town);
     json_object_set_new(o, "branches", json_integer(count(db, "SELECT count(*) FROM branches", NULL, 0)));
     json_object_set_new(o, "meetings", json_integer(count(db, "SELECT count(*) FROM meetings", NULL, 0)));

@@ -31,7 +31,9 @@ int view_appeal(sqlite3 *db, const char *code, json_t **out, EwErr *err);
 /* A JSON array of the appeals matching f, newest first. */
 int view_appeals(sqlite3 *db, const AppealFilter *f, json_t **out, EwErr *err);
 /* Town figures: branches, meetings, appeals, leading_members, leaders,
- * units, solved, overdue, by_grade, by_status, town. */
+ * units, solved, overdue, by_grade, by_status, town, last_office_sync
+ * ("YYYY-MM-DD HH:MM" CST of the last stick that brought the office's
+ * bundle, or null). */
 int view_stats(sqlite3 *db, json_t **out, EwErr *err);
 
 #endif
