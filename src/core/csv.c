@@ -6,6 +6,8 @@
 
 #include "csv.h"
 
+#include "ew.h"
+
 #include <errno.h>
 #include <iconv.h>
 #include <stdarg.h>
@@ -105,42 +107,12 @@ static char *csv_strndup(const char *s, size_t n)
 /* Strict UTF-8 check: no overlongs, no surrogates, nothing above U+10FFFF. */
 static int utf8_valid(const unsigned char *s, size_t n)
 {
-    size_t i = 0;
-
-    while (i < n) {
-        unsigned char c = s[i];
-        size_t k;
-        unsigned char lo = 0x80, hi = 0xBF;
-
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            k = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2;
-            if (c == 0xE0)
-                lo = 0xA0;          /* overlong */
-            else if (c == 0xED)
-                hi = 0x9F;          /* surrogates */
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3;
-            if (c == 0xF0)
-                lo = 0x90;          /* overlong */
-            else if (c == 0xF4)
-                hi = 0x8F;          /* > U+10FFFF */
-        } else {
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = ew_utf8_next(s + i, n - i, &cp);
+        if (!k)
             return 0;
-        }
-        if (n - i - 1 < k)
-            return 0;
-        if (s[i + 1] < lo || s[i + 1] > hi)
-            return 0;
-        for (size_t j = 2; j <= k; j++)
-            if ((s[i + j] & 0xC0) != 0x80)
-                return 0;
-        i += k + 1;
+        i += k;
     }
     return 1;
 }

@@ -50,6 +50,11 @@ void ew_hex(const unsigned char *in, size_t n, char *out);
 /* Decodes exactly n bytes from a 2n-character hex string; -1 if malformed. */
 int ew_unhex(const char *hex, unsigned char *out, size_t n);
 
+/* Decodes the UTF-8 character at s (n bytes left) into *cp and returns its
+ * length, or 0 when the bytes are not one (truncated, overlong, surrogate,
+ * above U+10FFFF). */
+size_t ew_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
+
 /* True when s is valid UTF-8 of at most maxlen bytes with no control
  * characters other than newline and tab. */
 int ew_text_ok(const char *s, size_t maxlen);

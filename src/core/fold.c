@@ -678,22 +678,6 @@ static int clear_derived(sqlite3 *db, EwErr *err)
                    "UPDATE records SET state=NULL, note=NULL WHERE state IS NOT NULL;");
 }
 
-/* Reads a record row (columns device,seq,hlc,kind,body,prev,hash,sig). */
-static void row_record(sqlite3_stmt *st, Record *r)
-{
-    memset(r, 0, sizeof *r);
-    if (sqlite3_column_bytes(st, 0) == EW_DEVICE_LEN)
-        memcpy(r->device, sqlite3_column_blob(st, 0), EW_DEVICE_LEN);
-    r->seq = sqlite3_column_int64(st, 1);
-    r->hlc = sqlite3_column_int64(st, 2);
-    snprintf(r->kind, sizeof r->kind, "%s", sqlite3_column_text(st, 3));
-    r->body_len = (size_t)sqlite3_column_bytes(st, 4);
-    r->body = ew_xmalloc(r->body_len + 1);
-    if (r->body_len)
-        memcpy(r->body, sqlite3_column_blob(st, 4), r->body_len);
-    r->body[r->body_len] = '\0';
-}
-
 /* Recomputes the revoked devices from every device.revoke record an office
  * device wrote: revocation applies to a device's later records whatever
  * their place in the fold's order. The lowest after_seq counts. */
@@ -777,7 +761,7 @@ int fold_pending(sqlite3 *db, FoldWatch *watch, EwErr *err)
         Record r;
         int applied = 0;
         EwErr why = {0};
-        row_record(st, &r);
+        record_from_row(st, &r);
         rc = apply(db, &r, &applied, &why, err);
         if (watch && memcmp(watch->device, r.device, EW_DEVICE_LEN) == 0 && watch->seq == r.seq) {
             watch->applied = applied;

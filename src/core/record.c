@@ -3,6 +3,7 @@
  */
 #include "record.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +83,28 @@ void record_clear(Record *r)
 {
     free(r->body);
     memset(r, 0, sizeof *r);
+}
+
+void record_from_row(sqlite3_stmt *st, Record *r)
+{
+    memset(r, 0, sizeof *r);
+    if (sqlite3_column_bytes(st, 0) == EW_DEVICE_LEN)
+        memcpy(r->device, sqlite3_column_blob(st, 0), EW_DEVICE_LEN);
+    r->seq = sqlite3_column_int64(st, 1);
+    r->hlc = sqlite3_column_int64(st, 2);
+    const unsigned char *kind = sqlite3_column_text(st, 3);
+    snprintf(r->kind, sizeof r->kind, "%s", kind ? (const char *)kind : "");
+    r->body_len = (size_t)sqlite3_column_bytes(st, 4);
+    r->body = ew_xmalloc(r->body_len + 1);
+    if (r->body_len)
+        memcpy(r->body, sqlite3_column_blob(st, 4), r->body_len);
+    r->body[r->body_len] = '\0';
+    if (sqlite3_column_bytes(st, 5) == EW_HASH_LEN)
+        memcpy(r->prev, sqlite3_column_blob(st, 5), EW_HASH_LEN);
+    if (sqlite3_column_bytes(st, 6) == EW_HASH_LEN)
+        memcpy(r->hash, sqlite3_column_blob(st, 6), EW_HASH_LEN);
+    if (sqlite3_column_bytes(st, 7) == EW_SIG_LEN)
+        memcpy(r->sig, sqlite3_column_blob(st, 7), EW_SIG_LEN);
 }
 
 int record_insert(sqlite3 *db, const Record *r, EwErr *err)

@@ -53,6 +53,11 @@ int record_verify(const Record *r, const unsigned char pk[crypto_sign_PUBLICKEYB
 json_t *record_body_json(const Record *r);
 void record_clear(Record *r);
 
+/* Fills r from a result row whose columns are device, seq, hlc, kind, body,
+ * prev, hash, sig (columns of the wrong size are left zeroed; the body is
+ * malloc'd, NUL-terminated: record_clear frees it). */
+void record_from_row(sqlite3_stmt *st, Record *r);
+
 /* Inserts r into the records table (state NULL: not yet folded). */
 int record_insert(sqlite3 *db, const Record *r, EwErr *err);
 

@@ -250,28 +250,6 @@ static void skip(json_t *report, const char *file, const Record *r, const char *
     t->skipped++;
 }
 
-static void row_to_record(sqlite3_stmt *st, Record *r)
-{
-    memset(r, 0, sizeof *r);
-    if (sqlite3_column_bytes(st, 0) == EW_DEVICE_LEN)
-        memcpy(r->device, sqlite3_column_blob(st, 0), EW_DEVICE_LEN);
-    r->seq = sqlite3_column_int64(st, 1);
-    r->hlc = sqlite3_column_int64(st, 2);
-    const unsigned char *kind = sqlite3_column_text(st, 3);
-    snprintf(r->kind, sizeof r->kind, "%s", kind ? (const char *)kind : "");
-    r->body_len = (size_t)sqlite3_column_bytes(st, 4);
-    r->body = ew_xmalloc(r->body_len + 1);
-    if (r->body_len)
-        memcpy(r->body, sqlite3_column_blob(st, 4), r->body_len);
-    r->body[r->body_len] = '\0';
-    if (sqlite3_column_bytes(st, 5) == EW_HASH_LEN)
-        memcpy(r->prev, sqlite3_column_blob(st, 5), EW_HASH_LEN);
-    if (sqlite3_column_bytes(st, 6) == EW_HASH_LEN)
-        memcpy(r->hash, sqlite3_column_blob(st, 6), EW_HASH_LEN);
-    if (sqlite3_column_bytes(st, 7) == EW_SIG_LEN)
-        memcpy(r->sig, sqlite3_column_blob(st, 7), EW_SIG_LEN);
-}
-
 /* Well-formed columns: the right lengths and types. */
 static int record_shape_ok(sqlite3_stmt *st)
 {
@@ -493,7 +471,7 @@ static int drain_waiting(sqlite3 *db, json_t *report, Tally *t, EwErr *err)
         Record batch[64];
         int n = 0;
         while (n < 64 && sqlite3_step(st) == SQLITE_ROW)
-            row_to_record(st, &batch[n++]);
+            record_from_row(st, &batch[n++]);
         db_done(st);
         int rc = EW_OK;
         for (int i = 0; i < n; i++) {
@@ -602,7 +580,7 @@ static int import_bundle(sqlite3 *db, sqlite3 *b, const char *file, const CertFa
                        -1, &st, NULL);
     while (rc == EW_OK && st && sqlite3_step(st) == SQLITE_ROW) {
         Record r;
-        row_to_record(st, &r);
+        record_from_row(st, &r);
         if (!record_shape_ok(st))
             skip(report, file, &r, "malformed record", t);
         else

@@ -9,32 +9,11 @@
  */
 #include "linebreak.h"
 
+#include "ew.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Decodes one UTF-8 character at s (n bytes left); its length, or 0 when
- * invalid. */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    if (n == 0)
-        return 0;
-    unsigned c = s[0];
-    size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-    if (len == 0 || len > n)
-        return 0;
-    uint32_t v = len == 1 ? c : len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        v = v << 6 | (s[i] & 0x3f);
-    }
-    if ((len == 2 && v < 0x80) || (len == 3 && v < 0x800) || (len == 4 && v < 0x10000) ||
-        v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-        return 0;
-    *cp = v;
-    return len;
-}
 
 static int is_word(uint32_t c)
 {
@@ -96,7 +75,7 @@ static int units_of(const char *text, Unit **out)
     int glue_next = 0; /* the previous unit ended with opening punctuation */
     while (i < n) {
         uint32_t c;
-        size_t len = utf8_next(s + i, n - i, &c);
+        size_t len = ew_utf8_next(s + i, n - i, &c);
         if (!len) {
             free(u);
             return -1;
@@ -111,19 +90,19 @@ static int units_of(const char *text, Unit **out)
             size_t j = cur.end;
             uint32_t d;
             size_t l;
-            while (j < n && (l = utf8_next(s + j, n - j, &d)) && is_space(d))
+            while (j < n && (l = ew_utf8_next(s + j, n - j, &d)) && is_space(d))
                 j += l;
             cur.end = j;
         } else if (is_word(c)) {
             size_t j = cur.end;
             for (;;) {
                 uint32_t d, e;
-                size_t l = utf8_next(s + j, n - j, &d), l2;
+                size_t l = ew_utf8_next(s + j, n - j, &d), l2;
                 if (!l)
                     break;
                 if (is_word(d)) {
                     j += l;
-                } else if (is_joiner(d) && (l2 = utf8_next(s + j + l, n - j - l, &e)) &&
+                } else if (is_joiner(d) && (l2 = ew_utf8_next(s + j + l, n - j - l, &e)) &&
                            is_word(e)) {
                     j += l + l2;
                 } else {
@@ -134,7 +113,7 @@ static int units_of(const char *text, Unit **out)
         }
         i = cur.end;
         uint32_t first;
-        utf8_next(s + cur.start, n - cur.start, &first);
+        ew_utf8_next(s + cur.start, n - cur.start, &first);
         int closing = !cur.space && !cur.newline && is_closing(first);
         if (count > 0 && (closing || glue_next) && !u[count - 1].space && !u[count - 1].newline &&
             !cur.space && !cur.newline) {
@@ -163,7 +142,7 @@ static size_t fit_chars(const char *text, size_t start, size_t end, int max, Tex
     size_t best = 0, i = start;
     while (i < end) {
         uint32_t c;
-        size_t l = utf8_next(s + i, end - i, &c);
+        size_t l = ew_utf8_next(s + i, end - i, &c);
         if (!l || w(ctx, text + start, i + l - start) > max)
             break;
         i += l;

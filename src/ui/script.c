@@ -125,26 +125,6 @@ static const char *quote(Span a, char buf[QUOTE_MAX + 4])
     return buf;
 }
 
-/* Length of the valid UTF-8 character at s (n bytes left), or 0 when the
- * bytes there are not one (overlong forms and surrogates are invalid). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-    if (len == 0 || len > n)
-        return 0;
-    uint32_t v = len == 1 ? c : len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        v = v << 6 | (s[i] & 0x3f);
-    }
-    if ((len == 2 && v < 0x80) || (len == 3 && v < 0x800) || (len == 4 && v < 0x10000) ||
-        v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-        return 0;
-    return len;
-}
-
 /* Checks that a line (without its line end) is UTF-8 with no control
  * characters other than tab. Returns 0, or EW_EINPUT with a message
  * giving the character column (1-based). */
@@ -154,7 +134,8 @@ static int check_line(Span ln, int line, char *err, size_t errlen)
     size_t i = 0;
     int col = 1;
     while (i < ln.len) {
-        size_t k = utf8_len(s + i, ln.len - i);
+        uint32_t cp;
+        size_t k = ew_utf8_next(s + i, ln.len - i, &cp);
         if (k == 0)
             return fail(err, errlen, line, "not valid UTF-8 (byte 0x%02X at column %d)", s[i], col);
         if (k == 1 && s[i] == '\r')
