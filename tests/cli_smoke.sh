@@ -24,7 +24,11 @@ set -e
 [ "$st" -eq 2 ] || fail "bad grade: exit $st, want 2"
 grep -q purple "$dir/err.txt" || fail "bad grade: message does not name the value"
 
+printf '2580\n' | "$ctl" staff set-pin >/dev/null || fail "staff set-pin from a pipe failed"
+printf '2580\n' | "$ctl" staff check-pin >/dev/null || fail "staff check-pin: right PIN refused"
 set +e
+printf '0000\n' | "$ctl" staff check-pin 2>/dev/null; st=$?
+[ "$st" -eq 1 ] || fail "staff check-pin: wrong PIN exit $st, want 1"
 ECHOWALL_DB="$dir/none.db" "$ctl" stats 2>"$dir/err.txt"; st=$?
 set -e
 [ "$st" -eq 1 ] || fail "missing database: exit $st, want 1"

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "appeal.h"
@@ -29,6 +30,7 @@
 #include "ledger.h"
 #include "meeting.h"
 #include "roster.h"
+#include "staff.h"
 #include "stickio.h"
 #include "sync.h"
 #include "synclock.h"
@@ -49,7 +51,8 @@ typedef struct Args {
     AppealFilter filter;            /* appeal list */
     const char *val[MAX_ARGS];      /* their values (NULL for flags) */
     int nopt;
-    FILE *out, *err;
+    char pin[STAFF_PIN_MAX + 1];    /* a PIN read from stdin (staff); zeroed after use */
+    FILE *in, *out, *err;           /* in: stdin, where PINs are read from */
 } Args;
 
 typedef int (*Cmd)(Args *a, EwErr *e);
@@ -1157,6 +1160,101 @@ static int cmd_restore(Args *a, EwErr *e)
     return rc;
 }
 
+/* ---- the staff PIN ---- */
+
+/* Reads one line (a PIN) from a->in into buf. On a terminal it first shows
+ * prompt on a->err and turns echo off while the line is typed. Never from
+ * argv: that would show in `ps` and the shell's history. */
+static int read_line(Args *a, const char *prompt, char *buf, size_t size, EwErr *e)
+{
+    int fd = fileno(a->in), tty = isatty(fd);
+    struct termios saved, quiet;
+    if (tty && tcgetattr(fd, &saved) == 0) {
+        quiet = saved;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        quiet.c_lflag |= ECHONL;
+        fputs(prompt, a->err);
+        fflush(a->err);
+        tcsetattr(fd, TCSAFLUSH, &quiet);
+    } else {
+        tty = 0;
+    }
+    char *got = fgets(buf, (int)size, a->in);
+    if (tty)
+        tcsetattr(fd, TCSAFLUSH, &saved);
+    if (!got) {
+        buf[0] = '\0';
+        return usage(e, "no PIN on standard input (type it, or pipe it in: never give it as "
+                        "an argument)%s", "");
+    }
+    if (!strchr(buf, '\n') && !feof(a->in)) {
+        int c;
+        while ((c = fgetc(a->in)) != EOF && c != '\n')
+            ;
+        sodium_memzero(buf, size);
+        return usage(e, "the PIN must have %d to %d digits; that line is much longer",
+                     STAFF_PIN_MIN, STAFF_PIN_MAX);
+    }
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return EW_OK;
+}
+
+/* Reads the PIN into a->pin and checks its form: twice on a terminal (the
+ * two must agree), once from a pipe. */
+static int read_pin(Args *a, int confirm, EwErr *e)
+{
+    char line[64], again[64] = "";
+    int tty = isatty(fileno(a->in));
+    int rc = read_line(a, confirm ? "new PIN: " : "PIN: ", line, sizeof line, e);
+    if (rc == EW_OK)
+        rc = staff_pin_valid(line, e);
+    if (rc == EW_OK && confirm && tty)
+        rc = read_line(a, "again: ", again, sizeof again, e);
+    if (rc == EW_OK && confirm && tty && strcmp(line, again) != 0)
+        rc = usage(e, "the two PINs differ; nothing changed%s", "");
+    if (rc == EW_OK)
+        memcpy(a->pin, line, strlen(line) + 1);
+    sodium_memzero(line, sizeof line);
+    sodium_memzero(again, sizeof again);
+    return rc;
+}
+
+static int w_staff_set_pin(sqlite3 *db, Author *self, Args *a, EwErr *e)
+{
+    (void)self;
+    int rc = staff_pin_set(db, a->pin, e);
+    if (rc == EW_OK)
+        fputs("staff PIN set\n", a->out);
+    return rc;
+}
+
+static int cmd_staff_set_pin(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 0, "", e);
+    if (rc == EW_OK)
+        rc = read_pin(a, 1, e);
+    if (rc == EW_OK)
+        rc = write_tx(a, w_staff_set_pin, e);
+    sodium_memzero(a->pin, sizeof a->pin);
+    return rc;
+}
+
+static int cmd_staff_check_pin(Args *a, EwErr *e)
+{
+    sqlite3 *db;
+    int rc = need_pos(a, 0, "", e);
+    if (rc == EW_OK)
+        rc = read_pin(a, 0, e);
+    if (rc == EW_OK && (rc = open_db(a, 0, &db, e)) == EW_OK) {
+        rc = staff_pin_check(db, a->pin, db_now_ms(db), NULL, e);
+        if (rc == EW_OK)
+            fputs("PIN right\n", a->out);
+        db_close(db);
+    }
+    sodium_memzero(a->pin, sizeof a->pin);
+    return rc;
+}
+
 /* ---- the table ---- */
 
 typedef struct Command {
@@ -1209,6 +1307,10 @@ static const Command commands[] = {
      "backup DIR [--passphrase-file F]  (office: town key and database, encrypted)"},
     {"restore", NULL, "passphrase-file= json", cmd_restore,
      "restore FILE [--passphrase-file F]  (into a new --db path, as a new office device)"},
+    {"staff", "set-pin", "", cmd_staff_set_pin,
+     "staff set-pin  (reads the new PIN, 4-8 digits, from standard input)"},
+    {"staff", "check-pin", "", cmd_staff_check_pin,
+     "staff check-pin  (reads a PIN from standard input; exit 0 right, 1 wrong or locked)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -1259,6 +1361,7 @@ int ctl_main(int argc, char **argv, FILE *out, FILE *errf)
     EwErr e = {0};
     Args a;
     memset(&a, 0, sizeof a);
+    a.in = stdin;
     a.out = out;
     a.err = errf;
     a.db = getenv("ECHOWALL_DB") ? getenv("ECHOWALL_DB") : DEFAULT_DB;

@@ -1,0 +1,229 @@
+/*
+ * staff.c: the hall staff PIN (see staff.h).
+ *
+ * Three device-local settings hold the state, each a local_config row:
+ *   staff.pin_hash            the Argon2id string (absent: no PIN set)
+ *   staff.pin_failures        wrong tries since the last right one (absent: 0)
+ *   staff.pin_locked_until_ms no try before this time, caller's clock (absent: 0)
+ * None of these is in config.c's table, so `config` cannot list or set them.
+ *
+ * Cost of the hash: Argon2id with libsodium's INTERACTIVE opslimit (2 passes)
+ * but 16 MiB of memory rather than its INTERACTIVE 64 MiB: the kiosk must
+ * stay within a 60 MB RSS budget on a Raspberry Pi, and the hash's memory is
+ * allocated in full on every check. With 4..8 digits the PIN's strength is in
+ * the back-off, not the hash; the hash keeps the digits out of the database
+ * file and its backups.
+ */
+#include "staff.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+
+#define KEY_HASH "staff.pin_hash"
+#define KEY_FAILURES "staff.pin_failures"
+#define KEY_LOCKED "staff.pin_locked_until_ms"
+
+#define PIN_OPSLIMIT crypto_pwhash_OPSLIMIT_INTERACTIVE
+#define PIN_MEMLIMIT ((size_t)16 * 1024 * 1024) /* 16 MiB: the Pi's RSS budget */
+
+int staff_pin_valid(const char *pin, EwErr *err)
+{
+    size_t n = pin ? strlen(pin) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (pin[i] < '0' || pin[i] > '9')
+            return ew_err(err, EW_EINPUT, "the PIN must be digits only (0-9), %d to %d of them",
+                          STAFF_PIN_MIN, STAFF_PIN_MAX);
+    if (n < STAFF_PIN_MIN || n > STAFF_PIN_MAX)
+        return ew_err(err, EW_EINPUT, "the PIN must have %d to %d digits, not %zu", STAFF_PIN_MIN,
+                      STAFF_PIN_MAX, n);
+    return EW_OK;
+}
+
+/* A local_config integer; dflt when absent. */
+static int local_int(sqlite3 *db, const char *key, int64_t *out, EwErr *err)
+{
+    return db_int(db, err, out, 0, "SELECT CAST(value AS INTEGER) FROM local_config WHERE key=?",
+                  "t", key);
+}
+
+static int set_local(sqlite3 *db, const char *key, const char *value, EwErr *err)
+{
+    return db_run(db, err,
+                  "INSERT INTO local_config(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE "
+                  "SET value=excluded.value",
+                  "tt", key, value);
+}
+
+static int set_local_int(sqlite3 *db, const char *key, int64_t v, EwErr *err)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%lld", (long long)v);
+    return set_local(db, key, text, err);
+}
+
+/* Forgets the wrong tries and any lock. */
+static int clear_failures(sqlite3 *db, EwErr *err)
+{
+    return db_run(db, err, "DELETE FROM local_config WHERE key IN (?,?)", "tt", KEY_FAILURES,
+                  KEY_LOCKED);
+}
+
+/* How long the PIN locks after the n-th wrong try in a row: 0 for the free
+ * ones, then 30 s, 60 s, 2 min, ... at most 15 min. */
+static int64_t lock_after(int64_t n)
+{
+    if (n <= STAFF_FREE_TRIES)
+        return 0;
+    int64_t ms = STAFF_LOCK_FIRST_MS;
+    for (int64_t i = STAFF_FREE_TRIES + 1; i < n && ms < STAFF_LOCK_MAX_MS; i++)
+        ms *= 2;
+    return ms < STAFF_LOCK_MAX_MS ? ms : STAFF_LOCK_MAX_MS;
+}
+
+/* "45 s", "2 min", "3 min 20 s" (whole seconds, rounded up). */
+static void format_wait(int64_t ms, char out[32])
+{
+    long long s = (long long)((ms + 999) / 1000);
+    if (s < 60)
+        snprintf(out, 32, "%lld s", s);
+    else if (s % 60 == 0)
+        snprintf(out, 32, "%lld min", s / 60);
+    else
+        snprintf(out, 32, "%lld min %lld s", s / 60, s % 60);
+}
+
+int staff_pin_set(sqlite3 *db, const char *pin, EwErr *err)
+{
+    int rc = staff_pin_valid(pin, err);
+    if (rc)
+        return rc;
+    char hash[crypto_pwhash_STRBYTES];
+    if (sodium_init() < 0 ||
+        crypto_pwhash_str_alg(hash, pin, strlen(pin), PIN_OPSLIMIT, PIN_MEMLIMIT,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0)
+        return ew_err(err, EW_EIO, "cannot hash the PIN (out of memory?)");
+    /* In the caller's transaction, or in one of our own when there is none,
+     * so that the hash and the cleared count are written together. */
+    int own = sqlite3_get_autocommit(db);
+    rc = own ? db_begin(db, err) : EW_OK;
+    if (rc == EW_OK)
+        rc = set_local(db, KEY_HASH, hash, err);
+    if (rc == EW_OK)
+        rc = clear_failures(db, err);
+    if (own && rc == EW_OK)
+        rc = db_commit(db, err);
+    if (own && rc)
+        db_rollback(db);
+    sodium_memzero(hash, sizeof hash);
+    return rc;
+}
+
+int staff_pin_is_set(sqlite3 *db)
+{
+    char *hash = NULL;
+    int set = db_text(db, NULL, &hash, "SELECT value FROM local_config WHERE key=?", "t",
+                      KEY_HASH) == EW_OK &&
+              hash != NULL;
+    free(hash);
+    return set;
+}
+
+/* The body of staff_pin_check, inside its transaction. */
+static int check_tx(sqlite3 *db, const char *pin, int64_t now_ms, int64_t *wait, EwErr *err)
+{
+    char *hash = NULL;
+    int64_t failures = 0, until = 0;
+    int rc = db_text(db, err, &hash, "SELECT value FROM local_config WHERE key=?", "t", KEY_HASH);
+    if (rc == EW_OK && !hash)
+        rc = ew_err(err, EW_ENOTFOUND,
+                    "no staff PIN is set on this device (set one with `echowallctl staff "
+                    "set-pin`)");
+    if (rc == EW_OK)
+        rc = local_int(db, KEY_FAILURES, &failures, err);
+    if (rc == EW_OK)
+        rc = local_int(db, KEY_LOCKED, &until, err);
+    if (rc)
+        goto done;
+    if (failures < 0)
+        failures = 0;
+    /* A lock-until further ahead than any lock lasts: the clock went back
+     * (or is another clock). Cut it to the longest lock from now, and keep
+     * that, so that the lock ends 15 min later by this clock. */
+    if (until > now_ms + STAFF_LOCK_MAX_MS) {
+        until = now_ms + STAFF_LOCK_MAX_MS;
+        if ((rc = set_local_int(db, KEY_LOCKED, until, err)))
+            goto done;
+    }
+    if (until > now_ms) {
+        char w[32];
+        *wait = until - now_ms;
+        format_wait(*wait, w);
+        rc = ew_err(err, EW_ESTATE, "too many wrong PINs: try again in %s", w);
+        goto done;
+    }
+    if (strlen(hash) >= crypto_pwhash_STRBYTES ||
+        crypto_pwhash_argon2id_str_needs_rehash(hash, PIN_OPSLIMIT, PIN_MEMLIMIT) < 0) {
+        rc = ew_err(err, EW_ECORRUPT,
+                    "the stored staff PIN is not an Argon2id hash; set the PIN again with "
+                    "`echowallctl staff set-pin`");
+        goto done;
+    }
+    if (crypto_pwhash_argon2id_str_verify(hash, pin, strlen(pin)) == 0) {
+        rc = (failures || until) ? clear_failures(db, err) : EW_OK;
+        goto done;
+    }
+    failures++;
+    int64_t lock = lock_after(failures);
+    rc = set_local_int(db, KEY_FAILURES, failures, err);
+    if (rc == EW_OK && lock)
+        rc = set_local_int(db, KEY_LOCKED, now_ms + lock, err);
+    if (rc == EW_OK && lock) {
+        char w[32];
+        *wait = lock;
+        format_wait(lock, w);
+        rc = ew_err(err, EW_EDENIED, "wrong PIN (%lld wrong in a row): try again in %s",
+                    (long long)failures, w);
+    } else if (rc == EW_OK && failures < STAFF_FREE_TRIES) {
+        rc = ew_err(err, EW_EDENIED, "wrong PIN (%lld more wrong before a wait)",
+                    (long long)(STAFF_FREE_TRIES - failures));
+    } else if (rc == EW_OK) {
+        char w[32];
+        format_wait(lock_after(failures + 1), w);
+        rc = ew_err(err, EW_EDENIED, "wrong PIN (the next wrong one means a %s wait)", w);
+    }
+done:
+    free(hash);
+    return rc;
+}
+
+int staff_pin_check(sqlite3 *db, const char *pin, int64_t now_ms, int64_t *wait_ms, EwErr *err)
+{
+    int64_t wait = 0;
+    int rc = staff_pin_valid(pin, err);
+    if (rc == EW_OK && sodium_init() < 0)
+        rc = ew_err(err, EW_EIO, "cannot initialise libsodium");
+    if (rc == EW_OK && !sqlite3_get_autocommit(db))
+        rc = ew_err(err, EW_EDB, "staff_pin_check must run outside a transaction (it commits "
+                                 "the wrong-try count itself)");
+    if (rc == EW_OK)
+        rc = db_begin(db, err);
+    if (rc == EW_OK) {
+        rc = check_tx(db, pin, now_ms, &wait, err);
+        /* Right, wrong or locked: what check_tx wrote is kept. */
+        if (rc == EW_OK || rc == EW_EDENIED || rc == EW_ESTATE) {
+            EwErr cerr = {0};
+            if (db_commit(db, &cerr) != EW_OK)
+                rc = ew_err(err, EW_EDB, "%s", cerr.msg);
+        }
+        db_rollback(db);
+    }
+    if (rc == EW_EDB || rc == EW_EIO)
+        wait = 0;
+    if (wait_ms)
+        *wait_ms = wait;
+    return rc;
+}

@@ -1,0 +1,68 @@
+/*
+ * staff.h: the hall staff PIN that opens staff mode on a kiosk.
+ *
+ * One PIN per device, 4 to 8 digits, set with `echowallctl staff set-pin`.
+ * Only its Argon2id hash (libsodium crypto_pwhash_str) is kept, in the
+ * device-local settings (local_config staff.pin_hash); it never travels in
+ * records, and it is not a `config` key, so `config list|get|set` neither
+ * show nor change it. Wrong tries are counted in local_config too
+ * (staff.pin_failures, staff.pin_locked_until_ms), so a power cycle does not
+ * reset them: the first STAFF_FREE_TRIES wrong tries cost nothing, each
+ * further one locks the PIN for STAFF_LOCK_FIRST_MS, doubling, at most
+ * STAFF_LOCK_MAX_MS. While locked the PIN is not even checked. A right PIN
+ * clears the count.
+ *
+ * Times are the caller's clock in ms (the kiosk passes its own app clock,
+ * echowallctl db_now_ms). A kiosk has no real-time clock, so a stored
+ * lock-until may lie far ahead of a clock that went backwards (or of another
+ * clock): one more than STAFF_LOCK_MAX_MS ahead of now is cut back to
+ * STAFF_LOCK_MAX_MS from now, so a lock never lasts longer than that.
+ */
+#ifndef EW_STAFF_H
+#define EW_STAFF_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "ew.h"
+
+#define STAFF_PIN_MIN 4
+#define STAFF_PIN_MAX 8
+#define STAFF_FREE_TRIES 3                    /* wrong tries before any lock */
+#define STAFF_LOCK_FIRST_MS (30LL * 1000)     /* lock after the 4th wrong try */
+#define STAFF_LOCK_MAX_MS (15LL * 60 * 1000)  /* the longest lock */
+
+/* EW_OK when pin is 4..8 ASCII digits, else EW_EINPUT with a message for
+ * the person typing it. Touches no database. */
+int staff_pin_valid(const char *pin, EwErr *err);
+
+/* Sets (or replaces) the PIN and clears the wrong-try count and any lock.
+ * The PIN must pass staff_pin_valid (else EW_EINPUT, nothing written).
+ * Stores crypto_pwhash_str (Argon2id, opslimit INTERACTIVE, memlimit
+ * 16 MiB; see staff.c for why). Runs inside the caller's transaction, like
+ * config_set; EW_EIO when hashing fails (out of memory), EW_EDB on a
+ * database error. */
+int staff_pin_set(sqlite3 *db, const char *pin, EwErr *err);
+
+/* 1 when a PIN is set, 0 when not (or the database cannot be read). */
+int staff_pin_is_set(sqlite3 *db);
+
+/* Checks a PIN at time now_ms (the caller's clock, ms). Returns
+ *  - EW_OK when right (the wrong-try count and lock are cleared);
+ *  - EW_EDENIED when wrong (counted; when this try starts a lock, the
+ *    message says how long);
+ *  - EW_ESTATE when locked: the PIN is not checked and nothing is counted;
+ *  - EW_ENOTFOUND when no PIN is set;
+ *  - EW_EINPUT when pin is not 4..8 digits (not counted: the kiosk's keypad
+ *    cannot type one);
+ *  - EW_ECORRUPT when the stored hash is not an Argon2id string;
+ *  - EW_EDB on a database error.
+ * *wait_ms (when wait_ms is not NULL) is set on every return to the ms
+ * until the next try is allowed: 0 unless locked or this try locked it.
+ * Call it outside any transaction: it opens and commits its own
+ * (BEGIN IMMEDIATE, so tries from two processes are counted one after the
+ * other), and the count is committed whatever the outcome. */
+int staff_pin_check(sqlite3 *db, const char *pin, int64_t now_ms, int64_t *wait_ms,
+                    EwErr *err);
+
+#endif
