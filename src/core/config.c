@@ -155,6 +155,19 @@ int config_get(sqlite3 *db, const char *key, char **value, EwErr *err)
     return rc;
 }
 
+int config_is_set(sqlite3 *db, const char *key)
+{
+    const Setting *s = find(key);
+    int64_t n = 0;
+    if (!s)
+        return 0;
+    db_int(db, NULL, &n, 0,
+           s->town ? "SELECT count(*) FROM town_config WHERE key=?"
+                   : "SELECT count(*) FROM local_config WHERE key=?",
+           "t", key);
+    return n > 0;
+}
+
 int64_t config_town_int(sqlite3 *db, const char *key)
 {
     char *v = NULL;

@@ -27,6 +27,8 @@ int config_validate(const char *key, const char *value, EwErr *err);
 int config_town_validate(const char *key, const char *value, EwErr *err);
 /* The current value (or default) of any key; *value malloc'd (caller frees). */
 int config_get(sqlite3 *db, const char *key, char **value, EwErr *err);
+/* 1 when key has a value of its own (not its default). */
+int config_is_set(sqlite3 *db, const char *key);
 /* A town setting as an integer (its default when unset or not a number). */
 int64_t config_town_int(sqlite3 *db, const char *key);
 /* Sets a key: device keys locally, town keys by a config.set record written

@@ -69,6 +69,18 @@ static json_t *timeline(sqlite3 *db, const char *code)
             if (v)
                 json_object_set(e, copy[i], v);
         }
+        /* An assignment step names people and unit as they are in the roster now. */
+        static const char *const named[][3] = {{"member", "member_name", "SELECT name FROM people WHERE id=?"},
+                                               {"leader", "leader_name", "SELECT name FROM people WHERE id=?"},
+                                               {"unit", "unit_name", "SELECT name FROM units WHERE id=?"}};
+        for (size_t i = 0; body && i < 3; i++) {
+            json_t *id = json_object_get(body, named[i][0]);
+            char *name = NULL;
+            if (json_is_string(id) &&
+                db_text(db, NULL, &name, named[i][2], "t", json_string_value(id)) == EW_OK && name)
+                json_object_set_new(e, named[i][1], json_string(name));
+            free(name);
+        }
         static const char *const texts[] = {"note", "answer"};
         json_t *reason = body ? json_object_get(body, "reason") : NULL;
         if (json_is_string(reason)) /* a redaction's reason is the office's words, in the body */

@@ -7,7 +7,8 @@
  * unit_id, created, graded, due (YYYY-MM-DD or null), overdue_days (days
  * past due while unsolved, else 0), solved, answer, satisfaction
  * (satisfied/unsatisfied/null), source, ledger_no and timeline (each step:
- * day, kind, by, hall, applied, refusal, and its grade, assignment or text).
+ * day, kind, by, hall, applied, refusal, and its grade, assignment (ids and
+ * member_name, leader_name, unit_name as the roster has them now) or text).
  * The private contact and the rating code's hash are never in it.
  */
 #ifndef EW_VIEW_H

@@ -1,0 +1,342 @@
+/*
+ * kiosk.c: `echowall`, the hall screen. Wires the core (database, demo
+ * town) to the UI (App, Display, script runner) and runs the live loop.
+ *
+ *   echowall [--db PATH | --demo] [--lang zh|en] [--window WxH] [--rotate 0|90|180|270]
+ *            [--headless] [--script FILE] [--screenshots DIR]
+ *
+ * The live loop draws only when the App asks for a frame; otherwise it
+ * sleeps 20 ms between polls of the input (SDL's KMSDRM and offscreen
+ * drivers cannot block waiting for events). SIGTERM ends it cleanly; in
+ * fullscreen, SIGINT, SIGQUIT and SIGTSTP are ignored, so no key reaches a
+ * shell; leaving takes the staff PIN (hold the hall's name for 3 s).
+ */
+#include "kiosk.h"
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "config.h"
+#include "db.h"
+#include "demo.h"
+#include "display.h"
+#include "ew.h"
+#include "runner.h"
+#include "script.h"
+#include "source.h"
+
+#define DEFAULT_DB "/var/lib/echowall/echowall.db"
+#define DEFAULT_PX_PER_MM 5.6 /* about 142 dpi, what 7" to 15.6" panels have */
+
+typedef struct Opts {
+    const char *db, *lang, *script, *shots;
+    int demo, headless, w, h, rotate;
+} Opts;
+
+static volatile sig_atomic_t g_term;
+
+static void on_term(int sig)
+{
+    (void)sig;
+    g_term = 1;
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int usage(const char *msg)
+{
+    if (msg)
+        fprintf(stderr, "echowall: %s\n", msg);
+    fprintf(stderr,
+            "usage: echowall [--db PATH | --demo] [--lang zh|en] [--window WxH]\n"
+            "                [--rotate 0|90|180|270] [--headless] [--script FILE]\n"
+            "                [--screenshots DIR]\n");
+    return 2;
+}
+
+static int parse(int argc, char **argv, Opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->rotate = -1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--demo") == 0)
+            o->demo = 1;
+        else if (strcmp(a, "--headless") == 0)
+            o->headless = 1;
+        else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+            return usage(NULL) - 2 - 1;
+        else if (!v)
+            return usage("an option is missing its value");
+        else if (strcmp(a, "--db") == 0)
+            o->db = v, i++;
+        else if (strcmp(a, "--lang") == 0) {
+            if (lang_parse(v) < 0)
+                return usage("--lang must be zh or en");
+            o->lang = v, i++;
+        } else if (strcmp(a, "--script") == 0)
+            o->script = v, i++;
+        else if (strcmp(a, "--screenshots") == 0)
+            o->shots = v, i++;
+        else if (strcmp(a, "--window") == 0) {
+            char x;
+            if (sscanf(v, "%d%c%d", &o->w, &x, &o->h) != 3 || x != 'x' || o->w < 320 ||
+                o->h < 240 || o->w > 7680 || o->h > 7680)
+                return usage("--window must be WxH, like 1280x800");
+            i++;
+        } else if (strcmp(a, "--rotate") == 0) {
+            o->rotate = atoi(v);
+            if (strcmp(v, "0") && strcmp(v, "90") && strcmp(v, "180") && strcmp(v, "270"))
+                return usage("--rotate must be 0, 90, 180 or 270");
+            i++;
+        } else {
+            char m[300];
+            snprintf(m, sizeof m, "unknown option %s", a);
+            return usage(m);
+        }
+    }
+    if (o->demo && o->db)
+        return usage("--demo and --db exclude each other");
+    if (o->headless && !o->w) {
+        o->w = 1280;
+        o->h = 800;
+    }
+    return 0;
+}
+
+/* The folder holding fonts/ and assets/: $ECHOWALL_DATA, the installed
+ * share/echowall, or the source tree this binary was built from. */
+static const char *data_dir(void)
+{
+    static char buf[4096];
+    const char *cands[] = {getenv("ECHOWALL_DATA"), EW_DATADIR, EW_SOURCE_DIR};
+    for (size_t i = 0; i < sizeof cands / sizeof cands[0]; i++) {
+        if (!cands[i] || !*cands[i])
+            continue;
+        snprintf(buf, sizeof buf, "%s/fonts/NotoSansSC-Regular.otf", cands[i]);
+        if (access(buf, R_OK) == 0)
+            return cands[i];
+    }
+    return NULL;
+}
+
+static char demo_dir[64];
+
+static void demo_cleanup(void)
+{
+    if (!demo_dir[0])
+        return;
+    static const char *const files[] = {"echowall.db", "echowall.db-wal", "echowall.db-shm",
+                                        "echowall.db-journal"};
+    char p[128];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", demo_dir, files[i]);
+        unlink(p);
+    }
+    rmdir(demo_dir);
+    demo_dir[0] = 0;
+}
+
+static int open_db(const Opts *o, sqlite3 **db)
+{
+    EwErr e = {0};
+    if (o->demo) {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(demo_dir, sizeof demo_dir, "%s/echowall-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (strlen(demo_dir) >= sizeof demo_dir - 1 || !mkdtemp(demo_dir)) {
+            fprintf(stderr, "echowall: cannot make a folder for the demo town: %s\n",
+                    strerror(errno));
+            demo_dir[0] = 0;
+            return 1;
+        }
+        char path[128];
+        snprintf(path, sizeof path, "%s/echowall.db", demo_dir);
+        DemoSpec spec = {.hall = "H07"}; /* as `echowallctl demo --hall H07` */
+        if (db_open(path, 1, db, &e) != EW_OK || demo_fill(*db, &spec, &e) != EW_OK) {
+            fprintf(stderr, "echowall: cannot make the demo town: %s\n", e.msg);
+            return 1;
+        }
+        return 0;
+    }
+    const char *path = o->db ? o->db : DEFAULT_DB;
+    if (access(path, F_OK) != 0) {
+        fprintf(stderr,
+                "echowall: no database at %s: make one with `echowallctl --db %s init`, "
+                "or try `echowall --demo`\n",
+                path, path);
+        return 1;
+    }
+    if (db_open(path, 0, db, &e) != EW_OK) {
+        fprintf(stderr, "echowall: %s\n", e.msg);
+        return 1;
+    }
+    return 0;
+}
+
+static char *setting(sqlite3 *db, const char *key)
+{
+    char *v = NULL;
+    config_get(db, key, &v, NULL);
+    return v;
+}
+
+static int live(App *a, Display *d, int64_t t0)
+{
+    int first = 1;
+    int64_t last = mono_ms();
+    while (!app_quit_requested(a) && !g_term) {
+        SDL_Event e;
+        while (SDL_PollEvent(&e)) {
+            if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED &&
+                !d->rotation) {
+                d->log_w = d->map.win_w = d->map.log_w = e.window.data1;
+                d->log_h = d->map.win_h = d->map.log_h = e.window.data2;
+                app_resize(a, d->log_w, d->log_h);
+                continue;
+            }
+            AppEvent ev;
+            if (event_from_sdl(&e, &d->map, &ev))
+                app_push(a, &ev);
+        }
+        int64_t now = mono_ms();
+        app_advance(a, now - last);
+        last = now;
+        if (app_wants_frame(a)) {
+            int64_t f0 = mono_ms();
+            display_begin(d);
+            app_frame(a);
+            display_finish(d);
+            if (first && getenv("ECHOWALL_TIMINGS"))
+                fprintf(stderr, "echowall: first frame %lld ms after start\n",
+                        (long long)(mono_ms() - t0));
+            first = 0;
+            int64_t spent = mono_ms() - f0;
+            if (spent < 16)
+                SDL_Delay((Uint32)(16 - spent)); /* at most about 60 frames a second */
+        } else {
+            SDL_Delay(20); /* idle: nothing to draw; poll again soon */
+        }
+    }
+    return 0;
+}
+
+int kiosk_main(int argc, char **argv)
+{
+    int64_t t0 = mono_ms();
+    Opts o;
+    int rc = parse(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    Script script = {0};
+    if (o.script) {
+        char err[512];
+        int src = script_load(o.script, &script, err, sizeof err);
+        if (src != 0) {
+            fprintf(stderr, "echowall: %s%s%s\n", src == EW_EINPUT ? o.script : "",
+                    src == EW_EINPUT ? ": " : "", err);
+            return 2;
+        }
+    }
+    const char *data = data_dir();
+    if (!data) {
+        fprintf(stderr, "echowall: cannot find the fonts (set ECHOWALL_DATA to the folder "
+                        "holding fonts/ and assets/)\n");
+        script_free(&script);
+        return 1;
+    }
+    signal(SIGTERM, on_term);
+    if (o.w || o.headless) {
+        signal(SIGINT, on_term);
+    } else { /* the appliance: no key combination ends or stops it */
+        signal(SIGINT, SIG_IGN);
+        signal(SIGQUIT, SIG_IGN);
+        signal(SIGTSTP, SIG_IGN);
+    }
+    sqlite3 *db = NULL;
+    if (open_db(&o, &db) != 0) {
+        db_close(db);
+        demo_cleanup();
+        script_free(&script);
+        return 1;
+    }
+    char *lang = setting(db, "ui.lang"), *rot = setting(db, "screen.rotation"),
+         *idle = setting(db, "idle.timeout_s"), *wmm = setting(db, "screen.width_mm");
+    DisplaySpec ds = {.w = o.w, .h = o.h, .fullscreen = !o.w && !o.headless,
+                      .headless = o.headless, .rotation = o.rotate >= 0 ? o.rotate : atoi(rot)};
+    Display d = {0};
+    char err[512];
+    rc = 1;
+    App *a = NULL;
+    if (display_open(&d, &ds, err, sizeof err) != 0) {
+        fprintf(stderr, "echowall: %s\n", err);
+        goto out;
+    }
+    if (!(IMG_Init(IMG_INIT_PNG) & IMG_INIT_PNG))
+        fprintf(stderr, "echowall: PNG support is missing: icons are not shown (%s)\n",
+                IMG_GetError());
+    char fonts[4200], assets[4200];
+    snprintf(fonts, sizeof fonts, "%s/fonts", data);
+    snprintf(assets, sizeof assets, "%s/assets", data);
+    AppConfig cfg = {.lang = (Lang)lang_parse(o.lang ? o.lang : lang),
+                     .px_per_mm = DEFAULT_PX_PER_MM,
+                     .idle_s = atoi(idle),
+                     .fontdir = fonts,
+                     .assetdir = assets,
+                     .allow_quit = o.w || o.headless};
+    if ((int)cfg.lang < 0)
+        cfg.lang = LANG_ZH;
+    if (config_is_set(db, "screen.width_mm") && atoi(wmm) > 0) {
+        int panel_w = d.rotation % 180 ? d.log_h : d.log_w;
+        cfg.px_per_mm = (double)panel_w / atoi(wmm);
+    }
+    Source src;
+    source_init(&src, db);
+    a = app_new(d.r, d.log_w, d.log_h, &cfg, &src, err, sizeof err);
+    if (!a) {
+        fprintf(stderr, "echowall: %s\n", err);
+        goto out;
+    }
+    if (o.script) {
+        int line = 0;
+        char msg[1024];
+        if (runner_run(a, &d, &script, o.shots ? o.shots : ".", &line, msg, sizeof msg) != 0) {
+            fprintf(stderr, "echowall: %s:%d: %s\n", o.script, line, msg);
+            rc = 1;
+        } else {
+            rc = 0;
+        }
+    } else {
+        rc = live(a, &d, t0);
+    }
+out:
+    app_free(a);
+    if (d.r || d.win)
+        display_close(&d);
+    IMG_Quit();
+    if (TTF_WasInit())
+        TTF_Quit();
+    SDL_Quit();
+    free(lang);
+    free(rot);
+    free(idle);
+    free(wmm);
+    db_close(db);
+    demo_cleanup();
+    script_free(&script);
+    return rc;
+}

@@ -1,0 +1,212 @@
+/*
+ * source.c: the model's Source over the core's views.
+ *
+ * view.c already gives each appeal as the public may see it (never the
+ * contact nor the rating code); this file only copies those JSON fields
+ * into Cards, Details and Figures, and works out days left and time limits
+ * on the device's own calendar (db_today, which follows the office's
+ * confirmed clock).
+ */
+#include "source.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "db.h"
+#include "device.h"
+#include "ew.h"
+#include "staff.h"
+#include "view.h"
+
+static char *dup_str(json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? ew_xstrdup(s) : NULL;
+}
+
+static void copy_str(json_t *o, const char *k, char *out, size_t n)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    snprintf(out, n, "%s", s ? s : "");
+}
+
+static int64_t day_of(json_t *o, const char *k)
+{
+    int64_t d;
+    const char *s = json_string_value(json_object_get(o, k));
+    return s && clock_parse_day(s, &d) == 0 ? d : -1;
+}
+
+static void fill_card(Card *c, json_t *o, int64_t today)
+{
+    copy_str(o, "code", c->code, sizeof c->code);
+    copy_str(o, "hall", c->hall, sizeof c->hall);
+    c->hall_name = dup_str(o, "hall_name");
+    c->category = dup_str(o, "category");
+    if (json_is_true(json_object_get(o, "published")))
+        c->text = dup_str(o, "text"); /* NULL once purged */
+    const char *g = json_string_value(json_object_get(o, "grade"));
+    c->grade = !g ? GRADE_NONE
+               : strcmp(g, "green") == 0 ? GRADE_GREEN
+               : strcmp(g, "blue") == 0  ? GRADE_BLUE
+               : strcmp(g, "orange") == 0 ? GRADE_ORANGE
+                                          : GRADE_NONE;
+    c->status = dup_str(o, "status");
+    if (!c->status)
+        c->status = ew_xstrdup("received");
+    c->member = dup_str(o, "member");
+    c->unit = dup_str(o, "unit");
+    copy_str(o, "due", c->due, sizeof c->due);
+    copy_str(o, "created", c->created, sizeof c->created);
+    c->overdue_days = (int)json_integer_value(json_object_get(o, "overdue_days"));
+    int64_t due = day_of(o, "due"), graded = day_of(o, "graded"), solved = day_of(o, "solved");
+    c->days_left = due >= 0 && due >= today ? (int)(due - today) : 0;
+    c->limit_days = due >= 0 && graded >= 0 && due > graded ? (int)(due - graded) : 0;
+    c->solved_late = solved >= 0 && due >= 0 && solved > due;
+    if (strcmp(c->status, "solved") == 0)
+        c->answer = dup_str(o, "answer");
+}
+
+static int fail(char *msg, int msglen, const EwErr *e)
+{
+    snprintf(msg, (size_t)msglen, "%s", e->msg[0] ? e->msg : "database error");
+    return -1;
+}
+
+static int figures(void *ctx, Figures *out, char *msg, int msglen)
+{
+    sqlite3 *db = ctx;
+    EwErr e = {0};
+    json_t *s = NULL;
+    memset(out, 0, sizeof *out);
+    if (view_stats(db, &s, &e) != EW_OK)
+        return fail(msg, msglen, &e);
+    out->town = dup_str(s, "town");
+    out->meetings = (int)json_integer_value(json_object_get(s, "meetings"));
+    out->appeals = (int)json_integer_value(json_object_get(s, "appeals"));
+    out->solved = (int)json_integer_value(json_object_get(s, "solved"));
+    out->overdue = (int)json_integer_value(json_object_get(s, "overdue"));
+    out->last_sync = dup_str(s, "last_office_sync");
+    json_decref(s);
+    clock_format_day(db_today(db), out->today);
+    Author self;
+    if (device_load_self(db, &self, &e) == EW_OK && self.hall[0]) {
+        snprintf(out->hall, sizeof out->hall, "%s", self.hall);
+        char *name = NULL;
+        db_text(db, NULL, &name, "SELECT name FROM branches WHERE code=?", "t", self.hall);
+        out->hall_name = name;
+    }
+    sodium_memzero(&self, sizeof self);
+    return 0;
+}
+
+static int cards(void *ctx, const WallQuery *q, CardList *out, char *msg, int msglen)
+{
+    sqlite3 *db = ctx;
+    EwErr e = {0};
+    static const char *const grades[GRADE_COUNT] = {"none", "green", "blue", "orange"};
+    AppealFilter f = {0};
+    f.hall = q->hall;
+    if (q->grade >= 0 && q->grade < GRADE_COUNT)
+        f.grade = grades[q->grade];
+    if (q->status && strcmp(q->status, "overdue") == 0)
+        f.overdue = 1;
+    else
+        f.status = q->status;
+    json_t *arr = NULL;
+    memset(out, 0, sizeof *out);
+    if (view_appeals(db, &f, &arr, &e) != EW_OK)
+        return fail(msg, msglen, &e);
+    size_t n = json_array_size(arr);
+    out->cards = n ? ew_xcalloc(n, sizeof *out->cards) : NULL;
+    int64_t today = db_today(db);
+    for (size_t i = 0; i < n; i++)
+        fill_card(&out->cards[i], json_array_get(arr, i), today);
+    out->n = (int)n;
+    json_decref(arr);
+    return 0;
+}
+
+/* What a timeline step shows besides its kind: public facts only. */
+static char *step_detail(json_t *s)
+{
+    const char *kind = json_string_value(json_object_get(s, "kind"));
+    if (!kind)
+        return NULL;
+    if (strcmp(kind, "grade") == 0)
+        return dup_str(s, "grade");
+    if (strcmp(kind, "assign") == 0) {
+        const char *m = json_string_value(json_object_get(s, "member_name"));
+        const char *u = json_string_value(json_object_get(s, "unit_name"));
+        if (!m && !u)
+            return NULL;
+        return ew_xasprintf("%s%s%s", m ? m : "", m && u ? " / " : "", u ? u : "");
+    }
+    if (strcmp(kind, "progress") == 0 || strcmp(kind, "solve") == 0 ||
+        strcmp(kind, "escalate") == 0 || strcmp(kind, "reopen") == 0 ||
+        strcmp(kind, "redact") == 0)
+        return dup_str(s, "text");
+    return NULL;
+}
+
+static int detail(void *ctx, const char *code, Detail *out, char *msg, int msglen)
+{
+    sqlite3 *db = ctx;
+    EwErr e = {0};
+    json_t *o = NULL;
+    memset(out, 0, sizeof *out);
+    if (view_appeal(db, code, &o, &e) != EW_OK)
+        return fail(msg, msglen, &e);
+    fill_card(&out->card, o, db_today(db));
+    out->grid = dup_str(o, "grid");
+    json_t *tl = json_object_get(o, "timeline");
+    size_t n = json_array_size(tl);
+    out->steps = n ? ew_xcalloc(n, sizeof *out->steps) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        json_t *s = json_array_get(tl, i);
+        if (!json_is_true(json_object_get(s, "applied")))
+            continue; /* refused records are not part of the public story */
+        TimeStep *t = &out->steps[out->nsteps++];
+        copy_str(s, "day", t->day, sizeof t->day);
+        t->kind = dup_str(s, "kind");
+        const char *by = json_string_value(json_object_get(s, "by"));
+        t->by_office = by && strcmp(by, "office") == 0;
+        t->detail = step_detail(s);
+    }
+    json_decref(o);
+    return 0;
+}
+
+static int check_pin(void *ctx, const char *pin, int64_t now_ms, int64_t *wait_ms)
+{
+    sqlite3 *db = ctx;
+    (void)now_ms; /* the back-off is kept on the database's clock, as the CLI does */
+    EwErr e = {0};
+    int rc = staff_pin_check(db, pin, db_now_ms(db), wait_ms, &e);
+    switch (rc) {
+    case EW_OK:
+        return 0;
+    case EW_EDENIED:
+    case EW_EINPUT:
+        return 1;
+    case EW_ESTATE:
+        return 2;
+    case EW_ENOTFOUND:
+        return 3;
+    default:
+        fprintf(stderr, "echowall: staff PIN: %s\n", e.msg);
+        return -1;
+    }
+}
+
+void source_init(Source *src, sqlite3 *db)
+{
+    memset(src, 0, sizeof *src);
+    src->ctx = db;
+    src->figures = figures;
+    src->cards = cards;
+    src->detail = detail;
+    src->check_pin = check_pin;
+}

@@ -1,0 +1,901 @@
+/*
+ * app.c: the App's event queue, clock, input handling and frame, plus the
+ * drawing helpers every screen uses (which also record what was shown).
+ *
+ * Input: a finger down presses the control under it (overlay controls
+ * first; a modal overlay hides the screen's controls); lifting it on the
+ * same control activates it after the frame. Moving more than 3 mm turns
+ * the touch into a scroll of the current screen instead, and lifting then
+ * flings it with the finger's speed. Every touch or key restarts the idle
+ * timer; 10 s before the timeout a "still there?" overlay counts down, and
+ * at the timeout the app returns Home.
+ */
+#include "appint.h"
+/* printf formats here come from the string tables (strings.c), whose
+ * conversions test_strings checks against each _FMT entry's arguments. */
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+
+#include <SDL_image.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain.h"
+#include "ew.h"
+
+#define HOLD_MS 3000    /* staff: press and hold the hall's name */
+#define TOAST_MS 2500
+#define IDLE_WARN_MS 10000
+#define ATTRACT_MS 8000
+
+const char *const STATUS_FILTERS[] = {NULL, "received", "in_progress", "escalated", "solved",
+                                      "overdue"};
+const int N_STATUS_FILTERS = 6;
+
+static void metrics(App *a)
+{
+    double k = a->cfg.px_per_mm > 0 ? a->cfg.px_per_mm : 5.6;
+    Metrics *m = &a->m;
+    m->pxmm = k;
+    m->body = (int)(5.0 * k + 0.5);
+    m->small = (int)(4.0 * k + 0.5);
+    m->heading = (int)(7.0 * k + 0.5);
+    m->title = (int)(10.0 * k + 0.5);
+    m->figure = (int)(9.0 * k + 0.5);
+    m->code = (int)(4.6 * k + 0.5);
+    m->codebig = (int)(7.0 * k + 0.5);
+    m->pad = (int)(4.0 * k + 0.5);
+    m->gap = (int)(3.0 * k + 0.5);
+    m->target = (int)(12.0 * k + 0.5);
+    m->radius = (int)(1.5 * k + 0.5);
+    m->bar = (int)(1.2 * k + 0.5);
+}
+
+static void load_icons(App *a)
+{
+    for (int i = 0; DOMAIN_CATEGORIES[i].key && i < 16; i++) {
+        char *path = ew_xasprintf("%s/icons/%s.png", a->cfg.assetdir, DOMAIN_CATEGORIES[i].key);
+        SDL_Surface *s = IMG_Load(path);
+        free(path);
+        if (!s)
+            continue; /* drawn without its icon; the word is always there */
+        a->icons[i] = SDL_CreateTextureFromSurface(a->r, s);
+        SDL_FreeSurface(s);
+        if (a->icons[i]) {
+            SDL_SetTextureBlendMode(a->icons[i], SDL_BLENDMODE_BLEND);
+            SDL_SetTextureScaleMode(a->icons[i], SDL_ScaleModeLinear);
+        }
+    }
+}
+
+App *app_new(SDL_Renderer *r, int w, int h, const AppConfig *cfg, const Source *src, char *err,
+             size_t errlen)
+{
+    Text *t = text_new(r, cfg->fontdir, err, errlen);
+    if (!t)
+        return NULL;
+    App *a = ew_xcalloc(1, sizeof *a);
+    a->r = r;
+    a->text = t;
+    a->w = w;
+    a->h = h;
+    a->cfg = *cfg;
+    if (a->cfg.idle_s < 20)
+        a->cfg.idle_s = 20;
+    a->lang = cfg->lang;
+    a->src = src;
+    a->pressed = 0;
+    a->dirty = 1;
+    a->wall.grade = -1;
+    a->attract_page = -1;
+    metrics(a);
+    load_icons(a);
+    return a;
+}
+
+void app_free(App *a)
+{
+    if (!a)
+        return;
+    wall_reset(a);
+    detail_reset(a);
+    figures_free(&a->fig);
+    cardlist_free(&a->recent);
+    for (int i = 0; i < 16; i++)
+        if (a->icons[i])
+            SDL_DestroyTexture(a->icons[i]);
+    text_free(a->text);
+    free(a->shown_buf);
+    free(a);
+}
+
+void app_push(App *a, const AppEvent *ev)
+{
+    if (a->qlen == QUEUE_LEN) {
+        a->dropped++;
+        return;
+    }
+    a->queue[(a->qhead + a->qlen) % QUEUE_LEN] = *ev;
+    a->qlen++;
+}
+
+int64_t app_now(const App *a)
+{
+    return a->now;
+}
+
+int app_quit_requested(const App *a)
+{
+    return a->quit;
+}
+
+const char *app_screen_name(const App *a)
+{
+    static const char *const names[] = {"home", "wall", "detail", "soon"};
+    return names[a->screen];
+}
+
+void app_resize(App *a, int w, int h)
+{
+    if (w == a->w && h == a->h)
+        return;
+    a->w = w;
+    a->h = h;
+    a->wall.measured = 0; /* columns and line breaks depend on the width */
+    free(a->wall.lay);
+    a->wall.lay = a->wall.list.n ? ew_xcalloc((size_t)a->wall.list.n, sizeof *a->wall.lay) : NULL;
+    a->dirty = 1;
+}
+
+void app_go(App *a, ScreenId s)
+{
+    a->screen = s;
+    a->overlay = OV_NONE;
+    a->pressed = 0;
+    a->dirty = 1;
+    if (s == SCR_HOME) {
+        a->fig_loaded = 0; /* fresh figures each time Home shows */
+        a->attract_page = -1;
+    }
+}
+
+static void go_home_after_idle(App *a)
+{
+    app_go(a, SCR_HOME);
+    wall_reset(a); /* the next villager starts on a fresh wall */
+    detail_reset(a);
+    a->pin[0] = 0;
+}
+
+/* ---- input -------------------------------------------------------------- */
+
+static int hit(const App *a, int x, int y)
+{
+    int modal = a->overlay != OV_NONE && a->overlay != OV_IDLE;
+    for (int i = a->nctl - 1; i >= 0; i--) {
+        const Control *c = &a->ctl[i];
+        if (modal && c->layer == 0)
+            continue;
+        if (x >= c->r.x && x < c->r.x + c->r.w && y >= c->r.y && y < c->r.y + c->r.h)
+            return i;
+    }
+    return -1;
+}
+
+static void activate(App *a, const Control *c);
+
+static void scroll_by(App *a, double dy)
+{
+    if (a->screen == SCR_WALL)
+        wall_scroll_by(a, dy);
+    else if (a->screen == SCR_DETAIL)
+        detail_scroll_by(a, dy);
+}
+
+static int scrollable(const App *a)
+{
+    return a->overlay == OV_NONE && (a->screen == SCR_WALL || a->screen == SCR_DETAIL);
+}
+
+static void on_event(App *a, const AppEvent *ev)
+{
+    if (ev->type == EV_QUIT) {
+        if (a->cfg.allow_quit)
+            a->quit = 1;
+        return;
+    }
+    a->last_input = a->now;
+    a->dirty = 1;
+    if (a->overlay == OV_IDLE) { /* any touch cancels the count-down */
+        if (ev->type == EV_DOWN || ev->type == EV_KEY || ev->type == EV_TEXT)
+            a->overlay = OV_NONE;
+        if (ev->type == EV_DOWN)
+            a->down = 0; /* this touch only wakes the screen */
+        return;
+    }
+    switch (ev->type) {
+    case EV_DOWN:
+        a->down = 1;
+        a->down_x = a->last_x = ev->x;
+        a->down_y = a->last_y = ev->y;
+        a->down_at = a->last_move_at = a->now;
+        a->dragging = 0;
+        a->drag_vel = 0;
+        {
+            int i = hit(a, ev->x, ev->y);
+            a->pressed = i >= 0;
+            if (i >= 0) {
+                a->pc = a->ctl[i];
+                if (!a->pc.enabled) /* a disabled control says why it does nothing */
+                    a->pc.act = ACT_HINT, a->pc.arg = S_DISABLED_HINT, a->pc.enabled = 1;
+            }
+        }
+        if (a->screen == SCR_WALL)
+            a->wall.vel = 0; /* a touch stops a fling */
+        if (a->screen == SCR_DETAIL)
+            a->detail.vel = 0;
+        break;
+    case EV_MOVE: {
+        if (!a->down)
+            break;
+        int dx = ev->x - a->down_x, dy = ev->y - a->down_y;
+        double slop = 3.0 * a->m.pxmm;
+        if (!a->dragging && scrollable(a) && (double)dy * dy + (double)dx * dx > slop * slop) {
+            a->dragging = 1;
+            a->pressed = 0;
+        }
+        if (a->dragging) {
+            double step = (double)(ev->y - a->last_y);
+            int64_t dt = a->now - a->last_move_at;
+            scroll_by(a, -step);
+            if (dt > 0) {
+                double v = -step / (double)dt;
+                a->drag_vel = 0.6 * v + 0.4 * a->drag_vel;
+            } else {
+                a->drag_vel = 0.6 * (-step / 8.0) + 0.4 * a->drag_vel;
+            }
+            a->last_move_at = a->now;
+        } else if (a->pressed) {
+            const SDL_Rect *r = &a->pc.r;
+            if (ev->x < r->x || ev->x >= r->x + r->w || ev->y < r->y || ev->y >= r->y + r->h)
+                a->pressed = 0; /* slid off the button: no tap */
+        }
+        a->last_x = ev->x;
+        a->last_y = ev->y;
+        break;
+    }
+    case EV_UP:
+        if (!a->down)
+            break;
+        a->down = 0;
+        if (a->dragging) {
+            a->dragging = 0;
+            double v = a->now - a->last_move_at > 100 ? 0 : a->drag_vel;
+            if (a->screen == SCR_WALL)
+                a->wall.vel = v;
+            else if (a->screen == SCR_DETAIL)
+                a->detail.vel = v;
+        } else if (a->pressed) {
+            const SDL_Rect *r = &a->pc.r;
+            Control c = a->pc;
+            a->pressed = 0;
+            if (ev->x >= r->x && ev->x < r->x + r->w && ev->y >= r->y && ev->y < r->y + r->h)
+                activate(a, &c);
+        }
+        break;
+    case EV_KEY:
+        if (ev->key == KEY_ESCAPE) {
+            if (a->overlay != OV_NONE)
+                a->overlay = OV_NONE;
+            else if (a->screen == SCR_DETAIL)
+                app_go(a, SCR_WALL);
+            else if (a->screen != SCR_HOME)
+                app_go(a, SCR_HOME);
+        } else if (a->overlay == OV_PIN && ev->key == KEY_BACKSPACE) {
+            size_t n = strlen(a->pin);
+            if (n)
+                a->pin[n - 1] = 0;
+        } else if (a->screen == SCR_WALL || a->screen == SCR_DETAIL) {
+            double page = a->h * 0.6;
+            if (ev->key == KEY_DOWN || ev->key == KEY_SPACE)
+                scroll_by(a, page);
+            else if (ev->key == KEY_UP)
+                scroll_by(a, -page);
+        }
+        break;
+    case EV_TEXT:
+        if (a->overlay == OV_PIN)
+            for (const char *p = ev->text; *p; p++)
+                if (*p >= '0' && *p <= '9' && strlen(a->pin) < 8) {
+                    size_t n = strlen(a->pin);
+                    a->pin[n] = *p;
+                    a->pin[n + 1] = 0;
+                }
+        break;
+    case EV_QUIT:
+        break;
+    }
+}
+
+static void check_pin(App *a)
+{
+    int64_t wait = 0;
+    int rc = a->src->check_pin ? a->src->check_pin(a->src->ctx, a->pin, a->now, &wait) : 3;
+    a->pin[0] = 0;
+    if (rc == 0) {
+        a->overlay = OV_STAFF;
+        a->pin_msg = 0;
+    } else if (rc == 2) {
+        a->pin_msg = S_STAFF_LOCKED_FMT;
+        a->pin_wait_s = (wait + 999) / 1000;
+    } else if (rc == 3) {
+        a->pin_msg = S_STAFF_NO_PIN;
+    } else if (rc == 1) {
+        a->pin_msg = S_STAFF_WRONG;
+    } else {
+        a->pin_msg = S_LOAD_FAILED;
+    }
+}
+
+static void activate(App *a, const Control *c)
+{
+    a->dirty = 1;
+    switch (c->act) {
+    case ACT_NONE:
+    case ACT_STAFF_HOLD:
+        break;
+    case ACT_TILE:
+        if (c->arg == 0) {
+            app_go(a, SCR_WALL);
+        } else {
+            a->soon_tile = c->arg;
+            app_go(a, SCR_SOON);
+        }
+        break;
+    case ACT_BACK:
+        app_go(a, a->screen == SCR_DETAIL ? SCR_WALL : SCR_HOME);
+        break;
+    case ACT_CARD:
+        wall_open_card(a, c->arg);
+        break;
+    case ACT_SCOPE:
+        a->wall.scope_town = c->arg;
+        a->wall.loaded = 0;
+        a->wall.scroll = 0;
+        break;
+    case ACT_PICK_GRADE:
+        a->overlay = OV_PICK_GRADE;
+        break;
+    case ACT_PICK_STATUS:
+        a->overlay = OV_PICK_STATUS;
+        break;
+    case ACT_GRADE:
+        a->wall.grade = c->arg;
+        a->wall.loaded = 0;
+        a->wall.scroll = 0;
+        a->overlay = OV_NONE;
+        break;
+    case ACT_STATUS:
+        a->wall.status = c->arg;
+        a->wall.loaded = 0;
+        a->wall.scroll = 0;
+        a->overlay = OV_NONE;
+        break;
+    case ACT_CLOSE_OVERLAY:
+    case ACT_IDLE_KEEP:
+        a->overlay = OV_NONE;
+        a->pin[0] = 0;
+        break;
+    case ACT_PIN_DIGIT:
+        if (strlen(a->pin) < 8) {
+            size_t n = strlen(a->pin);
+            a->pin[n] = (char)('0' + c->arg);
+            a->pin[n + 1] = 0;
+        }
+        a->pin_msg = 0;
+        break;
+    case ACT_PIN_DELETE: {
+        size_t n = strlen(a->pin);
+        if (n)
+            a->pin[n - 1] = 0;
+        break;
+    }
+    case ACT_PIN_OK:
+        check_pin(a);
+        break;
+    case ACT_STAFF_QUIT:
+        a->quit = 1;
+        break;
+    case ACT_HINT:
+        a->toast = (StrId)c->arg;
+        a->toast_until = a->now + TOAST_MS;
+        break;
+    }
+}
+
+void app_handle(App *a)
+{
+    while (a->qlen > 0) {
+        AppEvent ev = a->queue[a->qhead];
+        a->qhead = (a->qhead + 1) % QUEUE_LEN;
+        a->qlen--;
+        on_event(a, &ev);
+    }
+}
+
+/* ---- clock -------------------------------------------------------------- */
+
+static void step(App *a)
+{
+    a->now += STEP_MS;
+    if (a->screen == SCR_WALL && !a->down && wall_step(a))
+        a->dirty = 1;
+    if (a->screen == SCR_DETAIL && !a->down && detail_step(a))
+        a->dirty = 1;
+    /* Press and hold on the hall's name opens the staff PIN. */
+    if (a->down && a->pressed && a->pc.act == ACT_STAFF_HOLD &&
+        a->now - a->down_at >= HOLD_MS) {
+        a->pressed = 0;
+        a->down = 0;
+        a->overlay = OV_PIN;
+        a->pin[0] = 0;
+        a->pin_msg = 0;
+        a->dirty = 1;
+    }
+    if (a->toast_until && a->now >= a->toast_until) {
+        a->toast_until = 0;
+        a->dirty = 1;
+    }
+    int64_t idle = a->now - a->last_input;
+    int64_t limit = (int64_t)a->cfg.idle_s * 1000;
+    int away = a->screen != SCR_HOME || (a->overlay != OV_NONE && a->overlay != OV_IDLE);
+    if (a->down)
+        a->last_input = a->now; /* a finger resting on the glass is use */
+    else if (away && idle >= limit)
+        go_home_after_idle(a);
+    else if (away && idle >= limit - IDLE_WARN_MS) {
+        if (a->overlay != OV_IDLE) {
+            a->overlay = OV_IDLE;
+            a->pressed = 0;
+        }
+        /* The count-down shows whole seconds: redraw when the number changes. */
+        if ((limit - idle) % 1000 < STEP_MS)
+            a->dirty = 1;
+    }
+    if (a->screen == SCR_HOME && a->overlay == OV_NONE) {
+        int page = (int)((a->now / ATTRACT_MS) & 0x7fffffff);
+        if (a->attract_page >= 0 && page != a->attract_page)
+            a->dirty = 1;
+    }
+}
+
+void app_advance(App *a, int64_t ms)
+{
+    /* Whole steps, so every run of the same script sees the same states;
+     * what is left over waits for the next call. */
+    if (ms < 0)
+        ms = 0;
+    a->acc += ms;
+    while (a->acc >= STEP_MS) {
+        step(a);
+        a->acc -= STEP_MS;
+    }
+}
+
+int app_wants_frame(const App *a)
+{
+    return a->dirty || a->qlen > 0;
+}
+
+/* ---- frame -------------------------------------------------------------- */
+
+static void shown_reset(App *a)
+{
+    a->nctl = 0;
+    a->nshown = 0;
+    a->shown_len = 0;
+}
+
+static void record_shown(App *a, SDL_Rect r, const char *s)
+{
+    if (a->nshown == MAX_SHOWN || !s || !*s)
+        return;
+    if (r.x >= a->w || r.y >= a->h || r.x + r.w <= 0 || r.y + r.h <= 0)
+        return; /* off screen: not visible */
+    if (SDL_RenderIsClipEnabled(a->r)) { /* scrolled out of its area */
+        SDL_Rect clip;
+        SDL_RenderGetClipRect(a->r, &clip);
+        if (!SDL_HasIntersection(&r, &clip))
+            return;
+    }
+    size_t n = strlen(s) + 1;
+    if (a->shown_len + n > a->shown_cap) {
+        size_t cap = a->shown_cap ? a->shown_cap * 2 : 8192;
+        while (cap < a->shown_len + n)
+            cap *= 2;
+        char *nb = ew_xrealloc(a->shown_buf, cap);
+        for (int i = 0; i < a->nshown; i++) /* re-point into the new buffer */
+            a->shown[i].text = nb + (a->shown[i].text - a->shown_buf);
+        a->shown_buf = nb;
+        a->shown_cap = cap;
+    }
+    memcpy(a->shown_buf + a->shown_len, s, n);
+    a->shown[a->nshown].r = r;
+    a->shown[a->nshown].text = a->shown_buf + a->shown_len;
+    a->shown_len += n;
+    a->nshown++;
+}
+
+static void draw_toast(App *a)
+{
+    if (!a->toast_until)
+        return;
+    const char *s = tr(a->lang, a->toast);
+    int tw = ui_width(a, FACE_REGULAR, a->m.body, s) + 2 * a->m.pad;
+    int th = a->m.target;
+    SDL_Rect r = {(a->w - tw) / 2, a->h - th - 2 * a->m.pad, tw, th};
+    draw_round(a->r, r, th / 2, rgba(0x333333, 235));
+    ui_text_center(a, FACE_REGULAR, a->m.body, C_WHITE, r, s);
+}
+
+void app_frame(App *a)
+{
+    app_handle(a);
+    shown_reset(a);
+    a->dirty = 0;
+    SDL_SetRenderDrawColor(a->r, 0xEE, 0xF0, 0xF3, 255);
+    SDL_SetRenderDrawBlendMode(a->r, SDL_BLENDMODE_NONE);
+    SDL_RenderClear(a->r);
+    switch (a->screen) {
+    case SCR_HOME:
+        home_draw(a);
+        break;
+    case SCR_WALL:
+        wall_draw(a);
+        break;
+    case SCR_DETAIL:
+        detail_draw(a);
+        break;
+    case SCR_SOON:
+        soon_draw(a);
+        break;
+    }
+    if (a->overlay != OV_NONE) {
+        a->drawing_overlay = 1;
+        overlay_draw(a);
+        a->drawing_overlay = 0;
+    }
+    draw_toast(a);
+}
+
+/* ---- drawing helpers ---------------------------------------------------- */
+
+int ui_width(App *a, Face f, int px, const char *s)
+{
+    return text_width(a->text, f, px, s, strlen(s));
+}
+
+int ui_line_h(App *a, Face f, int px)
+{
+    return text_line_height(a->text, f, px);
+}
+
+void ui_text(App *a, Face f, int px, uint32_t colour, int x, int y, const char *s)
+{
+    int w, h;
+    SDL_Texture *t = text_texture(a->text, f, px, s, &w, &h);
+    if (!t)
+        return;
+    SDL_Color c = rgb(colour);
+    SDL_SetTextureColorMod(t, c.r, c.g, c.b);
+    SDL_Rect dst = {x, y, w, h};
+    SDL_RenderCopy(a->r, t, NULL, &dst);
+    record_shown(a, dst, s);
+}
+
+static int measure_cb(void *ctx, const char *s, size_t len)
+{
+    void **p = ctx;
+    App *a = p[0];
+    const int *fp = p[1];
+    return text_width(a->text, (Face)fp[0], fp[1], s, len);
+}
+
+int ui_break(App *a, Face f, int px, const char *s, int max_w, int max_lines, LineSpan *out, int cap)
+{
+    int fp[2] = {f, px};
+    void *ctx[2] = {a, fp};
+    int n = 0;
+    if (max_w < px)
+        max_w = px;
+    if (linebreak(s, max_w, max_lines, measure_cb, ctx, out, cap, &n) != 0)
+        return 0;
+    return n;
+}
+
+void ui_lines(App *a, Face f, int px, uint32_t colour, int x, int y, int lh, const char *s,
+              const LineSpan *lines, int n)
+{
+    char buf[1024];
+    for (int i = 0; i < n; i++) {
+        size_t len = lines[i].len;
+        if (len > sizeof buf - 4)
+            len = sizeof buf - 4;
+        memcpy(buf, s + lines[i].start, len);
+        buf[len] = 0;
+        if (lines[i].ellipsis)
+            strcat(buf, LINEBREAK_ELLIPSIS);
+        ui_text(a, f, px, colour, x, y + i * lh, buf);
+    }
+}
+
+int ui_text_fit(App *a, Face f, int px, uint32_t colour, int x, int y, int max_w, const char *s)
+{
+    LineSpan l[1];
+    int n = ui_break(a, f, px, s, max_w, 1, l, 1);
+    ui_lines(a, f, px, colour, x, y, 0, s, l, n);
+    if (n == 0)
+        return 0;
+    int w = text_width(a->text, f, px, s + l[0].start, l[0].len);
+    return l[0].ellipsis ? w + ui_width(a, f, px, LINEBREAK_ELLIPSIS) : w;
+}
+
+void ui_text_center(App *a, Face f, int px, uint32_t colour, SDL_Rect rc, const char *s)
+{
+    int w = ui_width(a, f, px, s);
+    int lh = ui_line_h(a, f, px);
+    if (w > rc.w) {
+        ui_text_fit(a, f, px, colour, rc.x, rc.y + (rc.h - lh) / 2, rc.w, s);
+        return;
+    }
+    ui_text(a, f, px, colour, rc.x + (rc.w - w) / 2, rc.y + (rc.h - lh) / 2, s);
+}
+
+int ui_control(App *a, SDL_Rect r, const char *label, Action act, int arg, int enabled)
+{
+    if (a->nctl == MAX_CONTROLS)
+        return -1;
+    if (SDL_RenderIsClipEnabled(a->r)) { /* only the part inside the area can be touched */
+        SDL_Rect clip, in;
+        SDL_RenderGetClipRect(a->r, &clip);
+        if (!SDL_IntersectRect(&r, &clip, &in))
+            return -1;
+        r = in;
+    }
+    Control *c = &a->ctl[a->nctl];
+    c->r = r;
+    snprintf(c->label, sizeof c->label, "%s", label ? label : "");
+    c->act = act;
+    c->arg = arg;
+    c->enabled = enabled;
+    c->layer = a->drawing_overlay;
+    return a->nctl++;
+}
+
+int ui_is_pressed(const App *a, Action act, int arg)
+{
+    return a->pressed && a->pc.act == act && a->pc.arg == arg;
+}
+
+/* Darkens a colour for the pressed look. */
+static uint32_t darker(uint32_t c)
+{
+    uint32_t r = (c >> 16) & 0xff, g = (c >> 8) & 0xff, b = c & 0xff;
+    return ((r * 4 / 5) << 16) | ((g * 4 / 5) << 8) | (b * 4 / 5);
+}
+
+void ui_button(App *a, SDL_Rect r, const char *label, Action act, int arg, uint32_t bg,
+               uint32_t fg, int enabled)
+{
+    ui_control(a, r, label, act, arg, enabled);
+    uint32_t fill = !enabled ? 0xD5D8DC : ui_is_pressed(a, act, arg) ? darker(bg) : bg;
+    draw_round(a->r, r, a->m.radius * 2, rgb(fill));
+    ui_text_center(a, FACE_BOLD, a->m.body, enabled ? fg : 0x80868B, r, label);
+}
+
+int ui_chip_w(App *a, const char *label)
+{
+    return ui_width(a, FACE_BOLD, a->m.body, label) + 2 * a->m.pad;
+}
+
+void ui_chip(App *a, SDL_Rect r, const char *label, Action act, int arg, int selected)
+{
+    /* A selected chip still answers a tap: it says it is already chosen. */
+    Action real = selected ? ACT_HINT : act;
+    int real_arg = selected ? S_DISABLED_HINT : arg;
+    ui_control(a, r, label, real, real_arg, 1);
+    int pressed = ui_is_pressed(a, real, real_arg) && a->pc.r.x == r.x && a->pc.r.y == r.y;
+    uint32_t bg = selected ? C_RED : pressed ? 0xD0D4DA : C_WHITE;
+    draw_round(a->r, r, r.h / 2, rgb(bg));
+    if (!selected)
+        draw_round_outline(a->r, r, r.h / 2, 2, rgb(0xC4C8CE));
+    ui_text_center(a, FACE_BOLD, a->m.body, selected ? C_WHITE : C_TEXT, r, label);
+}
+
+void ui_icon(App *a, const char *category, SDL_Rect r, uint32_t colour)
+{
+    int i = domain_index(DOMAIN_CATEGORIES, category);
+    if (i < 0 || i >= 16 || !a->icons[i])
+        return;
+    SDL_Color c = rgb(colour);
+    SDL_SetTextureColorMod(a->icons[i], c.r, c.g, c.b);
+    SDL_RenderCopy(a->r, a->icons[i], NULL, &r);
+}
+
+const char *grade_word(App *a, int grade)
+{
+    static const StrId ids[GRADE_COUNT] = {S_GRADE_NONE, S_GRADE_GREEN, S_GRADE_BLUE,
+                                           S_GRADE_ORANGE};
+    return tr(a->lang, ids[grade >= 0 && grade < GRADE_COUNT ? grade : 0]);
+}
+
+uint32_t grade_colour(int grade)
+{
+    static const uint32_t c[GRADE_COUNT] = {C_GREY, C_GREEN, C_BLUE, C_ORANGE};
+    return c[grade >= 0 && grade < GRADE_COUNT ? grade : 0];
+}
+
+const char *status_word(App *a, const char *key)
+{
+    if (key && strcmp(key, "overdue") == 0)
+        return tr(a->lang, S_OVERDUE);
+    const Term *t = key ? domain_find(DOMAIN_STATUSES, key) : NULL;
+    if (!t)
+        return key ? key : "";
+    return a->lang == LANG_EN ? t->en : t->zh;
+}
+
+uint32_t status_colour(const char *key)
+{
+    if (!key)
+        return C_GREY;
+    if (strcmp(key, "solved") == 0)
+        return C_GREEN;
+    if (strcmp(key, "escalated") == 0)
+        return C_ORANGE;
+    if (strcmp(key, "received") == 0)
+        return 0x80868B;
+    return C_BLUE;
+}
+
+/* The red band on top of a screen: optional 返回, title and subtitle. */
+void ui_header(App *a, SDL_Rect band, int with_back, const char *title, const char *subtitle)
+{
+    draw_fill(a->r, band, rgb(C_RED));
+    int x = band.x + a->m.pad;
+    if (with_back) {
+        const char *back = tr(a->lang, S_BACK);
+        int bw = ui_width(a, FACE_BOLD, a->m.body, back) + 3 * a->m.pad;
+        SDL_Rect b = {x, band.y + (band.h - a->m.target) / 2, bw, a->m.target};
+        ui_control(a, b, back, ACT_BACK, 0, 1);
+        draw_round(a->r, b, a->m.radius * 2,
+                   rgb(ui_is_pressed(a, ACT_BACK, 0) ? 0x7E1218 : 0x961720));
+        /* A chevron drawn as text keeps to the fonts we ship. */
+        char lab[64];
+        snprintf(lab, sizeof lab, "‹ %s", back);
+        ui_text_center(a, FACE_BOLD, a->m.body, C_WHITE, b, lab);
+        x += bw + a->m.pad;
+    }
+    int th = ui_line_h(a, FACE_BOLD, a->m.heading);
+    int ty = band.y + (band.h - th) / 2;
+    ui_text(a, FACE_BOLD, a->m.heading, C_WHITE, x, ty, title);
+    x += ui_width(a, FACE_BOLD, a->m.heading, title) + a->m.pad;
+    if (subtitle) {
+        int sh = ui_line_h(a, FACE_REGULAR, a->m.body);
+        ui_text_fit(a, FACE_REGULAR, a->m.body, 0xF6DADC, x, ty + th - sh - th / 10,
+                    band.x + band.w - x - a->m.pad, subtitle);
+    }
+}
+
+/* The town's figures right-aligned at (right, y): yellow digits, white words. */
+void ui_figures(App *a, int right, int y, int dpx, int lpx)
+{
+    char num[3][16];
+    snprintf(num[0], 16, "%d", a->fig.meetings);
+    snprintf(num[1], 16, "%d", a->fig.appeals);
+    snprintf(num[2], 16, "%d", a->fig.solved);
+    const char *lab[3] = {tr(a->lang, S_FIG_MEETINGS), tr(a->lang, S_FIG_APPEALS),
+                          tr(a->lang, S_FIG_SOLVED)};
+    const char *dot = " · ";
+    int sp = a->lang == LANG_EN ? ui_width(a, FACE_BOLD, lpx, " ") : 0;
+    int total = 0;
+    for (int i = 0; i < 3; i++)
+        total += ui_width(a, FACE_BOLD, dpx, num[i]) + sp + ui_width(a, FACE_BOLD, lpx, lab[i]) +
+                 (i < 2 ? ui_width(a, FACE_BOLD, lpx, dot) : 0);
+    int x = right - total;
+    int dh = ui_line_h(a, FACE_BOLD, dpx), lh = ui_line_h(a, FACE_BOLD, lpx);
+    for (int i = 0; i < 3; i++) {
+        ui_text(a, FACE_BOLD, dpx, C_YELLOW, x, y, num[i]);
+        x += ui_width(a, FACE_BOLD, dpx, num[i]) + sp;
+        ui_text(a, FACE_BOLD, lpx, C_WHITE, x, y + dh - lh - dh / 12, lab[i]);
+        x += ui_width(a, FACE_BOLD, lpx, lab[i]);
+        if (i < 2) {
+            ui_text(a, FACE_BOLD, lpx, C_WHITE, x, y + dh - lh - dh / 12, dot);
+            x += ui_width(a, FACE_BOLD, lpx, dot);
+        }
+    }
+}
+
+/* ---- what the runner reads ---------------------------------------------- */
+
+static int visible_ctl(const App *a, const Control *c)
+{
+    int modal = a->overlay != OV_NONE && a->overlay != OV_IDLE;
+    if (modal && c->layer == 0)
+        return 0;
+    return c->r.x < a->w && c->r.y < a->h && c->r.x + c->r.w > 0 && c->r.y + c->r.h > 0;
+}
+
+int app_find_control(App *a, const char *label, int nth, int *x, int *y, char *msg, size_t msglen)
+{
+    const Control *found[MAX_CONTROLS];
+    int n = 0, disabled = 0;
+    for (int i = 0; i < a->nctl; i++) {
+        const Control *c = &a->ctl[i];
+        if (strcmp(c->label, label) != 0 || !visible_ctl(a, c))
+            continue;
+        if (!c->enabled) {
+            disabled++;
+            continue;
+        }
+        found[n++] = c;
+    }
+    /* Reading order: top to bottom, then left to right. */
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0; j--) {
+            const SDL_Rect *p = &found[j - 1]->r, *q = &found[j]->r;
+            if (q->y < p->y || (q->y == p->y && q->x < p->x)) {
+                const Control *t = found[j];
+                found[j] = found[j - 1];
+                found[j - 1] = t;
+            }
+        }
+    if (n == 0) {
+        if (disabled)
+            snprintf(msg, msglen, "\"%s\" is disabled", label);
+        else {
+            char list[600];
+            app_list_controls(a, list, sizeof list);
+            snprintf(msg, msglen, "no control labelled \"%s\" (on screen: %s)", label, list);
+        }
+        return -1;
+    }
+    if (nth == 0 && n > 1) {
+        snprintf(msg, msglen, "%d controls are labelled \"%s\": say which with #N", n, label);
+        return -1;
+    }
+    if (nth > n) {
+        snprintf(msg, msglen, "only %d controls are labelled \"%s\"", n, label);
+        return -1;
+    }
+    const SDL_Rect *r = &found[nth ? nth - 1 : 0]->r;
+    /* The centre of its visible part. */
+    int x0 = r->x < 0 ? 0 : r->x, y0 = r->y < 0 ? 0 : r->y;
+    int x1 = r->x + r->w > a->w ? a->w : r->x + r->w, y1 = r->y + r->h > a->h ? a->h : r->y + r->h;
+    *x = (x0 + x1) / 2;
+    *y = (y0 + y1) / 2;
+    return 0;
+}
+
+int app_text_visible(const App *a, const char *text)
+{
+    for (int i = 0; i < a->nshown; i++)
+        if (strstr(a->shown[i].text, text))
+            return 1;
+    return 0;
+}
+
+void app_list_controls(const App *a, char *out, size_t outlen)
+{
+    size_t len = 0;
+    out[0] = 0;
+    for (int i = 0; i < a->nctl && len + 4 < outlen; i++) {
+        const Control *c = &a->ctl[i];
+        if (!c->enabled || !visible_ctl(a, c) || !c->label[0])
+            continue;
+        int n = snprintf(out + len, outlen - len, "%s%s", len ? ", " : "", c->label);
+        if (n < 0 || (size_t)n >= outlen - len)
+            break;
+        len += (size_t)n;
+    }
+}

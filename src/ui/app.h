@@ -1,0 +1,92 @@
+/*
+ * app.h: the kiosk application, independent of where its events come from.
+ *
+ * The App is driven from outside: events are pushed (app_push) in the
+ * app's own form, its clock is advanced (app_advance), and a frame is drawn
+ * when it asks for one (app_wants_frame, app_frame). The live loop in
+ * src/kiosk feeds it SDL input and real time; the script runner feeds it
+ * taps and `wait` steps; tests and the bench feed it directly. Screens are
+ * views of the model (model.h) plus a handler: each frame records which
+ * controls it drew (label, rectangle, enabled) and which texts are visible,
+ * so a tap is resolved against what the villager actually saw, and a
+ * script's `press` and `expect` read the same lists.
+ */
+#ifndef EW_APP_H
+#define EW_APP_H
+
+#include <SDL.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "strings.h"
+
+typedef enum {
+    EV_DOWN,  /* finger or button down at x, y (logical pixels) */
+    EV_MOVE,  /* moved while down */
+    EV_UP,    /* lifted */
+    EV_KEY,   /* key: one of the KEY_* below */
+    EV_TEXT,  /* text input: text holds one or more UTF-8 characters */
+    EV_QUIT   /* the system asks the program to stop (SIGTERM, window closed) */
+} EvType;
+
+typedef enum {
+    KEY_NONE = 0,
+    KEY_RETURN, KEY_BACKSPACE, KEY_ESCAPE, KEY_TAB, KEY_LEFT, KEY_RIGHT, KEY_UP, KEY_DOWN,
+    KEY_HOME, KEY_END, KEY_DELETE, KEY_SPACE, KEY_F1 /* .. KEY_F1 + 11 */
+} KeyCode;
+
+typedef struct AppEvent {
+    EvType type;
+    int x, y;      /* EV_DOWN/MOVE/UP */
+    int key;       /* EV_KEY */
+    char text[32]; /* EV_TEXT */
+} AppEvent;
+
+typedef struct AppConfig {
+    Lang lang;            /* starting language */
+    double px_per_mm;     /* physical scale of the screen */
+    int idle_s;           /* seconds without a touch before going Home (warning 10 s before) */
+    const char *fontdir;  /* where the shipped fonts are */
+    const char *assetdir; /* where assets/icons are */
+    int allow_quit;       /* 1: EV_QUIT from a window close ends the program (desktop) */
+} AppConfig;
+
+typedef struct App App;
+
+/* Makes the app for a w x h logical screen drawn with r. NULL with a
+ * message when the fonts cannot be opened. src is borrowed. */
+App *app_new(SDL_Renderer *r, int w, int h, const AppConfig *cfg, const Source *src, char *err,
+             size_t errlen);
+void app_free(App *a);
+
+/* Queues an event (dropped, counted, when the queue of 256 is full). */
+void app_push(App *a, const AppEvent *ev);
+/* Handles the queued events now (they are also handled by app_frame). */
+void app_handle(App *a);
+/* Moves the app's clock forward by ms, stepping animations and timers in
+ * 16 ms steps. */
+void app_advance(App *a, int64_t ms);
+int64_t app_now(const App *a);
+/* 1 when something changed or an animation runs. */
+int app_wants_frame(const App *a);
+/* Handles queued events and draws a frame onto the renderer's target. */
+void app_frame(App *a);
+/* 1 once the program should end (staff quit, or EV_QUIT when allowed). */
+int app_quit_requested(const App *a);
+/* A new logical size (a window resized). */
+void app_resize(App *a, int w, int h);
+
+/* What the last frame showed, for the script runner. Finds the centre of
+ * the nth (1-based; 0 = the only one) enabled, visible control labelled
+ * exactly label, in reading order. 0 when found; -1 with a message. */
+int app_find_control(App *a, const char *label, int nth, int *x, int *y, char *msg, size_t msglen);
+/* 1 when text is part of a text drawn, visible, in the last frame. */
+int app_text_visible(const App *a, const char *text);
+/* Every label of the last frame's enabled controls, comma separated. */
+void app_list_controls(const App *a, char *out, size_t outlen);
+
+/* The current screen's name (home, wall, detail, soon), for tests. */
+const char *app_screen_name(const App *a);
+
+#endif

@@ -1,0 +1,227 @@
+/*
+ * appint.h: what the App's own files (app.c and the screens home.c,
+ * wall.c, detail.c, overlay.c) share. Not for anyone else.
+ *
+ * Sizes are physical: Metrics turns millimetres into pixels once per
+ * screen size, so every layout reads in mm (body text 5 mm, targets 12 mm).
+ */
+#ifndef EW_APPINT_H
+#define EW_APPINT_H
+
+#include "app.h"
+#include "draw.h"
+#include "linebreak.h"
+#include "text.h"
+
+#define MAX_CONTROLS 256
+#define MAX_SHOWN 512
+#define QUEUE_LEN 256
+#define STEP_MS 16
+
+/* Palette (UI.md). */
+#define C_RED 0xB31B25
+#define C_BG 0xEEF0F3
+#define C_TEXT 0x222222
+#define C_TEXT2 0x5F6368
+#define C_GREEN 0x2E9B4F
+#define C_BLUE 0x2F6FD1
+#define C_ORANGE 0xE8862A
+#define C_GREY 0x9AA0A6
+#define C_OVERDUE 0xD32F2F
+#define C_ANSWER 0xEAF5EC
+#define C_YELLOW 0xFFD76A
+#define C_CHIP 0xE8EBF0
+#define C_WHITE 0xFFFFFF
+
+typedef enum { SCR_HOME, SCR_WALL, SCR_DETAIL, SCR_SOON } ScreenId;
+typedef enum { OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF } OverlayId;
+
+/* What tapping a control does. */
+typedef enum {
+    ACT_NONE,
+    ACT_TILE,        /* arg: 0 wall, 1 evaluate, 2 appeal, 3 track */
+    ACT_BACK,
+    ACT_CARD,        /* arg: index in the wall's cards */
+    ACT_SCOPE,       /* arg: 0 hall, 1 town */
+    ACT_PICK_GRADE,
+    ACT_GRADE,       /* arg: -1 all, GRADE_* */
+    ACT_PICK_STATUS,
+    ACT_STATUS,      /* arg: index in STATUS_FILTERS */
+    ACT_CLOSE_OVERLAY,
+    ACT_IDLE_KEEP,
+    ACT_STAFF_HOLD,  /* press and hold 3 s: the staff PIN */
+    ACT_PIN_DIGIT,   /* arg: digit */
+    ACT_PIN_DELETE,
+    ACT_PIN_OK,
+    ACT_STAFF_QUIT,
+    ACT_HINT         /* arg: a StrId to show: the control does nothing now, and says why */
+} Action;
+
+typedef struct Control {
+    SDL_Rect r;
+    char label[64];
+    Action act;
+    int arg;
+    int enabled;
+    int layer; /* 0 screen, 1 overlay */
+} Control;
+
+typedef struct Shown {
+    SDL_Rect r;
+    char *text; /* in App.shown_buf */
+} Shown;
+
+typedef struct Metrics {
+    double pxmm;
+    int body, small, heading, title, figure, code, codebig; /* font pixel sizes */
+    int pad, gap, target, radius, bar;                      /* lengths in pixels */
+} Metrics;
+
+/* A laid-out wall card: line breaks and height, computed once. */
+typedef struct CardLayout {
+    int h;               /* card height in px (0 = not measured yet) */
+    LineSpan text[3];    /* lines of the text (or of the pending note) */
+    int ntext;
+    LineSpan ans[2];     /* lines of the answer */
+    int nans;
+} CardLayout;
+
+typedef struct WallState {
+    CardList list;        /* what the source returned */
+    CardLayout *lay;      /* list.n layouts */
+    int *row_y;           /* top of each row, measured rows only */
+    int *row_h;
+    int rows, measured;   /* rows in all, rows measured so far */
+    int cols, col_w;      /* columns and their width */
+    int scope_town;       /* 0 this hall's appeals, 1 the whole town */
+    int grade;            /* -1 all, GRADE_* */
+    int status;           /* index in STATUS_FILTERS */
+    int loaded, failed;
+    double scroll;        /* px scrolled from the top */
+    double vel;           /* fling velocity, px per ms */
+    int top;              /* y where the cards area starts */
+} WallState;
+
+typedef struct DetailState {
+    Detail d;
+    int loaded, failed;
+    double scroll, vel;
+    int content_h;        /* height of the laid out content */
+} DetailState;
+
+struct App {
+    SDL_Renderer *r;
+    Text *text;
+    int w, h;                 /* logical screen size */
+    AppConfig cfg;
+    Lang lang;
+    const Source *src;
+    Metrics m;
+    SDL_Texture *icons[16];   /* category icons by DOMAIN_CATEGORIES index, NULL if missing */
+
+    int64_t now;              /* the app's clock, ms (advances in 16 ms steps) */
+    int64_t acc;              /* ms given to app_advance not yet stepped */
+    int64_t last_input;       /* app time of the last touch or key */
+    int dirty;                /* a frame is wanted */
+    int quit;
+
+    AppEvent queue[QUEUE_LEN];
+    int qhead, qlen;
+    long dropped;
+
+    ScreenId screen;
+    OverlayId overlay;
+    int soon_tile;            /* which tile the coming-soon page is for */
+
+    /* Pointer state. */
+    int down;                 /* a finger is down */
+    int down_x, down_y, last_x, last_y;
+    int64_t down_at;
+    int pressed;              /* 1 while a control is held down */
+    Control pc;               /* that control (as drawn when it was pressed) */
+    int drawing_overlay;      /* 1 while overlay_draw runs: controls are layer 1 */
+    int dragging;             /* the finger moved past the slop: scrolling */
+    double drag_vel;          /* px per ms, smoothed */
+    int64_t last_move_at;
+
+    /* Hint toast. */
+    StrId toast;
+    int64_t toast_until;
+
+    /* Staff PIN entry. */
+    char pin[16];
+    int pin_msg;              /* 0 none, or a StrId */
+    int64_t pin_wait_s;
+
+    /* Home: figures and the attract loop. */
+    Figures fig;
+    int fig_loaded, fig_failed;
+    CardList recent;          /* recently solved, for the attract loop */
+    int attract_page;
+
+    WallState wall;
+    DetailState detail;
+
+    /* The last frame's controls and visible texts. */
+    Control ctl[MAX_CONTROLS];
+    int nctl;
+    Shown shown[MAX_SHOWN];
+    int nshown;
+    char *shown_buf;
+    size_t shown_len, shown_cap;
+};
+
+/* app.c: drawing helpers that also record what was shown. */
+void ui_text(App *a, Face f, int px, uint32_t colour, int x, int y, const char *s);
+/* Draws s centred in rc (one line, cut with an ellipsis when too wide). */
+void ui_text_center(App *a, Face f, int px, uint32_t colour, SDL_Rect rc, const char *s);
+/* One line cut to max_w with an ellipsis; returns the width drawn. */
+int ui_text_fit(App *a, Face f, int px, uint32_t colour, int x, int y, int max_w, const char *s);
+int ui_width(App *a, Face f, int px, const char *s);
+int ui_line_h(App *a, Face f, int px);
+/* Draws lines of text laid out by linebreak(). */
+void ui_lines(App *a, Face f, int px, uint32_t colour, int x, int y, int lh, const char *s,
+              const LineSpan *lines, int n);
+/* Breaks s into at most max_lines lines of max_w pixels. */
+int ui_break(App *a, Face f, int px, const char *s, int max_w, int max_lines, LineSpan *out, int cap);
+/* Records a control drawn this frame; returns its index. */
+int ui_control(App *a, SDL_Rect r, const char *label, Action act, int arg, int enabled);
+/* A button: rounded, filled, label centred, pressed look while held. */
+void ui_button(App *a, SDL_Rect r, const char *label, Action act, int arg, uint32_t bg,
+               uint32_t fg, int enabled);
+/* A chip: small rounded label; selected ones are filled. */
+int ui_chip_w(App *a, const char *label);
+void ui_chip(App *a, SDL_Rect r, const char *label, Action act, int arg, int selected);
+int ui_is_pressed(const App *a, Action act, int arg);
+void ui_icon(App *a, const char *category, SDL_Rect r, uint32_t colour);
+const char *grade_word(App *a, int grade);
+uint32_t grade_colour(int grade);
+const char *status_word(App *a, const char *key);
+uint32_t status_colour(const char *key);
+void ui_header(App *a, SDL_Rect band, int with_back, const char *title, const char *subtitle);
+void ui_figures(App *a, int right, int y, int digits_px, int label_px);
+void app_go(App *a, ScreenId s);
+
+/* The status filters the wall offers: NULL (all), status keys, "overdue". */
+extern const char *const STATUS_FILTERS[];
+extern const int N_STATUS_FILTERS;
+
+/* home.c */
+void home_draw(App *a);
+/* wall.c */
+void wall_reset(App *a);
+void wall_draw(App *a);
+void wall_scroll_by(App *a, double dy);
+int wall_step(App *a);   /* one 16 ms animation step; 1 while moving */
+void wall_open_card(App *a, int index);
+/* detail.c */
+void detail_open(App *a, const char *code);
+void detail_draw(App *a);
+void detail_scroll_by(App *a, double dy);
+int detail_step(App *a);
+void detail_reset(App *a);
+/* overlay.c */
+void overlay_draw(App *a);
+void soon_draw(App *a);
+
+#endif

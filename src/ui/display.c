@@ -1,0 +1,132 @@
+/*
+ * display.c: see display.h.
+ */
+#include "display.h"
+
+#include <SDL_image.h>
+#include <stdio.h>
+#include <string.h>
+
+int display_open(Display *d, const DisplaySpec *s, char *err, size_t errlen)
+{
+    memset(d, 0, sizeof *d);
+    if (s->headless) {
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+        /* Plain memory for the window's pixels: no probing for a GPU (which
+         * loads Mesa, slow to start and leaving allocations behind). */
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    }
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1"); /* the program handles SIGTERM itself */
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");  /* a touch is a touch, not also a click */
+    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "1");
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
+        snprintf(err, errlen, "cannot start the display: %s", SDL_GetError());
+        return -1;
+    }
+    snprintf(d->driver, sizeof d->driver, "%s", SDL_GetCurrentVideoDriver());
+    int w = s->w, h = s->h;
+    Uint32 flags = SDL_WINDOW_SHOWN;
+    if (s->fullscreen || w == 0 || h == 0) {
+        SDL_DisplayMode mode;
+        if (SDL_GetDesktopDisplayMode(0, &mode) == 0) {
+            w = mode.w;
+            h = mode.h;
+        } else {
+            w = 1280;
+            h = 800;
+        }
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    }
+    d->win = SDL_CreateWindow("echowall", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
+    if (!d->win) {
+        snprintf(err, errlen, "cannot open a %dx%d window: %s", w, h, SDL_GetError());
+        SDL_QuitSubSystem(SDL_INIT_VIDEO);
+        return -1;
+    }
+    SDL_GetWindowSize(d->win, &w, &h);
+    Uint32 rflags = s->headless ? SDL_RENDERER_SOFTWARE : 0;
+    d->r = SDL_CreateRenderer(d->win, -1, rflags | SDL_RENDERER_TARGETTEXTURE);
+    if (!d->r && !s->headless) /* no GPU: draw in software */
+        d->r = SDL_CreateRenderer(d->win, -1, SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE);
+    if (!d->r) {
+        snprintf(err, errlen, "cannot draw on the window: %s", SDL_GetError());
+        display_close(d);
+        return -1;
+    }
+    d->rotation = s->rotation;
+    d->log_w = s->rotation % 180 ? h : w;
+    d->log_h = s->rotation % 180 ? w : h;
+    if (s->rotation) {
+        d->target = SDL_CreateTexture(d->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
+                                      d->log_w, d->log_h);
+        if (!d->target) {
+            snprintf(err, errlen, "cannot rotate the screen: %s", SDL_GetError());
+            display_close(d);
+            return -1;
+        }
+    }
+    d->map.win_w = w;
+    d->map.win_h = h;
+    d->map.log_w = d->log_w;
+    d->map.log_h = d->log_h;
+    d->map.rotation = s->rotation;
+    if (s->fullscreen)
+        SDL_ShowCursor(SDL_DISABLE);
+    return 0;
+}
+
+void display_close(Display *d)
+{
+    if (d->target)
+        SDL_DestroyTexture(d->target);
+    if (d->r)
+        SDL_DestroyRenderer(d->r);
+    if (d->win)
+        SDL_DestroyWindow(d->win);
+    if (SDL_WasInit(SDL_INIT_VIDEO))
+        SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    memset(d, 0, sizeof *d);
+}
+
+void display_begin(Display *d)
+{
+    SDL_SetRenderTarget(d->r, d->target);
+}
+
+int display_screenshot(Display *d, const char *path, char *err, size_t errlen)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, d->log_w, d->log_h, 32,
+                                                    SDL_PIXELFORMAT_ABGR8888);
+    if (!s) {
+        snprintf(err, errlen, "out of memory for a screenshot");
+        return -1;
+    }
+    int rc = SDL_RenderReadPixels(d->r, NULL, SDL_PIXELFORMAT_ABGR8888, s->pixels, s->pitch);
+    if (rc == 0) {
+        /* Opaque, so viewers do not show the background through. */
+        for (int y = 0; y < s->h; y++) {
+            Uint8 *row = (Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch;
+            for (int x = 0; x < s->w; x++)
+                row[4 * x + 3] = 255;
+        }
+        rc = IMG_SavePNG(s, path);
+    }
+    if (rc != 0)
+        snprintf(err, errlen, "cannot write %s: %s", path, SDL_GetError());
+    SDL_FreeSurface(s);
+    return rc == 0 ? 0 : -1;
+}
+
+void display_finish(Display *d)
+{
+    if (d->target) {
+        SDL_SetRenderTarget(d->r, NULL);
+        SDL_SetRenderDrawColor(d->r, 0, 0, 0, 255);
+        SDL_RenderClear(d->r);
+        int pw = d->map.win_w, ph = d->map.win_h;
+        SDL_Rect dst = {(pw - d->log_w) / 2, (ph - d->log_h) / 2, d->log_w, d->log_h};
+        SDL_RenderCopyEx(d->r, d->target, NULL, &dst, d->rotation, NULL, SDL_FLIP_NONE);
+    }
+    SDL_RenderPresent(d->r);
+}

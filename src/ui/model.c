@@ -1,0 +1,56 @@
+/*
+ * model.c: freeing what a Source filled.
+ */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void card_clear(Card *c)
+{
+    if (!c)
+        return;
+    free(c->hall_name);
+    free(c->category);
+    free(c->text);
+    free(c->status);
+    free(c->member);
+    free(c->unit);
+    free(c->answer);
+    memset(c, 0, sizeof *c);
+}
+
+void cardlist_free(CardList *l)
+{
+    if (!l)
+        return;
+    for (int i = 0; i < l->n; i++)
+        card_clear(&l->cards[i]);
+    free(l->cards);
+    l->cards = NULL;
+    l->n = 0;
+}
+
+void detail_free(Detail *d)
+{
+    if (!d)
+        return;
+    card_clear(&d->card);
+    free(d->grid);
+    for (int i = 0; i < d->nsteps; i++) {
+        free(d->steps[i].kind);
+        free(d->steps[i].detail);
+    }
+    free(d->steps);
+    memset(d, 0, sizeof *d);
+}
+
+void figures_free(Figures *f)
+{
+    if (!f)
+        return;
+    free(f->town);
+    free(f->hall_name);
+    free(f->last_sync);
+    memset(f, 0, sizeof *f);
+}

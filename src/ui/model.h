@@ -1,0 +1,96 @@
+/*
+ * model.h: what the kiosk shows, as plain data, and where it comes from.
+ *
+ * The screens are views of this model. They never see SQL: a Source (a
+ * table of callbacks that src/kiosk wires to the core's queries) fills
+ * Figures, CardLists and Details on request. Everything here is owned by
+ * the struct that holds it and freed by the matching *_free function.
+ * Strings are UTF-8; a NULL string means "none" and is drawn as such.
+ */
+#ifndef EW_MODEL_H
+#define EW_MODEL_H
+
+#include <stdint.h>
+
+/* Grades as the screens order them. */
+enum { GRADE_NONE = 0, GRADE_GREEN, GRADE_BLUE, GRADE_ORANGE, GRADE_COUNT };
+
+/* One appeal on the wall. */
+typedef struct Card {
+    char code[16];       /* tracking code, H07-A3K9V */
+    char hall[4];        /* hall code */
+    char *hall_name;     /* the hall's village name */
+    char *category;      /* category key (street_light ...) */
+    char *text;          /* the appeal's text when approved for the wall, else NULL */
+    int grade;           /* GRADE_* */
+    char *status;        /* status key (received ... solved) */
+    char *member;        /* leading party member's name, or NULL */
+    char *unit;          /* responsible unit's name, or NULL */
+    char due[11];        /* time limit YYYY-MM-DD, "" when none */
+    int days_left;       /* days until due (0 = due today), while unsolved */
+    int overdue_days;    /* days past due while unsolved, else 0 */
+    int solved_late;     /* solved after its due day */
+    int limit_days;      /* time limit in days from grading, 0 when none */
+    char *answer;        /* the public answer once solved, or NULL */
+    char created[11];    /* day raised, YYYY-MM-DD */
+} Card;
+
+typedef struct CardList {
+    Card *cards; /* n cards, newest first */
+    int n;
+} CardList;
+
+/* One step of an appeal's timeline, as the public may see it. */
+typedef struct TimeStep {
+    char day[11];  /* YYYY-MM-DD */
+    char *kind;    /* new grade assign progress escalate solve reopen publish redact rate */
+    int by_office; /* 1 when the town office did it, 0 a hall */
+    char *detail;  /* a grade key, "member / unit" names, a note, an answer, or NULL */
+} TimeStep;
+
+typedef struct Detail {
+    Card card;     /* the appeal itself */
+    char *grid;    /* micro-grid, or NULL */
+    TimeStep *steps;  /* nsteps steps, oldest first */
+    int nsteps;
+} Detail;
+
+/* The town's running figures and who we are. */
+typedef struct Figures {
+    char *town;       /* town name */
+    char *hall_name;  /* this kiosk's hall (village), or NULL on the office */
+    char hall[4];     /* hall code, "" on the office */
+    int meetings;     /* evaluation meetings held */
+    int appeals;      /* appeals received */
+    int solved;       /* appeals solved */
+    int overdue;      /* unsolved past their time limit */
+    char today[11];   /* the device's date, YYYY-MM-DD */
+    char *last_sync;  /* "YYYY-MM-DD HH:MM" of the last office sync, or NULL */
+} Figures;
+
+/* What the wall asks for. */
+typedef struct WallQuery {
+    const char *hall;   /* a hall code, or NULL for the whole town */
+    int grade;          /* -1 any, else GRADE_* */
+    const char *status; /* a status key, "overdue", or NULL for any */
+} WallQuery;
+
+/* The data behind the screens. Each call returns 0, or -1 with a one-line
+ * message in msg (msglen bytes) for the staff screen; the screens then say
+ * so in plain words and keep what they had. */
+typedef struct Source {
+    void *ctx;
+    int (*figures)(void *ctx, Figures *out, char *msg, int msglen);
+    int (*cards)(void *ctx, const WallQuery *q, CardList *out, char *msg, int msglen);
+    int (*detail)(void *ctx, const char *code, Detail *out, char *msg, int msglen);
+    /* Checks a staff PIN at app time now_ms: 0 right, 1 wrong, 2 locked
+     * (*wait_ms set), 3 no PIN set, -1 error. May be NULL (no staff mode). */
+    int (*check_pin)(void *ctx, const char *pin, int64_t now_ms, int64_t *wait_ms);
+} Source;
+
+void card_clear(Card *c);
+void cardlist_free(CardList *l);
+void detail_free(Detail *d);
+void figures_free(Figures *f);
+
+#endif

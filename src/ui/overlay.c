@@ -1,0 +1,221 @@
+/*
+ * overlay.c: what opens over a screen (the filter pickers, the idle
+ * count-down, the staff PIN pad and staff menu) and the coming-soon page.
+ * Overlays other than the idle prompt are modal: only their controls
+ * answer while they show.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "appint.h"
+/* printf formats here come from the string tables (strings.c), whose
+ * conversions test_strings checks against each _FMT entry's arguments. */
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+
+#define HOLD_IDLE_WARN_MS 10000
+
+static void dim(App *a)
+{
+    SDL_Rect all = {0, 0, a->w, a->h};
+    draw_fill(a->r, all, rgba(0x000000, 110));
+}
+
+/* A white sheet in the middle of the screen, w x h at most. */
+static SDL_Rect sheet(App *a, int w, int h)
+{
+    if (w > a->w - 2 * a->m.pad)
+        w = a->w - 2 * a->m.pad;
+    if (h > a->h - 2 * a->m.pad)
+        h = a->h - 2 * a->m.pad;
+    SDL_Rect r = {(a->w - w) / 2, (a->h - h) / 2, w, h};
+    draw_round(a->r, r, a->m.radius * 3, rgb(C_WHITE));
+    return r;
+}
+
+/* Options as big buttons in a grid under a title; a 取消 at the bottom. */
+static void picker(App *a, const char *title, int n, const char *const *labels, Action act,
+                   const int *args, int current)
+{
+    const Metrics *m = &a->m;
+    int cols = a->w / m->pxmm >= 180 ? 3 : 2;
+    int rows = (n + cols - 1) / cols;
+    int hlh = ui_line_h(a, FACE_BOLD, m->heading);
+    int bh = m->target, gap = m->gap;
+    int h = m->pad + hlh + gap + rows * (bh + gap) + bh + m->pad;
+    int w = (int)(cols * 52 * m->pxmm);
+    dim(a);
+    SDL_Rect s = sheet(a, w, h);
+    if (s.h < h) { /* a short screen: tighter rows */
+        bh = (s.h - 2 * m->pad - hlh - gap) / (rows + 1) - gap / 2;
+        gap /= 2;
+    }
+    ui_text(a, FACE_BOLD, m->heading, C_TEXT, s.x + m->pad, s.y + m->pad, title);
+    int bw = (s.w - 2 * m->pad - (cols - 1) * gap) / cols;
+    int y0 = s.y + m->pad + hlh + gap;
+    for (int i = 0; i < n; i++) {
+        SDL_Rect b = {s.x + m->pad + (i % cols) * (bw + gap), y0 + (i / cols) * (bh + gap), bw, bh};
+        ui_chip(a, b, labels[i], act, args[i], args[i] == current);
+    }
+    SDL_Rect cancel = {s.x + s.w - m->pad - bw, s.y + s.h - m->pad - bh, bw, bh};
+    ui_button(a, cancel, tr(a->lang, S_CANCEL), ACT_CLOSE_OVERLAY, 0, 0xE8EAED, C_TEXT, 1);
+}
+
+static void pick_grade(App *a)
+{
+    const char *labels[5] = {tr(a->lang, S_ALL), grade_word(a, GRADE_GREEN),
+                             grade_word(a, GRADE_BLUE), grade_word(a, GRADE_ORANGE),
+                             grade_word(a, GRADE_NONE)};
+    const int args[5] = {-1, GRADE_GREEN, GRADE_BLUE, GRADE_ORANGE, GRADE_NONE};
+    picker(a, tr(a->lang, S_PICK_GRADE), 5, labels, ACT_GRADE, args, a->wall.grade);
+}
+
+static void pick_status(App *a)
+{
+    const char *labels[8];
+    int args[8];
+    for (int i = 0; i < N_STATUS_FILTERS && i < 8; i++) {
+        labels[i] = i == 0 ? tr(a->lang, S_ALL) : status_word(a, STATUS_FILTERS[i]);
+        args[i] = i;
+    }
+    picker(a, tr(a->lang, S_PICK_STATUS), N_STATUS_FILTERS, labels, ACT_STATUS, args,
+           a->wall.status);
+}
+
+static void idle(App *a)
+{
+    const Metrics *m = &a->m;
+    int64_t left = (int64_t)a->cfg.idle_s * 1000 - (a->now - a->last_input);
+    int secs = (int)((left + 999) / 1000);
+    if (secs < 0)
+        secs = 0;
+    dim(a);
+    int hlh = ui_line_h(a, FACE_BOLD, m->heading), blh = ui_line_h(a, FACE_REGULAR, m->body);
+    SDL_Rect s = sheet(a, (int)(110 * m->pxmm), 2 * m->pad + hlh + blh + m->gap * 2 + m->target);
+    SDL_Rect t = {s.x, s.y + m->pad, s.w, hlh};
+    ui_text_center(a, FACE_BOLD, m->heading, C_TEXT, t, tr(a->lang, S_IDLE_ASK));
+    char cnt[96];
+    snprintf(cnt, sizeof cnt, tr(a->lang, S_IDLE_COUNT_FMT), secs);
+    SDL_Rect c = {s.x, t.y + hlh + m->gap / 2, s.w, blh};
+    ui_text_center(a, FACE_REGULAR, m->body, C_TEXT2, c, cnt);
+    int bw = (int)(50 * m->pxmm);
+    SDL_Rect b = {s.x + (s.w - bw) / 2, s.y + s.h - m->pad - m->target, bw, m->target};
+    ui_button(a, b, tr(a->lang, S_IDLE_KEEP), ACT_IDLE_KEEP, 0, C_RED, C_WHITE, 1);
+}
+
+static void pin_pad(App *a)
+{
+    const Metrics *m = &a->m;
+    dim(a);
+    int hlh = ui_line_h(a, FACE_BOLD, m->heading), blh = ui_line_h(a, FACE_REGULAR, m->body);
+    int key = m->target, gap = m->gap;
+    int sh = 2 * m->pad + hlh + blh * 2 + gap + 5 * (key + gap);
+    SDL_Rect s = sheet(a, (int)(95 * m->pxmm), sh);
+    if (s.h < sh) /* a short screen: smaller gaps, keys never under 12 mm */
+        gap = (s.h - 2 * m->pad - hlh - blh * 2 - 5 * key) / 6;
+    if (gap < 2)
+        gap = 2;
+    int y = s.y + m->pad;
+    SDL_Rect t = {s.x, y, s.w, hlh};
+    ui_text_center(a, FACE_BOLD, m->heading, C_TEXT, t, tr(a->lang, S_STAFF_PIN));
+    y += hlh;
+    char dots[40] = "";
+    for (size_t i = 0; i < strlen(a->pin); i++)
+        strcat(dots, "● ");
+    SDL_Rect d = {s.x, y, s.w, blh};
+    ui_text_center(a, FACE_BOLD, m->body, C_TEXT, d, dots[0] ? dots : "—");
+    y += blh;
+    char msg[160] = "";
+    if (a->pin_msg == S_STAFF_LOCKED_FMT)
+        snprintf(msg, sizeof msg, tr(a->lang, S_STAFF_LOCKED_FMT), (int)a->pin_wait_s);
+    else if (a->pin_msg)
+        snprintf(msg, sizeof msg, "%s", tr(a->lang, (StrId)a->pin_msg));
+    SDL_Rect mr = {s.x + m->pad, y, s.w - 2 * m->pad, blh};
+    if (msg[0])
+        ui_text_center(a, FACE_REGULAR, m->small, C_OVERDUE, mr, msg);
+    y += blh + gap;
+    int kw = (s.w - 2 * m->pad - 2 * gap) / 3;
+    static const char *const keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0", ""};
+    for (int i = 0; i < 12; i++) {
+        SDL_Rect b = {s.x + m->pad + (i % 3) * (kw + gap), y + (i / 3) * (key + gap), kw, key};
+        if (i == 9)
+            ui_button(a, b, tr(a->lang, S_DELETE), ACT_PIN_DELETE, 0, 0xE8EAED, C_TEXT, 1);
+        else if (i == 11)
+            ui_button(a, b, tr(a->lang, S_CONFIRM), ACT_PIN_OK, 0, C_RED, C_WHITE, a->pin[0] != 0);
+        else
+            ui_button(a, b, keys[i], ACT_PIN_DIGIT, keys[i][0] - '0', 0xF1F3F4, C_TEXT, 1);
+    }
+    y += 4 * (key + gap);
+    SDL_Rect c = {s.x + m->pad, y, s.w - 2 * m->pad, key};
+    ui_button(a, c, tr(a->lang, S_CANCEL), ACT_CLOSE_OVERLAY, 0, 0xE8EAED, C_TEXT, 1);
+}
+
+static void staff(App *a)
+{
+    const Metrics *m = &a->m;
+    dim(a);
+    int hlh = ui_line_h(a, FACE_BOLD, m->heading);
+    SDL_Rect s = sheet(a, (int)(100 * m->pxmm), 2 * m->pad + hlh + 2 * (m->target + m->gap));
+    SDL_Rect t = {s.x, s.y + m->pad, s.w, hlh};
+    ui_text_center(a, FACE_BOLD, m->heading, C_TEXT, t, tr(a->lang, S_STAFF_TITLE));
+    int y = t.y + hlh + m->gap;
+    SDL_Rect q = {s.x + m->pad, y, s.w - 2 * m->pad, m->target};
+    ui_button(a, q, tr(a->lang, S_STAFF_EXIT), ACT_STAFF_QUIT, 0, C_RED, C_WHITE, 1);
+    SDL_Rect b = {s.x + m->pad, y + m->target + m->gap, s.w - 2 * m->pad, m->target};
+    ui_button(a, b, tr(a->lang, S_BACK), ACT_CLOSE_OVERLAY, 0, 0xE8EAED, C_TEXT, 1);
+}
+
+void overlay_draw(App *a)
+{
+    switch (a->overlay) {
+    case OV_NONE:
+        break;
+    case OV_PICK_GRADE:
+        pick_grade(a);
+        break;
+    case OV_PICK_STATUS:
+        pick_status(a);
+        break;
+    case OV_IDLE:
+        idle(a);
+        break;
+    case OV_PIN:
+        pin_pad(a);
+        break;
+    case OV_STAFF:
+        staff(a);
+        break;
+    }
+}
+
+void soon_draw(App *a)
+{
+    static const StrId title[4] = {S_TILE_WALL, S_TILE_EVAL, S_TILE_APPEAL, S_TILE_TRACK};
+    const Metrics *m = &a->m;
+    int band_h = m->target + m->pad;
+    SDL_Rect band = {0, 0, a->w, band_h};
+    ui_header(a, band, 1, tr(a->lang, title[a->soon_tile & 3]), NULL);
+    int hlh = ui_line_h(a, FACE_BOLD, m->heading);
+    int y = band_h + (a->h - band_h) / 4;
+    SDL_Rect t = {0, y, a->w, hlh};
+    ui_text_center(a, FACE_BOLD, m->heading, C_TEXT, t, tr(a->lang, S_SOON_TITLE));
+    y += hlh + m->gap;
+    const char *body = tr(a->lang, S_SOON_BODY);
+    int w = a->w - 4 * m->pad;
+    LineSpan ls[6];
+    int n = ui_break(a, FACE_REGULAR, m->body, body, w, 6, ls, 6);
+    int blh = ui_line_h(a, FACE_REGULAR, m->body);
+    for (int i = 0; i < n; i++) {
+        char line[512];
+        size_t len = ls[i].len < sizeof line - 1 ? ls[i].len : sizeof line - 1;
+        memcpy(line, body + ls[i].start, len);
+        line[len] = 0;
+        SDL_Rect lr = {0, y + i * blh, a->w, blh};
+        ui_text_center(a, FACE_REGULAR, m->body, C_TEXT2, lr, line);
+    }
+    y += n * blh + m->gap * 2;
+    int bw = (int)(60 * m->pxmm);
+    SDL_Rect b = {(a->w - bw) / 2, y, bw, m->target};
+    if (b.y + b.h > a->h - m->pad)
+        b.y = a->h - m->pad - b.h;
+    ui_button(a, b, tr(a->lang, S_GO_HOME), ACT_BACK, 0, C_RED, C_WHITE, 1);
+}

@@ -1,0 +1,135 @@
+/*
+ * runner.c: see runner.h.
+ */
+#include "runner.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ew.h"
+
+int runner_frame(App *a, Display *d, const char *shot, char *err, size_t errlen)
+{
+    display_begin(d);
+    app_frame(a);
+    int rc = 0;
+    if (shot)
+        rc = display_screenshot(d, shot, err, errlen);
+    display_finish(d);
+    return rc;
+}
+
+static void push(App *a, EvType t, int x, int y)
+{
+    AppEvent ev = {0};
+    ev.type = t;
+    ev.x = x;
+    ev.y = y;
+    app_push(a, &ev);
+}
+
+static void tap(App *a, Display *d, int x, int y)
+{
+    push(a, EV_DOWN, x, y);
+    runner_frame(a, d, NULL, NULL, 0); /* the pressed look */
+    push(a, EV_UP, x, y);
+    runner_frame(a, d, NULL, NULL, 0);
+}
+
+static void drag(App *a, Display *d, const Step *s)
+{
+    push(a, EV_DOWN, s->x1, s->y1);
+    runner_frame(a, d, NULL, NULL, 0);
+    int n = s->ms / 16;
+    if (n < 1)
+        n = 1;
+    for (int i = 1; i <= n; i++) {
+        app_advance(a, s->ms / n);
+        push(a, EV_MOVE, s->x1 + (s->x2 - s->x1) * i / n, s->y1 + (s->y2 - s->y1) * i / n);
+        runner_frame(a, d, NULL, NULL, 0);
+    }
+    push(a, EV_UP, s->x2, s->y2);
+    runner_frame(a, d, NULL, NULL, 0);
+}
+
+static void type(App *a, const char *text)
+{
+    size_t len = strlen(text), i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = ew_utf8_next((const unsigned char *)text + i, len - i, &cp);
+        if (n == 0)
+            n = 1;
+        AppEvent ev = {0};
+        ev.type = EV_TEXT;
+        memcpy(ev.text, text + i, n);
+        app_push(a, &ev);
+        i += n;
+    }
+}
+
+int runner_run(App *a, Display *d, const Script *s, const char *shotdir, int *line, char *msg,
+               size_t msglen)
+{
+    if (shotdir && mkdir(shotdir, 0755) != 0 && errno != EEXIST) {
+        *line = 0;
+        snprintf(msg, msglen, "cannot make %s: %s", shotdir, strerror(errno));
+        return -1;
+    }
+    runner_frame(a, d, NULL, NULL, 0);
+    for (size_t i = 0; i < s->n; i++) {
+        const Step *st = &s->steps[i];
+        *line = st->line;
+        msg[0] = 0;
+        switch (st->kind) {
+        case STEP_TAP:
+            tap(a, d, st->x1, st->y1);
+            break;
+        case STEP_DRAG:
+            drag(a, d, st);
+            break;
+        case STEP_PRESS: {
+            int x, y;
+            if (app_find_control(a, st->text, st->nth, &x, &y, msg, msglen) != 0)
+                return -1;
+            tap(a, d, x, y);
+            break;
+        }
+        case STEP_EXPECT:
+            if (!app_text_visible(a, st->text)) {
+                snprintf(msg, msglen, "\"%s\" is not visible on the %s screen", st->text,
+                         app_screen_name(a));
+                return -1;
+            }
+            break;
+        case STEP_TYPE:
+            type(a, st->text);
+            runner_frame(a, d, NULL, NULL, 0);
+            break;
+        case STEP_KEY: {
+            AppEvent ev = {0};
+            ev.type = EV_KEY;
+            ev.key = event_key_from_name(st->text);
+            app_push(a, &ev);
+            runner_frame(a, d, NULL, NULL, 0);
+            break;
+        }
+        case STEP_WAIT:
+            app_advance(a, st->ms);
+            runner_frame(a, d, NULL, NULL, 0);
+            break;
+        case STEP_SCREENSHOT: {
+            char path[4200];
+            snprintf(path, sizeof path, "%s/%s.png", shotdir ? shotdir : ".", st->text);
+            if (runner_frame(a, d, path, msg, msglen) != 0)
+                return -1;
+            break;
+        }
+        }
+        if (app_quit_requested(a))
+            break;
+    }
+    return 0;
+}

@@ -1,0 +1,104 @@
+/*
+ * strings.h: every word the kiosk shows, one table per language.
+ *
+ * Screens ask tr(lang, S_...) instead of writing literals, so Simplified
+ * Chinese (the default) and English stay complete together: a test checks
+ * that no entry of either table is missing. Strings with a %d or %s are
+ * printf formats and say so in their name (_FMT).
+ */
+#ifndef EW_STRINGS_H
+#define EW_STRINGS_H
+
+typedef enum { LANG_ZH = 0, LANG_EN = 1, LANG_COUNT } Lang;
+
+typedef enum {
+    S_APP_TITLE,        /* 回音壁 */
+    S_TILE_WALL,        /* 看回音壁 */
+    S_TILE_EVAL,        /* 我要评议 */
+    S_TILE_APPEAL,      /* 我要反映 */
+    S_TILE_TRACK,       /* 查询进度 */
+    S_TILE_WALL_SUB,
+    S_TILE_EVAL_SUB,
+    S_TILE_APPEAL_SUB,
+    S_TILE_TRACK_SUB,
+    S_BACK,             /* 返回 */
+    S_CONFIRM,          /* 确认 */
+    S_SUBMIT,           /* 提交 */
+    S_CANCEL,           /* 取消 */
+    S_FIG_MEETINGS,     /* 场活动 */
+    S_FIG_APPEALS,      /* 条诉求 */
+    S_FIG_SOLVED,       /* 件已解决 */
+    S_FIG_OVERDUE,      /* 件已超期 */
+    S_TOWN_WALL_FMT,    /* %s · 群众诉求公开墙 */
+    S_LAST_SYNC_FMT,    /* 上次与镇里同步：%s */
+    S_NEVER_SYNCED,
+    S_SCOPE_HALL,       /* 本村 */
+    S_SCOPE_TOWN,       /* 全镇 */
+    S_FILTER_GRADE,     /* 颜色 */
+    S_FILTER_STATUS,    /* 状态 */
+    S_ALL,              /* 全部 */
+    S_OVERDUE,          /* 已超期 */
+    S_COUNT_FMT,        /* 共 %d 条 */
+    S_EMPTY_WALL,
+    S_GRADE_NONE,       /* 未分级 */
+    S_GRADE_GREEN,
+    S_GRADE_BLUE,
+    S_GRADE_ORANGE,
+    S_PENDING_TEXT,     /* 内容待审核 */
+    S_MEMBER,           /* 包联： */
+    S_UNIT,             /* 责任单位： */
+    S_NONE_YET,         /* 待分派 */
+    S_LIMIT_DAYS_FMT,   /* 时限 %d 天 */
+    S_DUE_FMT,          /* 时限 %s */
+    S_DAYS_LEFT_FMT,    /* 还剩 %d 天 */
+    S_DUE_TODAY,        /* 今天到期 */
+    S_OVERDUE_FMT,      /* 已超期 %d 天 */
+    S_SOLVED_ON_TIME,   /* 已按期办结 */
+    S_SOLVED_LATE,      /* 超期办结 */
+    S_NOT_GRADED_YET,   /* 等待分级 */
+    S_ANSWER,           /* 答复： */
+    S_TIMELINE,         /* 办理经过 */
+    S_BY_OFFICE,        /* 镇里 */
+    S_BY_HALL,          /* 村里 */
+    S_GRID,             /* 网格： */
+    S_STEP_NEW,
+    S_STEP_GRADE,
+    S_STEP_ASSIGN,
+    S_STEP_PROGRESS,
+    S_STEP_ESCALATE,
+    S_STEP_SOLVE,
+    S_STEP_REOPEN,
+    S_STEP_PUBLISH,
+    S_STEP_REDACT,
+    S_STEP_RATE,
+    S_STEP_OTHER,
+    S_SOON_TITLE,       /* 即将开放 */
+    S_SOON_BODY,
+    S_IDLE_ASK,         /* 还在使用吗？ */
+    S_IDLE_COUNT_FMT,   /* %d 秒后回到首页 */
+    S_IDLE_KEEP,        /* 继续使用 */
+    S_STAFF_PIN,        /* 请输入工作人员密码 */
+    S_STAFF_WRONG,
+    S_STAFF_LOCKED_FMT, /* 密码错误次数过多，请 %d 秒后再试 */
+    S_STAFF_NO_PIN,
+    S_STAFF_TITLE,      /* 工作人员 */
+    S_STAFF_EXIT,       /* 退出程序 */
+    S_DELETE,           /* 删除 */
+    S_LOAD_FAILED,      /* 暂时无法读取数据，请联系工作人员 */
+    S_RECENT_SOLVED,    /* 最近办结 */
+    S_TODAY_FMT,        /* %s */
+    S_PICK_GRADE,       /* 按颜色筛选 */
+    S_PICK_STATUS,      /* 按状态筛选 */
+    S_DISABLED_HINT,    /* 当前已选 */
+    S_GO_HOME,          /* 回到首页 */
+    S_COUNT
+} StrId;
+
+/* The string for id in lang (never NULL). */
+const char *tr(Lang lang, StrId id);
+/* LANG_ZH for "zh", LANG_EN for "en", -1 otherwise. */
+int lang_parse(const char *s);
+/* Number of missing (NULL or empty) entries in lang's table, for tests. */
+int strings_missing(Lang lang);
+
+#endif

@@ -1,0 +1,388 @@
+/*
+ * text.c: fonts with fallback, an advance cache and a texture cache.
+ *
+ * One TTF_Font per (face, chain position), resized with TTF_SetFontSize when
+ * a different pixel size is asked for: the kiosk uses a handful of sizes,
+ * and one FreeType face per file keeps memory low on a Pi. Strings whose
+ * characters all live in one font are rendered in one call (HarfBuzz shapes
+ * them); a string mixing fonts is rendered run by run on a common baseline.
+ */
+#include "text.h"
+
+#include <SDL_ttf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ew.h"
+
+#define CHAIN 4                     /* the shipped font + up to 3 fallbacks */
+#define ADV_SLOTS 16384             /* advance cache slots (power of two) */
+#define TEX_BUCKETS 1024            /* texture cache hash buckets */
+#define TEX_BUDGET (14u << 20)      /* pixel bytes kept in textures */
+
+typedef struct FontSlot {
+    char *path;    /* file, NULL when this chain position is unused */
+    int index;     /* face index in a collection */
+    TTF_Font *font; /* opened lazily; NULL until needed or when it failed */
+    int failed;    /* 1 once opening failed: not retried */
+    int px;        /* size the font is set to now */
+} FontSlot;
+
+typedef struct Adv {
+    uint64_t key; /* face | px | code point, 0 = empty */
+    int16_t adv;  /* advance in pixels */
+    int8_t font;  /* chain position that draws it, -1 none */
+} Adv;
+
+typedef struct TexEntry {
+    struct TexEntry *next; /* bucket chain */
+    uint64_t hash;
+    Face face;
+    int px;
+    char *s;               /* the text (owned) */
+    SDL_Texture *tex;      /* white text, alpha blended */
+    int w, h;
+    size_t bytes;
+    uint64_t used;         /* last use tick, for LRU */
+} TexEntry;
+
+struct Text {
+    SDL_Renderer *r;
+    FontSlot fonts[FACE_COUNT][CHAIN];
+    Adv *adv;              /* ADV_SLOTS entries */
+    int adv_used;
+    TexEntry *buckets[TEX_BUCKETS];
+    size_t bytes;
+    int entries;
+    uint64_t tick;
+    long renders, hits;
+};
+
+static const char *const SHIPPED[FACE_COUNT] = {"NotoSansSC-Regular.otf", "NotoSansSC-Bold.otf",
+                                                "DejaVuSansMono-Bold.ttf"};
+/* System fallbacks per face, tried in order after ECHOWALL_FALLBACK_FONT. */
+static const struct {
+    const char *path;
+    int index;
+} FALLBACK[FACE_COUNT][2] = {
+    {{"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2},
+     {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 0}},
+    {{"/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2},
+     {"/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 0}},
+    {{"/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2},
+     {"/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 0}},
+};
+
+static TTF_Font *font_at(Text *t, Face f, int slot, int px)
+{
+    FontSlot *fs = &t->fonts[f][slot];
+    if (!fs->path || fs->failed)
+        return NULL;
+    if (!fs->font) {
+        fs->font = TTF_OpenFontIndex(fs->path, px, fs->index);
+        if (!fs->font) {
+            fs->failed = 1;
+            return NULL;
+        }
+        fs->px = px;
+    } else if (fs->px != px) {
+        TTF_SetFontSize(fs->font, px);
+        fs->px = px;
+    }
+    return fs->font;
+}
+
+Text *text_new(SDL_Renderer *r, const char *fontdir, char *err, size_t errlen)
+{
+    if (!TTF_WasInit() && TTF_Init() != 0) {
+        snprintf(err, errlen, "cannot start SDL_ttf: %s", TTF_GetError());
+        return NULL;
+    }
+    Text *t = ew_xcalloc(1, sizeof *t);
+    t->r = r;
+    t->adv = ew_xcalloc(ADV_SLOTS, sizeof *t->adv);
+    const char *env = getenv("ECHOWALL_FALLBACK_FONT");
+    for (int f = 0; f < FACE_COUNT; f++) {
+        int n = 0;
+        t->fonts[f][n++].path = ew_xasprintf("%s/%s", fontdir, SHIPPED[f]);
+        if (f == FACE_MONO) /* codes are ASCII; anything else in the CJK face */
+            t->fonts[f][n++].path = ew_xasprintf("%s/%s", fontdir, SHIPPED[FACE_BOLD]);
+        if (env && *env && n < CHAIN) {
+            char *p = ew_xstrdup(env);
+            char *colon = strrchr(p, ':');
+            int index = 0;
+            if (colon && colon[1] >= '0' && colon[1] <= '9') {
+                index = atoi(colon + 1);
+                *colon = 0;
+            }
+            t->fonts[f][n].path = p;
+            t->fonts[f][n++].index = index;
+        }
+        for (int i = 0; i < 2 && n < CHAIN; i++) {
+            t->fonts[f][n].path = ew_xstrdup(FALLBACK[f][i].path);
+            t->fonts[f][n++].index = FALLBACK[f][i].index;
+        }
+        if (!font_at(t, (Face)f, 0, 16)) {
+            snprintf(err, errlen, "cannot open the font %s: %s", t->fonts[f][0].path,
+                     TTF_GetError());
+            text_free(t);
+            return NULL;
+        }
+    }
+    return t;
+}
+
+static void tex_drop(Text *t, TexEntry *e)
+{
+    t->bytes -= e->bytes;
+    t->entries--;
+    SDL_DestroyTexture(e->tex);
+    free(e->s);
+    free(e);
+}
+
+void text_free(Text *t)
+{
+    if (!t)
+        return;
+    for (int b = 0; b < TEX_BUCKETS; b++)
+        for (TexEntry *e = t->buckets[b], *nx; e; e = nx) {
+            nx = e->next;
+            tex_drop(t, e);
+        }
+    for (int f = 0; f < FACE_COUNT; f++)
+        for (int i = 0; i < CHAIN; i++) {
+            if (t->fonts[f][i].font)
+                TTF_CloseFont(t->fonts[f][i].font);
+            free(t->fonts[f][i].path);
+        }
+    free(t->adv);
+    free(t);
+}
+
+/* The advance of cp and the chain position that draws it (cached). */
+static Adv *advance(Text *t, Face f, int px, uint32_t cp)
+{
+    uint64_t key = ((uint64_t)(f + 1) << 48) | ((uint64_t)(px & 0xffff) << 24) | cp;
+    uint64_t h = key * 0x9E3779B97F4A7C15ull;
+    size_t i = (size_t)(h >> 40) & (ADV_SLOTS - 1);
+    for (;;) {
+        Adv *a = &t->adv[i];
+        if (a->key == key)
+            return a;
+        if (a->key == 0)
+            break;
+        i = (i + 1) & (ADV_SLOTS - 1);
+    }
+    if (t->adv_used > ADV_SLOTS * 3 / 4) { /* full: start over */
+        memset(t->adv, 0, ADV_SLOTS * sizeof *t->adv);
+        t->adv_used = 0;
+        i = (size_t)(h >> 40) & (ADV_SLOTS - 1);
+    }
+    Adv *a = &t->adv[i];
+    a->key = key;
+    a->font = -1;
+    a->adv = 0;
+    t->adv_used++;
+    for (int slot = 0; slot < CHAIN; slot++) {
+        TTF_Font *font = font_at(t, f, slot, px);
+        if (font && TTF_GlyphIsProvided32(font, cp)) {
+            int adv = 0;
+            TTF_GlyphMetrics32(font, cp, NULL, NULL, NULL, NULL, &adv);
+            a->adv = (int16_t)adv;
+            a->font = (int8_t)slot;
+            return a;
+        }
+    }
+    TTF_Font *font = font_at(t, f, 0, px); /* the box */
+    int adv = 0;
+    if (font)
+        TTF_GlyphMetrics32(font, cp, NULL, NULL, NULL, NULL, &adv);
+    a->adv = (int16_t)adv;
+    return a;
+}
+
+int text_font_for(Text *t, Face f, uint32_t cp)
+{
+    return advance(t, f, 32, cp)->font;
+}
+
+int text_width(Text *t, Face f, int px, const char *s, size_t len)
+{
+    int w = 0;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = ew_utf8_next((const unsigned char *)s + i, len - i, &cp);
+        if (n == 0) {
+            cp = 0xFFFD;
+            n = 1;
+        }
+        w += advance(t, f, px, cp)->adv;
+        i += n;
+    }
+    return w;
+}
+
+int text_line_height(Text *t, Face f, int px)
+{
+    TTF_Font *font = font_at(t, f, 0, px);
+    return font ? TTF_FontLineSkip(font) : px * 3 / 2;
+}
+
+/* Renders s, possibly in several fonts, as a white ARGB surface. */
+static SDL_Surface *render(Text *t, Face f, int px, const char *s)
+{
+    static const SDL_Color white = {255, 255, 255, 255};
+    size_t len = strlen(s);
+    /* Split into runs of one font each. */
+    int runs = 0, last = -2;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = ew_utf8_next((const unsigned char *)s + i, len - i, &cp);
+        if (n == 0)
+            n = 1, cp = 0xFFFD;
+        int font = advance(t, f, px, cp)->font;
+        if (font < 0)
+            font = 0;
+        if (font != last)
+            runs++, last = font;
+        i += n;
+    }
+    if (runs <= 1) {
+        TTF_Font *font = font_at(t, f, last < 0 ? 0 : last, px);
+        return font ? TTF_RenderUTF8_Blended(font, s, white) : NULL;
+    }
+    SDL_Surface *parts[64];
+    int asc[64], total_w = 0, max_asc = 0, max_desc = 0, np = 0;
+    char *buf = ew_xmalloc(len + 1);
+    for (size_t i = 0; i < len && np < 64;) {
+        size_t start = i;
+        int font = -2;
+        while (i < len) {
+            uint32_t cp;
+            size_t n = ew_utf8_next((const unsigned char *)s + i, len - i, &cp);
+            if (n == 0)
+                n = 1, cp = 0xFFFD;
+            int fi = advance(t, f, px, cp)->font;
+            if (fi < 0)
+                fi = 0;
+            if (font == -2)
+                font = fi;
+            else if (fi != font)
+                break;
+            i += n;
+        }
+        memcpy(buf, s + start, i - start);
+        buf[i - start] = 0;
+        TTF_Font *tf = font_at(t, f, font, px);
+        SDL_Surface *sf = tf ? TTF_RenderUTF8_Blended(tf, buf, white) : NULL;
+        if (!sf)
+            continue;
+        parts[np] = sf;
+        asc[np] = TTF_FontAscent(tf);
+        if (asc[np] > max_asc)
+            max_asc = asc[np];
+        if (sf->h - asc[np] > max_desc)
+            max_desc = sf->h - asc[np];
+        total_w += sf->w;
+        np++;
+    }
+    free(buf);
+    SDL_Surface *out = NULL;
+    if (np > 0 && total_w > 0)
+        out = SDL_CreateRGBSurfaceWithFormat(0, total_w, max_asc + max_desc, 32,
+                                             SDL_PIXELFORMAT_ARGB8888);
+    int x = 0;
+    for (int i = 0; i < np; i++) {
+        if (out) {
+            SDL_Rect dst = {x, max_asc - asc[i], parts[i]->w, parts[i]->h};
+            SDL_SetSurfaceBlendMode(parts[i], SDL_BLENDMODE_NONE);
+            SDL_BlitSurface(parts[i], NULL, out, &dst);
+        }
+        x += parts[i]->w;
+        SDL_FreeSurface(parts[i]);
+    }
+    return out;
+}
+
+static uint64_t fnv(Face f, int px, const char *s)
+{
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)(f * 131 + px);
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* Drops least recently used textures until the budget has room. */
+static void evict(Text *t, size_t need)
+{
+    while (t->bytes + need > TEX_BUDGET && t->entries > 0) {
+        TexEntry **oldest = NULL;
+        for (int b = 0; b < TEX_BUCKETS; b++)
+            for (TexEntry **pe = &t->buckets[b]; *pe; pe = &(*pe)->next)
+                if (!oldest || (*pe)->used < (*oldest)->used)
+                    oldest = pe;
+        TexEntry *e = *oldest;
+        if (e->used == t->tick) /* in use this very draw: keep it */
+            break;
+        *oldest = e->next;
+        tex_drop(t, e);
+    }
+}
+
+SDL_Texture *text_texture(Text *t, Face f, int px, const char *s, int *w, int *h)
+{
+    *w = *h = 0;
+    if (!s || !*s)
+        return NULL;
+    t->tick++;
+    uint64_t hash = fnv(f, px, s);
+    TexEntry **bucket = &t->buckets[hash & (TEX_BUCKETS - 1)];
+    for (TexEntry *e = *bucket; e; e = e->next)
+        if (e->hash == hash && e->face == f && e->px == px && strcmp(e->s, s) == 0) {
+            e->used = t->tick;
+            t->hits++;
+            *w = e->w;
+            *h = e->h;
+            return e->tex;
+        }
+    SDL_Surface *sf = render(t, f, px, s);
+    if (!sf)
+        return NULL;
+    t->renders++;
+    size_t bytes = (size_t)sf->w * (size_t)sf->h * 4;
+    evict(t, bytes);
+    SDL_Texture *tex = SDL_CreateTextureFromSurface(t->r, sf);
+    int sw = sf->w, sh = sf->h;
+    SDL_FreeSurface(sf);
+    if (!tex)
+        return NULL;
+    SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+    TexEntry *e = ew_xcalloc(1, sizeof *e);
+    e->hash = hash;
+    e->face = f;
+    e->px = px;
+    e->s = ew_xstrdup(s);
+    e->tex = tex;
+    e->w = sw;
+    e->h = sh;
+    e->bytes = bytes;
+    e->used = t->tick;
+    e->next = *bucket;
+    *bucket = e;
+    t->bytes += bytes;
+    t->entries++;
+    *w = sw;
+    *h = sh;
+    return tex;
+}
+
+void text_stats(Text *t, TextStats *out)
+{
+    out->renders = t->renders;
+    out->hits = t->hits;
+    out->bytes = t->bytes;
+    out->entries = t->entries;
+}

@@ -1,0 +1,56 @@
+/*
+ * text.h: fonts, measuring and cached text textures.
+ *
+ * Three faces: the shipped Noto Sans SC subset (regular and bold) and a
+ * bold fixed-width face for tracking codes. Each face has a fallback chain
+ * of installed system fonts (ECHOWALL_FALLBACK_FONT, Debian's full Noto
+ * Sans CJK SC, DejaVu Sans); a character the subset lacks is drawn with the
+ * first font of the chain that has it, and only when none has it does the
+ * shipped font's empty box appear.
+ *
+ * Measuring uses a cache of glyph advances, so laying out a long wall does
+ * not ask FreeType twice for the same character. Rendered strings are kept
+ * as white textures (tinted when drawn), keyed by face, size and text, and
+ * evicted least-recently-used when their pixels pass a byte budget: an
+ * unchanged label is never rasterised again.
+ */
+#ifndef EW_TEXT_H
+#define EW_TEXT_H
+
+#include <SDL.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { FACE_REGULAR = 0, FACE_BOLD, FACE_MONO, FACE_COUNT } Face;
+
+typedef struct Text Text;
+
+/* Opens the faces from fontdir (the repository's or the installed fonts/).
+ * NULL with a message in err when a shipped font is missing or unreadable. */
+Text *text_new(SDL_Renderer *r, const char *fontdir, char *err, size_t errlen);
+void text_free(Text *t);
+
+/* Width in pixels of len bytes of UTF-8 in face f at px pixels. */
+int text_width(Text *t, Face f, int px, const char *s, size_t len);
+/* Line height (ascent + descent + gap) of face f at px. */
+int text_line_height(Text *t, Face f, int px);
+
+/* The texture of s (NUL-terminated UTF-8, one line) in white; its size in
+ * *w, *h. Owned by the cache: valid until the next text_texture() call that
+ * evicts it (so draw it right away). NULL for an empty string. */
+SDL_Texture *text_texture(Text *t, Face f, int px, const char *s, int *w, int *h);
+
+/* Which font draws code point cp in face f: 0 the shipped font, 1.. a
+ * fallback, -1 none (the box). */
+int text_font_for(Text *t, Face f, uint32_t cp);
+
+/* Cache figures for the bench and tests. */
+typedef struct TextStats {
+    long renders;   /* strings rasterised so far */
+    long hits;      /* texture requests served from the cache */
+    size_t bytes;   /* pixel bytes held now */
+    int entries;    /* textures held now */
+} TextStats;
+void text_stats(Text *t, TextStats *out);
+
+#endif
