@@ -57,6 +57,13 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* With ECHOWALL_TIMINGS set, says how long each phase of the start took. */
+static void timing(int64_t t0, const char *what)
+{
+    if (getenv("ECHOWALL_TIMINGS"))
+        fprintf(stderr, "echowall: %s %lld ms after start\n", what, (long long)(mono_ms() - t0));
+}
+
 static int usage(const char *msg)
 {
     if (msg)
@@ -221,9 +228,8 @@ static int live(App *a, Display *d, int64_t t0)
             display_begin(d);
             app_frame(a);
             display_finish(d);
-            if (first && getenv("ECHOWALL_TIMINGS"))
-                fprintf(stderr, "echowall: first frame %lld ms after start\n",
-                        (long long)(mono_ms() - t0));
+            if (first)
+                timing(t0, "first frame");
             first = 0;
             int64_t spent = mono_ms() - f0;
             if (spent < 16)
@@ -274,6 +280,7 @@ int kiosk_main(int argc, char **argv)
         script_free(&script);
         return 1;
     }
+    timing(t0, o.demo ? "demo town built" : "database open");
     char *lang = setting(db, "ui.lang"), *rot = setting(db, "screen.rotation"),
          *idle = setting(db, "idle.timeout_s"), *wmm = setting(db, "screen.width_mm");
     DisplaySpec ds = {.w = o.w, .h = o.h, .fullscreen = !o.w && !o.headless,
@@ -286,6 +293,7 @@ int kiosk_main(int argc, char **argv)
         fprintf(stderr, "echowall: %s\n", err);
         goto out;
     }
+    timing(t0, "display open");
     if (!(IMG_Init(IMG_INIT_PNG) & IMG_INIT_PNG))
         fprintf(stderr, "echowall: PNG support is missing: icons are not shown (%s)\n",
                 IMG_GetError());
@@ -311,6 +319,7 @@ int kiosk_main(int argc, char **argv)
         fprintf(stderr, "echowall: %s\n", err);
         goto out;
     }
+    timing(t0, "app ready");
     if (o.script) {
         int line = 0;
         char msg[1024];
@@ -320,6 +329,7 @@ int kiosk_main(int argc, char **argv)
         } else {
             rc = 0;
         }
+        timing(t0, "script done");
     } else {
         rc = live(a, &d, t0);
     }

@@ -3,8 +3,10 @@
  */
 #include "display.h"
 
-#include <SDL_image.h>
+#include <errno.h>
+#include <png.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int display_open(Display *d, const DisplaySpec *s, char *err, size_t errlen)
@@ -94,28 +96,71 @@ void display_begin(Display *d)
     SDL_SetRenderTarget(d->r, d->target);
 }
 
+/* Writes rows of RGBA pixels as an 8-bit RGB PNG, compressed for speed
+ * (screenshots are written in every test and in the bench). */
+static int write_png(const char *path, const Uint8 *px, int w, int h, int pitch, char *err,
+                     size_t errlen)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    Uint8 *row = malloc((size_t)w * 3);
+    if (!png || !info || !row || setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        free(row);
+        fclose(f);
+        remove(path);
+        snprintf(err, errlen, "cannot write %s: PNG encoding failed", path);
+        return -1;
+    }
+    png_init_io(png, f);
+    png_set_compression_level(png, 1);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    for (int y = 0; y < h; y++) {
+        const Uint8 *src = px + (size_t)y * (size_t)pitch;
+        for (int x = 0; x < w; x++) {
+            row[3 * x] = src[4 * x];
+            row[3 * x + 1] = src[4 * x + 1];
+            row[3 * x + 2] = src[4 * x + 2];
+        }
+        png_write_row(png, row);
+    }
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+    free(row);
+    if (fclose(f) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        remove(path);
+        return -1;
+    }
+    return 0;
+}
+
 int display_screenshot(Display *d, const char *path, char *err, size_t errlen)
 {
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, d->log_w, d->log_h, 32,
-                                                    SDL_PIXELFORMAT_ABGR8888);
-    if (!s) {
+    int pitch = d->log_w * 4;
+    Uint8 *px = malloc((size_t)pitch * (size_t)d->log_h);
+    if (!px) {
         snprintf(err, errlen, "out of memory for a screenshot");
         return -1;
     }
-    int rc = SDL_RenderReadPixels(d->r, NULL, SDL_PIXELFORMAT_ABGR8888, s->pixels, s->pitch);
-    if (rc == 0) {
-        /* Opaque, so viewers do not show the background through. */
-        for (int y = 0; y < s->h; y++) {
-            Uint8 *row = (Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch;
-            for (int x = 0; x < s->w; x++)
-                row[4 * x + 3] = 255;
-        }
-        rc = IMG_SavePNG(s, path);
+    /* RGBA32 is R, G, B, A in memory on any host (SDL's packed formats
+     * follow the host's byte order; this alias does not). */
+    if (SDL_RenderReadPixels(d->r, NULL, SDL_PIXELFORMAT_RGBA32, px, pitch) != 0) {
+        snprintf(err, errlen, "cannot read the screen for %s: %s", path, SDL_GetError());
+        free(px);
+        return -1;
     }
-    if (rc != 0)
-        snprintf(err, errlen, "cannot write %s: %s", path, SDL_GetError());
-    SDL_FreeSurface(s);
-    return rc == 0 ? 0 : -1;
+    int rc = write_png(path, px, d->log_w, d->log_h, pitch, err, errlen);
+    free(px);
+    return rc;
 }
 
 void display_finish(Display *d)

@@ -78,9 +78,29 @@ void draw_round(SDL_Renderer *r, SDL_Rect rc, int rad, SDL_Color c)
 
 void draw_shadow(SDL_Renderer *r, SDL_Rect rc, int rad, int spread)
 {
-    for (int i = spread; i >= 1; i--) {
-        SDL_Rect s = {rc.x - i + 1, rc.y - i + 2, rc.w + 2 * i - 2, rc.h + 2 * i - 1};
-        draw_round(r, s, rad + i, rgba(0x000000, (uint8_t)(10 / i + 2)));
+    /* Only the rings outside the shape: the shape itself covers the inside,
+     * so blending under it would be wasted work on every frame. The shadow
+     * falls a little downwards. */
+    for (int i = 1; i <= spread; i++) {
+        SDL_Color c = rgba(0x000000, (uint8_t)(16 / i + 2));
+        int y0 = rc.y + rad, y1 = rc.y + rc.h - rad + i; /* the straight sides */
+        SDL_Rect left = {rc.x - i, y0, 1, y1 - y0};
+        SDL_Rect right = {rc.x + rc.w + i - 1, y0, 1, y1 - y0};
+        SDL_Rect bottom = {rc.x + rad, rc.y + rc.h + i, rc.w - 2 * rad, 1};
+        draw_fill(r, left, c);
+        draw_fill(r, right, c);
+        draw_fill(r, bottom, c);
+        if (i == 1) { /* the lower corners, roughly */
+            for (int k = 0; k < rad; k++) {
+                int inset;
+                uint8_t e;
+                arc(rad, k, &inset, &e);
+                SDL_Rect bl = {rc.x + inset - 1, rc.y + rc.h - k, 1, 1};
+                SDL_Rect br = {rc.x + rc.w - inset, rc.y + rc.h - k, 1, 1};
+                draw_fill(r, bl, c);
+                draw_fill(r, br, c);
+            }
+        }
     }
 }
 

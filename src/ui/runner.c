@@ -32,8 +32,9 @@ static void push(App *a, EvType t, int x, int y)
 
 static void tap(App *a, Display *d, int x, int y)
 {
+    /* Down and up at the same instant: no frame between (the pressed look
+     * lasts no time), both are handled in order by the next frame. */
     push(a, EV_DOWN, x, y);
-    runner_frame(a, d, NULL, NULL, 0); /* the pressed look */
     push(a, EV_UP, x, y);
     runner_frame(a, d, NULL, NULL, 0);
 }
