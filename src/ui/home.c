@@ -70,7 +70,7 @@ static void tile(App *a, SDL_Rect r, int i)
     }
     uint32_t fg = i == 0 ? C_WHITE : C_RED;
     uint32_t fg2 = i == 0 ? 0xF6DADC : C_TEXT2;
-    int hpx = a->m.heading;
+    int hpx = r.h > 45 * a->m.pxmm ? a->m.heading * 4 / 3 : a->m.heading; /* big tiles, big words */
     int lh = ui_line_h(a, FACE_BOLD, hpx);
     int slh = ui_line_h(a, FACE_REGULAR, a->m.small);
     int inner = r.w - 2 * a->m.pad - a->m.bar * 2;
@@ -174,14 +174,15 @@ void home_draw(App *a)
     date_line(a, date, sizeof date);
     int dw = ui_width(a, FACE_REGULAR, m->body, date);
     int sub_max = band.x + band.w - sx - m->pad - (compact ? 0 : dw + m->pad);
-    if (compact) {
-        int fw_guess = (int)(band.w * 0.45);
-        sub_max = band.x + band.w - sx - fw_guess - m->pad;
+    if (!compact) { /* on a small screen the town and hall go to the footer */
+        int sw = ui_text_fit(a, FACE_REGULAR, m->body, 0xF6DADC, sx, y + tlh - blh - tlh / 8,
+                             sub_max, sub);
+        SDL_Rect hold = {sx, band.y, sw > m->target ? sw : m->target, band_h};
+        ui_control(a, hold, "", ACT_STAFF_HOLD, 0, 1);
+    } else {
+        SDL_Rect hold = {band.x, band.y, x + tw - band.x, band_h}; /* the title */
+        ui_control(a, hold, "", ACT_STAFF_HOLD, 0, 1);
     }
-    int sw = ui_text_fit(a, FACE_REGULAR, m->body, 0xF6DADC, sx, y + tlh - blh - tlh / 8, sub_max,
-                         sub);
-    SDL_Rect hold = {sx, band.y, sw > m->target ? sw : m->target, band_h};
-    ui_control(a, hold, "", ACT_STAFF_HOLD, 0, 1);
     if (compact) {
         int fpx = m->heading, lpx = m->small;
         ui_figures(a, band.x + band.w - m->pad, band.y + (band_h - ui_line_h(a, FACE_BOLD, fpx)) / 2,
@@ -201,8 +202,12 @@ void home_draw(App *a)
         snprintf(sync, sizeof sync, "%s", tr(a->lang, S_NEVER_SYNCED));
     int sync_w = ui_width(a, FACE_REGULAR, m->small, sync);
     ui_text(a, FACE_REGULAR, m->small, C_TEXT2, a->w - m->pad - sync_w, foot_y, sync);
-    if (compact)
-        ui_text(a, FACE_REGULAR, m->small, C_TEXT2, m->pad, foot_y, date);
+    if (compact) {
+        char foot[400];
+        snprintf(foot, sizeof foot, "%s  %s", sub, date);
+        ui_text_fit(a, FACE_REGULAR, m->small, C_TEXT2, m->pad, foot_y,
+                    a->w - 3 * m->pad - sync_w, foot);
+    }
 
     /* Tiles, and the attract panel where there is room. */
     int top = band.y + band.h + m->gap, bottom = foot_y - m->gap / 2;
