@@ -11,7 +11,7 @@
 #             list --json` and `stats --json` on a fresh demo database;
 #   kiosk     `BUILD_DIR/echowall --demo --headless --window 1920x1080
 #             --script wall.script --screenshots shots` (SDL_VIDEODRIVER=
-#             offscreen), the script being `press 看回音壁` then
+#             offscreen), the script being `press 看回音壁`, `press 全镇` (all 183 cards) then
 #             `screenshot wall`: start, build the demo town, show the wall,
 #             write its screenshot, exit.
 # Each side runs RUNS times (default 5) timed: the median wall-clock time from
@@ -82,7 +82,7 @@ $(tail -5 "$tmp/chromium.log"))"
 have_kiosk=0
 if [ -x "$kiosk" ]; then
     have_kiosk=1
-    printf 'press 看回音壁\nscreenshot wall\n' >"$tmp/wall.script"
+    printf 'press 看回音壁\npress 全镇\nscreenshot wall\n' >"$tmp/wall.script"
     mkdir -p "$tmp/kiosk" "$tmp/shots"
     echo "kiosk: $kiosk, $runs runs" >&2
     (cd "$tmp" && SDL_VIDEODRIVER=offscreen ECHOWALL_DB="$tmp/kiosk/echowall.db" \

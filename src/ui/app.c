@@ -583,11 +583,9 @@ int ui_line_h(App *a, Face f, int px)
 void ui_text(App *a, Face f, int px, uint32_t colour, int x, int y, const char *s)
 {
     int w, h;
-    SDL_Texture *t = text_texture(a->text, f, px, s, &w, &h);
+    SDL_Texture *t = text_texture(a->text, f, px, colour, s, &w, &h);
     if (!t)
         return;
-    SDL_Color c = rgb(colour);
-    SDL_SetTextureColorMod(t, c.r, c.g, c.b);
     SDL_Rect dst = {x, y, w, h};
     SDL_RenderCopy(a->r, t, NULL, &dst);
     record_shown(a, dst, s);

@@ -130,11 +130,7 @@ void detail_draw(App *a)
                  (nans ? nans * blh + m->pad + m->gap / 2 : 0);
     SDL_Rect card = {cx, top, cw, card_h};
     draw_shadow(a->r, card, m->radius * 2, 3);
-    draw_round(a->r, card, m->radius * 2, rgb(grade_colour(c->grade)));
-    SDL_Rect in = {cx + m->bar, top, cw - m->bar, card_h};
-    draw_round(a->r, in, m->radius * 2, rgb(C_WHITE));
-    SDL_Rect fill = {in.x, in.y, m->radius * 2, in.h};
-    draw_fill(a->r, fill, rgb(C_WHITE));
+    draw_barred(a->r, card, m->radius * 2, m->bar, rgb(grade_colour(c->grade)), rgb(C_WHITE));
     int y = top + m->pad;
     const Term *t = domain_find(DOMAIN_CATEGORIES, c->category ? c->category : "other");
     char facts[512];

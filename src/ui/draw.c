@@ -129,6 +129,16 @@ void draw_round_outline(SDL_Renderer *r, SDL_Rect rc, int rad, int w, SDL_Color 
     }
 }
 
+void draw_barred(SDL_Renderer *r, SDL_Rect rc, int rad, int bar, SDL_Color barc, SDL_Color bg)
+{
+    SDL_Rect left = {rc.x, rc.y, bar + 2 * rad, rc.h};
+    draw_round(r, left, rad, barc);
+    SDL_Rect in = {rc.x + bar, rc.y, rc.w - bar, rc.h};
+    draw_round(r, in, rad, bg);
+    SDL_Rect square = {in.x, in.y, rad, in.h}; /* square where it meets the bar */
+    draw_fill(r, square, bg);
+}
+
 void draw_circle(SDL_Renderer *r, int cx, int cy, int rad, SDL_Color c)
 {
     SDL_Rect rc = {cx - rad, cy - rad, 2 * rad, 2 * rad};

@@ -22,6 +22,9 @@ void draw_round(SDL_Renderer *r, SDL_Rect rc, int rad, SDL_Color c);
 void draw_shadow(SDL_Renderer *r, SDL_Rect rc, int rad, int spread);
 /* An outline of width w. */
 void draw_round_outline(SDL_Renderer *r, SDL_Rect rc, int rad, int w, SDL_Color c);
+/* A card: a rounded rectangle of colour bg with a bar of width bar and
+ * colour barc along its left edge (each pixel filled once). */
+void draw_barred(SDL_Renderer *r, SDL_Rect rc, int rad, int bar, SDL_Color barc, SDL_Color bg);
 /* A filled circle. */
 void draw_circle(SDL_Renderer *r, int cx, int cy, int rad, SDL_Color c);
 

@@ -40,8 +40,9 @@ typedef struct TexEntry {
     uint64_t hash;
     Face face;
     int px;
+    uint32_t colour;       /* 0xRRGGBB */
     char *s;               /* the text (owned) */
-    SDL_Texture *tex;      /* white text, alpha blended */
+    SDL_Texture *tex;      /* the text in its colour, alpha blended */
     int w, h;
     size_t bytes;
     uint64_t used;         /* last use tick, for LRU */
@@ -231,10 +232,10 @@ int text_line_height(Text *t, Face f, int px)
     return font ? TTF_FontLineSkip(font) : px * 3 / 2;
 }
 
-/* Renders s, possibly in several fonts, as a white ARGB surface. */
-static SDL_Surface *render(Text *t, Face f, int px, const char *s)
+/* Renders s, possibly in several fonts, as an ARGB surface in colour. */
+static SDL_Surface *render(Text *t, Face f, int px, uint32_t colour, const char *s)
 {
-    static const SDL_Color white = {255, 255, 255, 255};
+    const SDL_Color white = {(Uint8)(colour >> 16), (Uint8)(colour >> 8), (Uint8)colour, 255};
     size_t len = strlen(s);
     /* Split into runs of one font each. */
     int runs = 0, last = -2;
@@ -307,9 +308,9 @@ static SDL_Surface *render(Text *t, Face f, int px, const char *s)
     return out;
 }
 
-static uint64_t fnv(Face f, int px, const char *s)
+static uint64_t fnv(Face f, int px, uint32_t colour, const char *s)
 {
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)(f * 131 + px);
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)(f * 131 + px) ^ ((uint64_t)colour << 24);
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ull;
     return h;
@@ -332,23 +333,25 @@ static void evict(Text *t, size_t need)
     }
 }
 
-SDL_Texture *text_texture(Text *t, Face f, int px, const char *s, int *w, int *h)
+SDL_Texture *text_texture(Text *t, Face f, int px, uint32_t colour, const char *s, int *w, int *h)
 {
     *w = *h = 0;
     if (!s || !*s)
         return NULL;
     t->tick++;
-    uint64_t hash = fnv(f, px, s);
+    colour &= 0xFFFFFF;
+    uint64_t hash = fnv(f, px, colour, s);
     TexEntry **bucket = &t->buckets[hash & (TEX_BUCKETS - 1)];
     for (TexEntry *e = *bucket; e; e = e->next)
-        if (e->hash == hash && e->face == f && e->px == px && strcmp(e->s, s) == 0) {
+        if (e->hash == hash && e->face == f && e->px == px && e->colour == colour &&
+            strcmp(e->s, s) == 0) {
             e->used = t->tick;
             t->hits++;
             *w = e->w;
             *h = e->h;
             return e->tex;
         }
-    SDL_Surface *sf = render(t, f, px, s);
+    SDL_Surface *sf = render(t, f, px, colour, s);
     if (!sf)
         return NULL;
     t->renders++;
@@ -364,6 +367,7 @@ SDL_Texture *text_texture(Text *t, Face f, int px, const char *s, int *w, int *h
     e->hash = hash;
     e->face = f;
     e->px = px;
+    e->colour = colour;
     e->s = ew_xstrdup(s);
     e->tex = tex;
     e->w = sw;

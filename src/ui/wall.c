@@ -249,11 +249,8 @@ static void draw_card(App *a, int i, SDL_Rect r, const CardGeo *g)
     ui_control(a, r, c->code, ACT_CARD, i, 1);
     int pressed = ui_is_pressed(a, ACT_CARD, i);
     draw_shadow(a->r, r, m->radius * 2, 3);
-    draw_round(a->r, r, m->radius * 2, rgb(grade_colour(c->grade)));
-    SDL_Rect in = {r.x + m->bar, r.y, r.w - m->bar, r.h};
-    draw_round(a->r, in, m->radius * 2, rgb(pressed ? 0xE6E9EE : C_WHITE));
-    SDL_Rect fill = {in.x, in.y, m->radius * 2, in.h};
-    draw_fill(a->r, fill, rgb(pressed ? 0xE6E9EE : C_WHITE));
+    draw_barred(a->r, r, m->radius * 2, m->bar, rgb(grade_colour(c->grade)),
+                rgb(pressed ? 0xE6E9EE : C_WHITE));
 
     int x = r.x + g->inner_x, y = r.y + m->pad;
     int ch = g->line1 - m->pad / 4;
