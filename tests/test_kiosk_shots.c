@@ -213,6 +213,7 @@ int main(void)
 {
     setenv("ECHOWALL_NOW", "2026-11-28T10:00", 1);
     setenv("SDL_VIDEODRIVER", "offscreen", 1);
+    setenv("ECHOWALL_CHECK_TARGETS", "1", 1); /* every frame: targets of 12 mm, 3 mm apart */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_800x480),  cmocka_unit_test(test_1280x800),
         cmocka_unit_test(test_1920x1080), cmocka_unit_test(test_1080x1920),

@@ -653,14 +653,17 @@ int ui_control(App *a, SDL_Rect r, const char *label, Action act, int arg, int e
 {
     if (a->nctl == MAX_CONTROLS)
         return -1;
+    int clipped = 0;
     if (SDL_RenderIsClipEnabled(a->r)) { /* only the part inside the area can be touched */
         SDL_Rect clip, in;
         SDL_RenderGetClipRect(a->r, &clip);
         if (!SDL_IntersectRect(&r, &clip, &in))
             return -1;
+        clipped = in.w != r.w || in.h != r.h;
         r = in;
     }
     Control *c = &a->ctl[a->nctl];
+    c->clipped = clipped;
     c->r = r;
     snprintf(c->label, sizeof c->label, "%s", label ? label : "");
     c->act = act;
@@ -896,4 +899,40 @@ void app_list_controls(const App *a, char *out, size_t outlen)
             break;
         len += (size_t)n;
     }
+}
+
+/* Gap in pixels between two rectangles that do not overlap (0 if they do). */
+static int rect_gap(const SDL_Rect *p, const SDL_Rect *q)
+{
+    int dx = q->x >= p->x + p->w ? q->x - (p->x + p->w) : p->x >= q->x + q->w ? p->x - (q->x + q->w) : 0;
+    int dy = q->y >= p->y + p->h ? q->y - (p->y + p->h) : p->y >= q->y + q->h ? p->y - (q->y + q->h) : 0;
+    return dx > dy ? dx : dy;
+}
+
+int app_check_targets(const App *a, char *msg, size_t msglen)
+{
+    int min = (int)(12.0 * a->m.pxmm) - 1, gap = (int)(3.0 * a->m.pxmm) - 1;
+    for (int i = 0; i < a->nctl; i++) {
+        const Control *c = &a->ctl[i];
+        if (!c->enabled || c->clipped || c->act == ACT_STAFF_HOLD || !visible_ctl(a, c))
+            continue;
+        if (c->r.w < min || c->r.h < min) {
+            snprintf(msg, msglen, "\"%s\" is %dx%d px, under 12 mm (%d px) on the %s screen",
+                     c->label, c->r.w, c->r.h, min + 1, app_screen_name(a));
+            return -1;
+        }
+        for (int j = i + 1; j < a->nctl; j++) {
+            const Control *d = &a->ctl[j];
+            if (!d->enabled || d->clipped || d->act == ACT_STAFF_HOLD || d->layer != c->layer ||
+                !visible_ctl(a, d) || SDL_HasIntersection(&c->r, &d->r))
+                continue;
+            int g = rect_gap(&c->r, &d->r);
+            if (g < gap) {
+                snprintf(msg, msglen, "\"%s\" and \"%s\" are %d px apart, under 3 mm (%d px) on the %s screen",
+                         c->label, d->label, g, gap + 1, app_screen_name(a));
+                return -1;
+            }
+        }
+    }
+    return 0;
 }

@@ -86,6 +86,11 @@ int app_text_visible(const App *a, const char *text);
 /* Every label of the last frame's enabled controls, comma separated. */
 void app_list_controls(const App *a, char *out, size_t outlen);
 
+/* Checks the last frame's touch targets (UI.md): each enabled, fully
+ * visible control at least 12 mm wide and tall, at least 3 mm from its
+ * neighbours. 0 when all pass; -1 with the first offender in msg. */
+int app_check_targets(const App *a, char *msg, size_t msglen);
+
 /* The current screen's name (home, wall, detail, soon), for tests. */
 const char *app_screen_name(const App *a);
 

@@ -64,6 +64,7 @@ typedef struct Control {
     int arg;
     int enabled;
     int layer; /* 0 screen, 1 overlay */
+    int clipped; /* partly scrolled out of its area */
 } Control;
 
 typedef struct Shown {

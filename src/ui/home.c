@@ -177,7 +177,7 @@ void home_draw(App *a)
     if (!compact) { /* on a small screen the town and hall go to the footer */
         int sw = ui_text_fit(a, FACE_REGULAR, m->body, 0xF6DADC, sx, y + tlh - blh - tlh / 8,
                              sub_max, sub);
-        SDL_Rect hold = {sx, band.y, sw > m->target ? sw : m->target, band_h};
+        SDL_Rect hold = {band.x, band.y, sx + sw - band.x, band_h}; /* title and hall */
         ui_control(a, hold, "", ACT_STAFF_HOLD, 0, 1);
     } else {
         SDL_Rect hold = {band.x, band.y, x + tw - band.x, band_h}; /* the title */

@@ -39,24 +39,27 @@ static void picker(App *a, const char *title, int n, const char *const *labels, 
     const Metrics *m = &a->m;
     int cols = a->w / m->pxmm >= 180 ? 3 : 2;
     int rows = (n + cols - 1) / cols;
-    int hlh = ui_line_h(a, FACE_BOLD, m->heading);
+    int tpx = m->heading, pad = m->pad;
+    int hlh = ui_line_h(a, FACE_BOLD, tpx);
     int bh = m->target, gap = m->gap;
-    int h = m->pad + hlh + gap + rows * (bh + gap) + bh + m->pad;
+    int h = pad + hlh + gap + rows * (bh + gap) + bh + pad;
+    if (h > a->h - 2 * m->pad) { /* a short screen: a smaller title, not smaller targets */
+        tpx = m->body;
+        pad = m->pad / 2;
+        hlh = ui_line_h(a, FACE_BOLD, tpx);
+        h = pad + hlh + gap + rows * (bh + gap) + bh + pad;
+    }
     int w = (int)(cols * 52 * m->pxmm);
     dim(a);
     SDL_Rect s = sheet(a, w, h);
-    if (s.h < h) { /* a short screen: tighter rows */
-        bh = (s.h - 2 * m->pad - hlh - gap) / (rows + 1) - gap / 2;
-        gap /= 2;
-    }
-    ui_text(a, FACE_BOLD, m->heading, C_TEXT, s.x + m->pad, s.y + m->pad, title);
+    ui_text(a, FACE_BOLD, tpx, C_TEXT, s.x + m->pad, s.y + pad, title);
     int bw = (s.w - 2 * m->pad - (cols - 1) * gap) / cols;
-    int y0 = s.y + m->pad + hlh + gap;
+    int y0 = s.y + pad + hlh + gap;
     for (int i = 0; i < n; i++) {
         SDL_Rect b = {s.x + m->pad + (i % cols) * (bw + gap), y0 + (i / cols) * (bh + gap), bw, bh};
         ui_chip(a, b, labels[i], act, args[i], args[i] == current);
     }
-    SDL_Rect cancel = {s.x + s.w - m->pad - bw, s.y + s.h - m->pad - bh, bw, bh};
+    SDL_Rect cancel = {s.x + s.w - m->pad - bw, s.y + s.h - pad - bh, bw, bh};
     ui_button(a, cancel, tr(a->lang, S_CANCEL), ACT_CLOSE_OVERLAY, 0, 0xE8EAED, C_TEXT, 1);
 }
 
@@ -102,41 +105,12 @@ static void idle(App *a)
     ui_button(a, b, tr(a->lang, S_IDLE_KEEP), ACT_IDLE_KEEP, 0, C_RED, C_WHITE, 1);
 }
 
-static void pin_pad(App *a)
+static void pin_keys(App *a, int x, int y, int w, int key, int gap)
 {
-    const Metrics *m = &a->m;
-    dim(a);
-    int hlh = ui_line_h(a, FACE_BOLD, m->heading), blh = ui_line_h(a, FACE_REGULAR, m->body);
-    int key = m->target, gap = m->gap;
-    int sh = 2 * m->pad + hlh + blh * 2 + gap + 5 * (key + gap);
-    SDL_Rect s = sheet(a, (int)(95 * m->pxmm), sh);
-    if (s.h < sh) /* a short screen: smaller gaps, keys never under 12 mm */
-        gap = (s.h - 2 * m->pad - hlh - blh * 2 - 5 * key) / 6;
-    if (gap < 2)
-        gap = 2;
-    int y = s.y + m->pad;
-    SDL_Rect t = {s.x, y, s.w, hlh};
-    ui_text_center(a, FACE_BOLD, m->heading, C_TEXT, t, tr(a->lang, S_STAFF_PIN));
-    y += hlh;
-    char dots[40] = "";
-    for (size_t i = 0; i < strlen(a->pin); i++)
-        strcat(dots, "● ");
-    SDL_Rect d = {s.x, y, s.w, blh};
-    ui_text_center(a, FACE_BOLD, m->body, C_TEXT, d, dots[0] ? dots : "—");
-    y += blh;
-    char msg[160] = "";
-    if (a->pin_msg == S_STAFF_LOCKED_FMT)
-        snprintf(msg, sizeof msg, tr(a->lang, S_STAFF_LOCKED_FMT), (int)a->pin_wait_s);
-    else if (a->pin_msg)
-        snprintf(msg, sizeof msg, "%s", tr(a->lang, (StrId)a->pin_msg));
-    SDL_Rect mr = {s.x + m->pad, y, s.w - 2 * m->pad, blh};
-    if (msg[0])
-        ui_text_center(a, FACE_REGULAR, m->small, C_OVERDUE, mr, msg);
-    y += blh + gap;
-    int kw = (s.w - 2 * m->pad - 2 * gap) / 3;
     static const char *const keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0", ""};
+    int kw = (w - 2 * gap) / 3;
     for (int i = 0; i < 12; i++) {
-        SDL_Rect b = {s.x + m->pad + (i % 3) * (kw + gap), y + (i / 3) * (key + gap), kw, key};
+        SDL_Rect b = {x + (i % 3) * (kw + gap), y + (i / 3) * (key + gap), kw, key};
         if (i == 9)
             ui_button(a, b, tr(a->lang, S_DELETE), ACT_PIN_DELETE, 0, 0xE8EAED, C_TEXT, 1);
         else if (i == 11)
@@ -144,9 +118,53 @@ static void pin_pad(App *a)
         else
             ui_button(a, b, keys[i], ACT_PIN_DIGIT, keys[i][0] - '0', 0xF1F3F4, C_TEXT, 1);
     }
-    y += 4 * (key + gap);
-    SDL_Rect c = {s.x + m->pad, y, s.w - 2 * m->pad, key};
-    ui_button(a, c, tr(a->lang, S_CANCEL), ACT_CLOSE_OVERLAY, 0, 0xE8EAED, C_TEXT, 1);
+}
+
+/* The PIN pad: title, dots for the digits typed, a message, 12 keys and
+ * 取消. Side by side on a short landscape screen, stacked otherwise. */
+static void pin_pad(App *a)
+{
+    const Metrics *m = &a->m;
+    dim(a);
+    int hlh = ui_line_h(a, FACE_BOLD, m->heading), blh = ui_line_h(a, FACE_REGULAR, m->body);
+    int key = m->target, gap = m->gap;
+    int keys_h = 4 * key + 3 * gap;
+    int stacked_h = 2 * m->pad + hlh + blh * 2 + gap + keys_h + gap + key;
+    int side = stacked_h > a->h - 2 * m->pad && a->w > a->h;
+    int colw = (int)(80 * m->pxmm);
+    SDL_Rect s = side ? sheet(a, 2 * colw + 3 * m->pad, 2 * m->pad + keys_h + gap + key)
+                      : sheet(a, colw + 2 * m->pad, stacked_h);
+    int lw = side ? (s.w - 3 * m->pad) / 2 : s.w - 2 * m->pad;
+    int x = s.x + m->pad, y = s.y + m->pad;
+    SDL_Rect t = {x, y, lw, hlh};
+    const char *title = tr(a->lang, S_STAFF_PIN);
+    ui_text_center(a, FACE_BOLD, ui_width(a, FACE_BOLD, m->heading, title) <= lw ? m->heading : m->body,
+                   C_TEXT, t, title);
+    y += hlh;
+    char dots[40] = "";
+    for (size_t i = 0; i < strlen(a->pin); i++)
+        strcat(dots, "● ");
+    SDL_Rect d = {x, y, lw, blh};
+    ui_text_center(a, FACE_BOLD, m->body, C_TEXT, d, dots[0] ? dots : "—");
+    y += blh;
+    char msg[160] = "";
+    if (a->pin_msg == S_STAFF_LOCKED_FMT)
+        snprintf(msg, sizeof msg, tr(a->lang, S_STAFF_LOCKED_FMT), (int)a->pin_wait_s);
+    else if (a->pin_msg)
+        snprintf(msg, sizeof msg, "%s", tr(a->lang, (StrId)a->pin_msg));
+    if (msg[0]) {
+        LineSpan ls[3];
+        int n = ui_break(a, FACE_REGULAR, m->small, msg, lw, 3, ls, 3);
+        int slh = ui_line_h(a, FACE_REGULAR, m->small);
+        ui_lines(a, FACE_REGULAR, m->small, C_OVERDUE, x, y, slh, msg, ls, n);
+    }
+    y += blh + gap;
+    SDL_Rect cancel = {x, s.y + s.h - m->pad - key, lw, key};
+    if (side)
+        pin_keys(a, x + lw + m->pad, s.y + m->pad, lw, key, gap);
+    else
+        pin_keys(a, x, y, lw, key, gap);
+    ui_button(a, cancel, tr(a->lang, S_CANCEL), ACT_CLOSE_OVERLAY, 0, 0xE8EAED, C_TEXT, 1);
 }
 
 static void staff(App *a)

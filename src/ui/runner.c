@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -129,6 +130,8 @@ int runner_run(App *a, Display *d, const Script *s, const char *shotdir, int *li
             break;
         }
         }
+        if (getenv("ECHOWALL_CHECK_TARGETS") && app_check_targets(a, msg, msglen) != 0)
+            return -1;
         if (app_quit_requested(a))
             break;
     }

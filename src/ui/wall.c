@@ -330,7 +330,7 @@ static void toolbar(App *a, int y, int h)
         const char *hall = tr(a->lang, S_SCOPE_HALL), *town = tr(a->lang, S_SCOPE_TOWN);
         SDL_Rect r1 = {x, y, ui_chip_w(a, hall), h};
         ui_chip(a, r1, hall, ACT_SCOPE, 0, !w->scope_town);
-        x += r1.w + m->gap / 2;
+        x += r1.w + m->gap;
         SDL_Rect r2 = {x, y, ui_chip_w(a, town), h};
         ui_chip(a, r2, town, ACT_SCOPE, 1, w->scope_town);
         x += r2.w + m->gap;
@@ -348,7 +348,7 @@ static void toolbar(App *a, int y, int h)
     }
     SDL_Rect rg = {x, y, ui_chip_w(a, g), h};
     ui_chip(a, rg, g, ACT_PICK_GRADE, 0, 0);
-    x += rg.w + m->gap / 2;
+    x += rg.w + m->gap;
     SDL_Rect rs = {x, y, ui_chip_w(a, s), h};
     ui_chip(a, rs, s, ACT_PICK_STATUS, 0, 0);
     x += rs.w + m->gap;
@@ -385,7 +385,7 @@ void wall_draw(App *a)
     }
     int ty = band_h + m->gap / 2;
     toolbar(a, ty, m->target);
-    w->top = ty + m->target + m->gap / 2;
+    w->top = ty + m->target + m->gap;
 
     SDL_Rect area = {0, w->top, a->w, a->h - w->top};
     if (w->failed || w->list.n == 0) {
