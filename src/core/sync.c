@@ -858,7 +858,23 @@ static int import_one(sqlite3 *db, StickIO *io, const char *edir, const Found *f
     return rc;
 }
 
+/* Tells the progress callback, when there is one. */
+static void progress(const SyncProgress *p, const char *phase, int done, int total)
+{
+    if (p && p->fn)
+        p->fn(p->ctx, phase, done, total);
+}
+
+static int import_all(sqlite3 *db, StickIO *io, const char *dir, json_t *report,
+                      const SyncProgress *p, EwErr *err);
+
 int sync_import(sqlite3 *db, StickIO *io, const char *dir, json_t *report, EwErr *err)
+{
+    return import_all(db, io, dir, report, NULL, err);
+}
+
+static int import_all(sqlite3 *db, StickIO *io, const char *dir, json_t *report,
+                      const SyncProgress *p, EwErr *err)
 {
     char *edir = join(dir, "echowall");
     StickEntry *ents = NULL;
@@ -911,6 +927,7 @@ int sync_import(sqlite3 *db, StickIO *io, const char *dir, json_t *report, EwErr
     /* Per device: the newest manifest that is valid counts; a damaged newer
      * one is refused and the next older one is tried. */
     for (size_t i = 0; i < nf; i++) {
+        progress(p, "import", (int)i, (int)nf);
         if (i > 0 && strcmp(found[i].dev, found[i - 1].dev) == 0 && found[i - 1].n != UINT64_MAX)
             continue; /* this device's newer manifest was good (or is being skipped) */
         EwErr e = {0};
@@ -934,6 +951,7 @@ int sync_import(sqlite3 *db, StickIO *io, const char *dir, json_t *report, EwErr
     }
     free(found);
     free(edir);
+    progress(p, "fold", (int)nf, (int)nf);
     return fold_settle_tx(db, err);
 }
 
@@ -1231,6 +1249,12 @@ out:
 
 int sync_stick(sqlite3 *db, StickIO *io, const char *dir, json_t **report, EwErr *err)
 {
+    return sync_stick_progress(db, io, dir, NULL, report, err);
+}
+
+int sync_stick_progress(sqlite3 *db, StickIO *io, const char *dir, const SyncProgress *p,
+                        json_t **report, EwErr *err)
+{
     json_t *r = json_pack("{s:[],s:[],s:[],s:[],s:b,s:b}", "imported", "refused", "skipped",
                           "forks", "office_seen", 0, "safe_to_remove", 0);
     *report = r;
@@ -1246,9 +1270,12 @@ int sync_stick(sqlite3 *db, StickIO *io, const char *dir, json_t **report, EwErr
     int rc = device_check_board(db, err);
     if (rc)
         return rc;
-    rc = sync_import(db, io, dir, r, err);
-    if (rc == EW_OK)
+    rc = import_all(db, io, dir, r, p, err);
+    if (rc == EW_OK) {
+        progress(p, "export", 0, 1);
         rc = sync_export(db, io, dir, r, err);
+        progress(p, "export", 1, 1);
+    }
     json_object_set_new(r, "safe_to_remove", json_boolean(rc == EW_OK));
     json_t *clk = NULL;
     if (synclock_state(db, &clk, NULL) == EW_OK && json_is_false(json_object_get(clk, "confirmed")))

@@ -40,6 +40,17 @@
  * same with what was done. dir is the stick's mount point (echowall/ is
  * made inside it). */
 int sync_stick(sqlite3 *db, StickIO *io, const char *dir, json_t **report, EwErr *err);
+
+/* Progress of a sync, for a progress bar: phase "import" (done of total
+ * manifests), "fold", then "export" (0 of 1, 1 of 1). Called on the
+ * syncing thread. */
+typedef struct SyncProgress {
+    void (*fn)(void *ctx, const char *phase, int done, int total);
+    void *ctx;
+} SyncProgress;
+/* sync_stick telling p (may be NULL) how far it got. */
+int sync_stick_progress(sqlite3 *db, StickIO *io, const char *dir, const SyncProgress *p,
+                        json_t **report, EwErr *err);
 /* The two halves, each filling its part of report (an object). */
 int sync_import(sqlite3 *db, StickIO *io, const char *dir, json_t *report, EwErr *err);
 int sync_export(sqlite3 *db, StickIO *io, const char *dir, json_t *report, EwErr *err);

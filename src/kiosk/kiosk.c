@@ -33,6 +33,7 @@
 #include "runner.h"
 #include "script.h"
 #include "source.h"
+#include "stick.h"
 
 #define DEFAULT_DB "/var/lib/echowall/echowall.db"
 #define DEFAULT_PX_PER_MM 5.6 /* about 142 dpi, what 7" to 15.6" panels have */
@@ -274,6 +275,8 @@ int kiosk_main(int argc, char **argv)
         signal(SIGTSTP, SIG_IGN);
     }
     sqlite3 *db = NULL;
+    const char *db_path = o.demo ? NULL : o.db ? o.db : DEFAULT_DB;
+    Stick *stick = NULL;
     if (open_db(&o, &db) != 0) {
         db_close(db);
         demo_cleanup();
@@ -314,6 +317,13 @@ int kiosk_main(int argc, char **argv)
     }
     Source src;
     source_init(&src, db);
+    char *mount = setting(db, "sync.mount");
+    if (!o.demo && db_path) { /* the demo town has no office to sync with */
+        stick = stick_new(db_path, mount);
+        src.stick = stick_poll_cb;
+        src.stick_ctx = stick;
+    }
+    free(mount);
     a = app_new(d.r, d.log_w, d.log_h, &cfg, &src, err, sizeof err);
     if (!a) {
         fprintf(stderr, "echowall: %s\n", err);
@@ -335,6 +345,7 @@ int kiosk_main(int argc, char **argv)
     }
 out:
     app_free(a);
+    stick_free(stick);
     if (d.r || d.win)
         display_close(&d);
     IMG_Quit();

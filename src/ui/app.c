@@ -159,8 +159,44 @@ void app_go(App *a, ScreenId s)
     }
 }
 
+/* Reads the stick's status; opens its overlay for a running sync or an
+ * unread result, and reloads the screens once a sync has brought data. */
+void app_poll(App *a)
+{
+    if (!a->src->stick)
+        return;
+    StickStatus st;
+    a->src->stick(a->src->stick_ctx, &st);
+    if (memcmp(&st, &a->stick, sizeof st) != 0)
+        a->dirty = 1;
+    a->stick = st;
+    int show = st.state == STICK_RUNNING ||
+               ((st.state == STICK_DONE || st.state == STICK_FAILED) && st.serial != a->stick_acked);
+    if (show && a->overlay != OV_STICK) {
+        a->overlay = OV_STICK;
+        a->pressed = 0;
+        a->down = 0;
+        a->dirty = 1;
+    }
+    if (st.state == STICK_RUNNING)
+        a->last_input = a->now; /* staff are at the screen: no idle prompt */
+    if ((st.state == STICK_DONE || st.state == STICK_FAILED) && st.serial != a->stick_reloaded) {
+        a->stick_reloaded = st.serial;
+        a->fig_loaded = 0; /* new records: fresh figures and wall */
+        a->wall.loaded = 0;
+        a->wall.measured = 0;
+    }
+}
+
+int app_busy(const App *a)
+{
+    return a->stick.state == STICK_RUNNING;
+}
+
 static void go_home_after_idle(App *a)
 {
+    if (a->stick.state != STICK_RUNNING)
+        a->stick_acked = a->stick.serial; /* nobody read it: the next villager need not */
     app_go(a, SCR_HOME);
     wall_reset(a); /* the next villager starts on a fresh wall */
     detail_reset(a);
@@ -410,6 +446,10 @@ static void activate(App *a, const Control *c)
         a->toast = (StrId)c->arg;
         a->toast_until = a->now + TOAST_MS;
         break;
+    case ACT_STICK_OK:
+        a->stick_acked = a->stick.serial;
+        a->overlay = OV_NONE;
+        break;
     }
 }
 
@@ -428,6 +468,7 @@ void app_handle(App *a)
 static void step(App *a)
 {
     a->now += STEP_MS;
+    app_poll(a);
     if (a->screen == SCR_WALL && !a->down && wall_step(a))
         a->dirty = 1;
     if (a->screen == SCR_DETAIL && !a->down && detail_step(a))

@@ -91,6 +91,12 @@ void app_list_controls(const App *a, char *out, size_t outlen);
  * neighbours. 0 when all pass; -1 with the first offender in msg. */
 int app_check_targets(const App *a, char *msg, size_t msglen);
 
+/* Looks at background work (the stick) now; done on every clock step too. */
+void app_poll(App *a);
+/* 1 while background work runs (a stick being synced): the script runner
+ * waits for it in real time, so a script sees a sync as one step. */
+int app_busy(const App *a);
+
 /* The current screen's name (home, wall, detail, soon), for tests. */
 const char *app_screen_name(const App *a);
 

@@ -34,7 +34,7 @@
 #define C_WHITE 0xFFFFFF
 
 typedef enum { SCR_HOME, SCR_WALL, SCR_DETAIL, SCR_SOON } ScreenId;
-typedef enum { OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF } OverlayId;
+typedef enum { OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF, OV_STICK } OverlayId;
 
 /* What tapping a control does. */
 typedef enum {
@@ -54,7 +54,8 @@ typedef enum {
     ACT_PIN_DELETE,
     ACT_PIN_OK,
     ACT_STAFF_QUIT,
-    ACT_HINT         /* arg: a StrId to show: the control does nothing now, and says why */
+    ACT_HINT,        /* arg: a StrId to show: the control does nothing now, and says why */
+    ACT_STICK_OK     /* the stick's result has been read */
 } Action;
 
 typedef struct Control {
@@ -162,6 +163,12 @@ struct App {
 
     WallState wall;
     DetailState detail;
+
+    /* The USB stick (background sync). */
+    StickStatus stick;
+    int stick_acked;          /* serial of the last result staff confirmed */
+    int stick_reloaded;       /* serial whose results were reloaded into the screens */
+    OverlayId under_stick;    /* the overlay the stick's covered (restored after) */
 
     /* The last frame's controls and visible texts. */
     Control ctl[MAX_CONTROLS];

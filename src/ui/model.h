@@ -75,6 +75,26 @@ typedef struct WallQuery {
     const char *status; /* a status key, "overdue", or NULL for any */
 } WallQuery;
 
+/* A USB stick being synced (or enrolled) in the background. */
+enum { STICK_IDLE = 0, STICK_RUNNING, STICK_DONE, STICK_FAILED };
+typedef struct StickStatus {
+    int state;            /* STICK_* */
+    int serial;           /* counts syncs started, so a new one is noticed */
+    char phase[16];       /* "import", "fold", "export" while running */
+    int done, total;      /* progress within the phase */
+    int files_in;         /* bundles imported */
+    int records_in;       /* records they added */
+    int refused;          /* files refused */
+    int records_out;      /* records this device wrote to the stick (-1: none) */
+    int safe;             /* 1: safe to remove */
+    int enrol;            /* 0 a sync; 1 an enrolment request written; 2 enrolled now */
+    char hall[4];         /* the hall enrolled as */
+    char fingerprint[80]; /* the town key's fingerprint, for staff to compare */
+    char msg[256];        /* why it failed (technical, for staff) */
+    char why[3][200];     /* the first refusals: "file: reason" */
+    int nwhy;
+} StickStatus;
+
 /* The data behind the screens. Each call returns 0, or -1 with a one-line
  * message in msg (msglen bytes) for the staff screen; the screens then say
  * so in plain words and keep what they had. */
@@ -86,6 +106,11 @@ typedef struct Source {
     /* Checks a staff PIN at app time now_ms: 0 right, 1 wrong, 2 locked
      * (*wait_ms set), 3 no PIN set, -1 error. May be NULL (no staff mode). */
     int (*check_pin)(void *ctx, const char *pin, int64_t now_ms, int64_t *wait_ms);
+    /* The stick: looks for one about once a second and syncs it in the
+     * background; fills *out with where that stands. May be NULL. Called
+     * with stick_ctx. */
+    void (*stick)(void *stick_ctx, StickStatus *out);
+    void *stick_ctx;
 } Source;
 
 void card_clear(Card *c);

@@ -182,6 +182,90 @@ static void staff(App *a)
     ui_button(a, b, tr(a->lang, S_BACK), ACT_CLOSE_OVERLAY, 0, 0xE8EAED, C_TEXT, 1);
 }
 
+/* The stick: a progress bar while it syncs, then what happened. */
+static void stick(App *a)
+{
+    const Metrics *m = &a->m;
+    const StickStatus *st = &a->stick;
+    dim(a);
+    int hlh = ui_line_h(a, FACE_BOLD, m->heading), blh = ui_line_h(a, FACE_REGULAR, m->body);
+    int slh = ui_line_h(a, FACE_REGULAR, m->small);
+    int w = (int)(150 * m->pxmm);
+    int ok0 = st->state == STICK_DONE;
+    int lines = st->state == STICK_RUNNING ? 0
+                                           : 2 + (ok0 && st->enrol == 2) + (ok0 && st->enrol != 1) * 2 +
+                                                 (st->refused > 0) + (!ok0 && st->msg[0]);
+    int small = (ok0 && st->fingerprint[0]) * 2 + st->nwhy * 2;
+    int h = st->state == STICK_RUNNING ? 2 * m->pad + hlh + m->target / 2 + blh + 2 * m->gap
+                                       : 2 * m->pad + lines * blh + small * slh + m->gap + m->target;
+    SDL_Rect s = sheet(a, w, h);
+    int x = s.x + m->pad, y = s.y + m->pad, iw = s.w - 2 * m->pad;
+    char line[400];
+    if (st->state == STICK_RUNNING) {
+        ui_text_fit(a, FACE_BOLD, m->heading, C_TEXT, x, y, iw, tr(a->lang, S_STICK_RUNNING));
+        y += hlh + m->gap;
+        double f = 0.05;
+        if (strcmp(st->phase, "import") == 0 && st->total > 0)
+            f = 0.05 + 0.65 * st->done / st->total;
+        else if (strcmp(st->phase, "fold") == 0)
+            f = 0.75;
+        else if (strcmp(st->phase, "export") == 0)
+            f = 0.8 + 0.2 * st->done / (st->total > 0 ? st->total : 1);
+        SDL_Rect track = {x, y, iw, m->target / 2};
+        draw_round(a->r, track, track.h / 2, rgb(0xE8EAED));
+        SDL_Rect bar = {x, y, (int)(iw * f), track.h};
+        draw_round(a->r, bar, track.h / 2, rgb(C_RED));
+        y += track.h + m->gap;
+        ui_text_fit(a, FACE_REGULAR, m->body, C_TEXT2, x, y, iw, tr(a->lang, S_STICK_DONT_PULL));
+        return;
+    }
+    int ok = st->state == STICK_DONE;
+    const char *title = !ok              ? tr(a->lang, S_STICK_FAILED)
+                        : st->enrol == 1 ? tr(a->lang, S_STICK_REQUESTED)
+                                         : tr(a->lang, S_STICK_DONE);
+    LineSpan ls[3];
+    int n = ui_break(a, FACE_BOLD, m->body, title, iw, 2, ls, 3);
+    ui_lines(a, FACE_BOLD, m->body, ok ? C_GREEN : C_OVERDUE, x, y, blh, title, ls, n);
+    y += n * blh + m->gap / 2;
+    if (ok && st->enrol == 2) {
+        snprintf(line, sizeof line, tr(a->lang, S_STICK_ENROLLED_FMT), st->hall);
+        ui_text_fit(a, FACE_REGULAR, m->body, C_TEXT, x, y, iw, line);
+        y += blh;
+    }
+    if (ok && st->fingerprint[0]) {
+        snprintf(line, sizeof line, tr(a->lang, S_STICK_FP_FMT), st->fingerprint);
+        n = ui_break(a, FACE_REGULAR, m->small, line, iw, 2, ls, 3);
+        ui_lines(a, FACE_REGULAR, m->small, C_TEXT, x, y, slh, line, ls, n);
+        y += n * slh;
+    }
+    if (ok && st->enrol != 1) {
+        snprintf(line, sizeof line, tr(a->lang, S_STICK_IN_FMT), st->files_in, st->records_in);
+        ui_text_fit(a, FACE_REGULAR, m->body, C_TEXT, x, y, iw, line);
+        y += blh;
+        if (st->records_out >= 0) {
+            snprintf(line, sizeof line, tr(a->lang, S_STICK_OUT_FMT), st->records_out);
+            ui_text_fit(a, FACE_REGULAR, m->body, C_TEXT, x, y, iw, line);
+            y += blh;
+        }
+    }
+    if (st->refused) {
+        snprintf(line, sizeof line, tr(a->lang, S_STICK_REFUSED_FMT), st->refused);
+        ui_text_fit(a, FACE_REGULAR, m->body, C_OVERDUE, x, y, iw, line);
+        y += blh;
+    }
+    /* The technical detail, for staff. */
+    for (int i = 0; i < st->nwhy && y + slh < s.y + s.h - m->pad - m->target; i++) {
+        n = ui_break(a, FACE_REGULAR, m->small, st->why[i], iw, 2, ls, 3);
+        ui_lines(a, FACE_REGULAR, m->small, C_TEXT2, x, y, slh, st->why[i], ls, n);
+        y += n * slh;
+    }
+    if (!ok && st->msg[0])
+        ui_text_fit(a, FACE_REGULAR, m->small, C_TEXT2, x, y, iw, st->msg);
+    int bw = (int)(50 * m->pxmm);
+    SDL_Rect b = {s.x + s.w - m->pad - bw, s.y + s.h - m->pad - m->target, bw, m->target};
+    ui_button(a, b, tr(a->lang, S_CONFIRM), ACT_STICK_OK, 0, C_RED, C_WHITE, 1);
+}
+
 void overlay_draw(App *a)
 {
     switch (a->overlay) {
@@ -201,6 +285,9 @@ void overlay_draw(App *a)
         break;
     case OV_STAFF:
         staff(a);
+        break;
+    case OV_STICK:
+        stick(a);
         break;
     }
 }

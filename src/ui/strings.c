@@ -85,6 +85,16 @@ static const char *const ZH[S_COUNT] = {
     [S_PICK_STATUS] = "按状态筛选",
     [S_DISABLED_HINT] = "已经是当前的选择",
     [S_GO_HOME] = "回到首页",
+    [S_STICK_RUNNING] = "正在与U盘交换数据",
+    [S_STICK_DONT_PULL] = "请不要拔出U盘",
+    [S_STICK_DONE] = "同步完成，可以拔出U盘",
+    [S_STICK_IN_FMT] = "收到 %d 个文件，%d 条新记录",
+    [S_STICK_OUT_FMT] = "送出本机 %d 条记录",
+    [S_STICK_REFUSED_FMT] = "%d 个文件未被接受：",
+    [S_STICK_FAILED] = "同步没有完成，请重新插入U盘再试",
+    [S_STICK_REQUESTED] = "已把本机的注册申请写到U盘上，请把U盘带到镇里",
+    [S_STICK_ENROLLED_FMT] = "本机已注册为 %s",
+    [S_STICK_FP_FMT] = "镇里密钥指纹：%s（请与镇里屏幕上的核对）",
 };
 
 static const char *const EN[S_COUNT] = {
@@ -167,6 +177,16 @@ static const char *const EN[S_COUNT] = {
     [S_PICK_STATUS] = "Filter by status",
     [S_DISABLED_HINT] = "Already selected",
     [S_GO_HOME] = "Back to the start",
+    [S_STICK_RUNNING] = "Exchanging data with the USB stick",
+    [S_STICK_DONT_PULL] = "Please do not pull the stick out",
+    [S_STICK_DONE] = "Done: the stick can be removed",
+    [S_STICK_IN_FMT] = "Received %d files, %d new records",
+    [S_STICK_OUT_FMT] = "Sent %d records of this kiosk",
+    [S_STICK_REFUSED_FMT] = "%d files were refused:",
+    [S_STICK_FAILED] = "The sync did not finish: insert the stick again",
+    [S_STICK_REQUESTED] = "This kiosk's enrolment request is on the stick: take it to the office",
+    [S_STICK_ENROLLED_FMT] = "This kiosk is now enrolled as %s",
+    [S_STICK_FP_FMT] = "Town key fingerprint: %s (compare with the office screen)",
 };
 
 static const char *const *const TABLES[LANG_COUNT] = {ZH, EN};

@@ -91,6 +91,16 @@ typedef enum {
     S_PICK_STATUS,      /* 按状态筛选 */
     S_DISABLED_HINT,    /* 当前已选 */
     S_GO_HOME,          /* 回到首页 */
+    S_STICK_RUNNING,    /* 正在与U盘交换数据 */
+    S_STICK_DONT_PULL,  /* 请不要拔出U盘 */
+    S_STICK_DONE,       /* 同步完成，可以拔出U盘 */
+    S_STICK_IN_FMT,     /* 收到 %d 个文件，%d 条记录 */
+    S_STICK_OUT_FMT,    /* 送出本机 %d 条记录 */
+    S_STICK_REFUSED_FMT,/* %d 个文件未被接受： */
+    S_STICK_FAILED,     /* 同步没有完成… */
+    S_STICK_REQUESTED,  /* 已写入注册申请… */
+    S_STICK_ENROLLED_FMT, /* 本机已注册为 %s */
+    S_STICK_FP_FMT,     /* 镇里密钥指纹：%s */
     S_COUNT
 } StrId;
 

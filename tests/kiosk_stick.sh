@@ -1,0 +1,95 @@
+#!/bin/sh
+# The kiosk and the USB stick (the real binaries, headless): a blank kiosk
+# writes its enrolment request when a stick appears; after the office's
+# provisioning it installs its certificate (showing the town key's
+# fingerprint); then every stick syncs by itself with a result on screen,
+# a damaged file is refused by name, and the office reads what the kiosk
+# wrote. Usage: kiosk_stick.sh BIN_DIR
+set -eu
+bin=$1
+tmp=$(mktemp -d)
+trap "rm -rf \"$tmp\"" EXIT
+export ECHOWALL_NOW=2026-11-28T10:00 SDL_VIDEODRIVER=offscreen ECHOWALL_BOARD=test-board
+ctl="$bin/echowallctl"
+fail() { echo "kiosk_stick: $*" >&2; exit 1; }
+kiosk() { # SCRIPT-TEXT: runs the kiosk on the hall's database with that script
+    printf '%s\n' "$1" >"$tmp/s.txt"
+    "$bin/echowall" --db "$tmp/hall.db" --headless --window 1280x800 --script "$tmp/s.txt" \
+        --screenshots "$tmp/shots" 2>"$tmp/err" || { cat "$tmp/err" >&2; return 1; }
+}
+
+fp=$("$ctl" --db "$tmp/office.db" init --role office --name 青石镇 |
+    sed -n 's/^town key fingerprint: //p')
+[ -n "$fp" ] || fail "no fingerprint from init"
+"$ctl" --db "$tmp/hall.db" init --role hall --hall H07 >/dev/null
+"$ctl" --db "$tmp/hall.db" config set sync.mount "$tmp/stick" >/dev/null
+mkdir "$tmp/stick"
+
+# No stick (an empty, unmounted folder): nothing happens.
+kiosk "wait 2000
+expect 看回音壁" || fail "no stick"
+[ ! -d "$tmp/stick/echowall" ] || fail "wrote to a folder with no stick in it"
+
+# 1. A stick appears: the blank kiosk asks to be enrolled.
+echo "label" >"$tmp/stick/LABEL.TXT"
+kiosk "wait 100
+expect 已把本机的注册申请写到U盘上
+screenshot requested
+press 确认
+expect 看回音壁" || fail "enrolment request"
+ls "$tmp/stick/echowall/"request-*.req >/dev/null 2>&1 || fail "no request on the stick"
+
+# 2. The office answers; the kiosk installs its certificate by itself.
+"$ctl" --db "$tmp/office.db" provision --hall H07 "$tmp/stick" >/dev/null
+kiosk "wait 100
+expect 本机已注册为 H07
+expect 镇里密钥指纹：$fp
+screenshot enrolled
+press 确认" || fail "enrolment"
+
+# 3. The office logs an appeal for H07 and syncs; the kiosk syncs by itself
+#    and the appeal is on its wall.
+code=$("$ctl" --db "$tmp/office.db" appeal add --hall H07 --category water --text "村口水管漏水" --json |
+    sed -n 's/.*"code": *"\([^"]*\)".*/\1/p' | head -1)
+[ -n "$code" ] || fail "the office could not log an appeal"
+"$ctl" --db "$tmp/office.db" sync "$tmp/stick" >/dev/null
+kiosk "wait 100
+expect 同步完成，可以拔出U盘
+
+expect 条新记录
+screenshot synced
+press 确认
+press 看回音壁
+expect $code" || fail "sync"
+"$ctl" --db "$tmp/office.db" sync "$tmp/stick" --json >"$tmp/office-sync.json"
+grep -q '"hall": "H07"' "$tmp/office-sync.json" || fail "the office did not read the kiosk's bundle"
+
+# 4. A damaged manifest is refused by name; the rest still syncs.
+m=$(ls "$tmp/stick/echowall/"*.manifest | head -1)
+base=$(basename "$m" .manifest)
+dev=${base%-*}
+printf 'not a manifest' >"$tmp/stick/echowall/$dev-999999.manifest"
+kiosk "wait 100
+expect 同步完成，可以拔出U盘
+expect 1 个文件未被接受
+expect $dev-999999.manifest
+screenshot refused
+press 确认" || fail "refused file"
+
+# 5. Idle does not interrupt a result nobody read... it returns Home and
+#    the result is not shown to the next villager.
+kiosk "wait 100
+expect 同步完成
+wait 95000
+expect 看回音壁" || fail "idle after a sync"
+# 6. A stick that cannot be written (its echowall/ is a file): the sync
+#    fails plainly, with the reason for staff, and the kiosk carries on.
+rm -rf "$tmp/stick"/*
+echo "x" >"$tmp/stick/echowall"
+kiosk "wait 100
+expect 同步没有完成，请重新插入U盘再试
+screenshot failed
+press 确认
+press 看回音壁
+expect $code" || fail "unwritable stick"
+echo "kiosk_stick: ok"
