@@ -873,7 +873,7 @@ int main(int argc, char **argv)
             Source src;
             source_init(&src, db);
             CardList l = {0};
-            WallQuery q = {NULL, -1, NULL};
+            WallQuery q = {NULL, -1, NULL, 0};
             char msg[256];
             if (src.cards(src.ctx, &q, &l, msg, sizeof msg) == 0)
                 for (int i = 0; i < l.n; i++) {

@@ -158,7 +158,7 @@ int view_appeal(sqlite3 *db, const char *code, json_t **out, EwErr *err)
     return *out ? EW_OK : ew_err(err, EW_ENOTFOUND, "no appeal %s", code);
 }
 
-int view_appeals(sqlite3 *db, const AppealFilter *f, json_t **out, EwErr *err)
+int view_appeals_each(sqlite3 *db, const AppealFilter *f, AppealFn fn, void *ctx, EwErr *err)
 {
     int64_t today = db_today(db);
     char sql[1400];
@@ -167,20 +167,37 @@ int view_appeals(sqlite3 *db, const AppealFilter *f, json_t **out, EwErr *err)
              "AND (?2 IS NULL OR coalesce(a.grade,'none') = ?2) "
              "AND (?3 IS NULL OR a.status = ?3) "
              "AND (?4 = 0 OR (a.status <> 'solved' AND a.due_day < ?5)) "
-             "ORDER BY a.created_hlc DESC, a.code",
+             "ORDER BY a.created_hlc DESC, a.code LIMIT ?6",
              SELECT);
-    sqlite3_stmt *st = db_prep(db, err, sql, "tttdi", f->hall, f->grade, f->status, f->overdue,
-                               today);
+    sqlite3_stmt *st = db_prep(db, err, sql, "tttdii", f->hall, f->grade, f->status, f->overdue,
+                               today, (int64_t)(f->limit > 0 ? f->limit : -1));
     if (!st)
         return EW_EDB;
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(arr, row_json(db, st, today, f->timeline));
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *o = row_json(db, st, today, f->timeline);
+        stop = fn(ctx, o);
+        json_decref(o);
+    }
     db_done(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
+    if (!stop && rc != SQLITE_DONE)
         return db_fail(db, err, "listing appeals");
+    return EW_OK;
+}
+
+static int append(void *ctx, json_t *o)
+{
+    json_array_append(ctx, o);
+    return 0;
+}
+
+int view_appeals(sqlite3 *db, const AppealFilter *f, json_t **out, EwErr *err)
+{
+    json_t *arr = json_array();
+    int rc = view_appeals_each(db, f, append, arr, err);
+    if (rc != EW_OK) {
+        json_decref(arr);
+        return rc;
     }
     *out = arr;
     return EW_OK;

@@ -25,12 +25,19 @@ typedef struct AppealFilter {
     const char *status; /* a status key or NULL */
     int overdue;        /* only unsolved appeals past their due date */
     int timeline;       /* include each appeal's timeline */
+    int limit;          /* at most this many (the newest), 0: all */
 } AppealFilter;
+
+/* Called with each appeal (borrowed: copy what you keep); nonzero stops. */
+typedef int (*AppealFn)(void *ctx, json_t *appeal);
 
 /* One appeal by canonical code; EW_ENOTFOUND when absent. */
 int view_appeal(sqlite3 *db, const char *code, json_t **out, EwErr *err);
 /* A JSON array of the appeals matching f, newest first. */
 int view_appeals(sqlite3 *db, const AppealFilter *f, json_t **out, EwErr *err);
+/* The same appeals one at a time, never all in memory as JSON (the kiosk's
+ * wall of 10,000). */
+int view_appeals_each(sqlite3 *db, const AppealFilter *f, AppealFn fn, void *ctx, EwErr *err);
 /* Town figures: branches, meetings, appeals, leading_members, leaders,
  * units, solved, overdue, by_grade, by_status, town, last_office_sync
  * ("YYYY-MM-DD HH:MM" CST of the last stick that brought the office's

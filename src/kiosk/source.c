@@ -102,6 +102,25 @@ static int figures(void *ctx, Figures *out, char *msg, int msglen)
     return 0;
 }
 
+typedef struct Fill {
+    CardList *out;
+    int cap;
+    int64_t today;
+} Fill;
+
+static int add_card(void *ctx, json_t *o)
+{
+    Fill *f = ctx;
+    if (f->out->n == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 64;
+        f->out->cards = ew_xrealloc(f->out->cards, (size_t)f->cap * sizeof *f->out->cards);
+    }
+    Card *c = &f->out->cards[f->out->n++];
+    memset(c, 0, sizeof *c);
+    fill_card(c, o, f->today);
+    return 0;
+}
+
 static int cards(void *ctx, const WallQuery *q, CardList *out, char *msg, int msglen)
 {
     sqlite3 *db = ctx;
@@ -109,23 +128,20 @@ static int cards(void *ctx, const WallQuery *q, CardList *out, char *msg, int ms
     static const char *const grades[GRADE_COUNT] = {"none", "green", "blue", "orange"};
     AppealFilter f = {0};
     f.hall = q->hall;
+    f.limit = q->limit;
     if (q->grade >= 0 && q->grade < GRADE_COUNT)
         f.grade = grades[q->grade];
     if (q->status && strcmp(q->status, "overdue") == 0)
         f.overdue = 1;
     else
         f.status = q->status;
-    json_t *arr = NULL;
     memset(out, 0, sizeof *out);
-    if (view_appeals(db, &f, &arr, &e) != EW_OK)
+    Fill fill = {out, 0, db_today(db)};
+    /* Row by row into Cards: the wall of a big town never exists as JSON. */
+    if (view_appeals_each(db, &f, add_card, &fill, &e) != EW_OK) {
+        cardlist_free(out);
         return fail(msg, msglen, &e);
-    size_t n = json_array_size(arr);
-    out->cards = n ? ew_xcalloc(n, sizeof *out->cards) : NULL;
-    int64_t today = db_today(db);
-    for (size_t i = 0; i < n; i++)
-        fill_card(&out->cards[i], json_array_get(arr, i), today);
-    out->n = (int)n;
-    json_decref(arr);
+    }
     return 0;
 }
 

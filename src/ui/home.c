@@ -27,7 +27,7 @@ static void load(App *a)
     if (a->fig_failed)
         SDL_Log("figures: %s", msg);
     cardlist_free(&a->recent);
-    WallQuery q = {NULL, -1, "solved"};
+    WallQuery q = {NULL, -1, "solved", RECENT_MAX};
     if (a->src->cards(a->src->ctx, &q, &a->recent, msg, sizeof msg) != 0)
         SDL_Log("recent: %s", msg);
     a->fig_loaded = 1;

@@ -73,6 +73,7 @@ typedef struct WallQuery {
     const char *hall;   /* a hall code, or NULL for the whole town */
     int grade;          /* -1 any, else GRADE_* */
     const char *status; /* a status key, "overdue", or NULL for any */
+    int limit;          /* at most this many (the newest), 0: all */
 } WallQuery;
 
 /* A USB stick being synced (or enrolled) in the background. */

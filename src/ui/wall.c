@@ -44,7 +44,7 @@ static void load(App *a)
     free(w->lay);
     w->lay = NULL;
     char msg[256];
-    WallQuery q = {NULL, w->grade, STATUS_FILTERS[w->status]};
+    WallQuery q = {NULL, w->grade, STATUS_FILTERS[w->status], 0};
     if (!w->scope_town && a->fig.hall[0])
         q.hall = a->fig.hall;
     w->failed = a->src->cards(a->src->ctx, &q, &w->list, msg, sizeof msg) != 0;
