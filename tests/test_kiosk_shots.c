@@ -1,7 +1,7 @@
 /*
  * test_kiosk_shots.c: the kiosk walked through every screen by its test
  * script at 800x480, 1280x800, 1920x1080 and 1080x1920 (and in English at
- * 1280x800), each screenshot compared with its reference in
+ * 1280x800, and on a 1280x800 panel turned 90 degrees), each screenshot compared with its reference in
  * tests/kiosk/ref/<size>/ with a per-channel tolerance.
  *
  * On a mismatch the test writes <name>.diff.png beside the new screenshot
@@ -88,7 +88,16 @@ static void copy(const char *from, const char *to)
 }
 
 /* Runs the script at size with extra args; compares every screenshot. */
+static void walk_rot(const char *size, const char *script, const char *lang, const char *rotate,
+                     const char *refname);
+
 static void walk(const char *size, const char *script, const char *lang, const char *refname)
+{
+    walk_rot(size, script, lang, NULL, refname);
+}
+
+static void walk_rot(const char *size, const char *script, const char *lang, const char *rotate,
+                     const char *refname)
 {
     char *out = tu_tmpdir();
     char *shots = tu_path(out, "shots");
@@ -107,6 +116,10 @@ static void walk(const char *size, const char *script, const char *lang, const c
     if (lang) {
         argv[argc++] = "--lang";
         argv[argc++] = (char *)lang;
+    }
+    if (rotate) {
+        argv[argc++] = "--rotate";
+        argv[argc++] = (char *)rotate;
     }
     argv[argc] = NULL;
     int rc = kiosk_main(argc, argv);
@@ -209,6 +222,14 @@ static void test_english(void **state)
     walk("1280x800", "kiosk/walk-en.txt", "en", "1280x800-en");
 }
 
+/* A 1280x800 panel mounted sideways: the app draws an upright 800x1280
+ * portrait screen, turned onto the panel; screenshots and taps are upright. */
+static void test_rotated(void **state)
+{
+    (void)state;
+    walk_rot("1280x800", "kiosk/walk.txt", NULL, "90", "1280x800-rot90");
+}
+
 int main(void)
 {
     setenv("ECHOWALL_NOW", "2026-11-28T10:00", 1);
@@ -217,7 +238,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_800x480),  cmocka_unit_test(test_1280x800),
         cmocka_unit_test(test_1920x1080), cmocka_unit_test(test_1080x1920),
-        cmocka_unit_test(test_english),
+        cmocka_unit_test(test_english),   cmocka_unit_test(test_rotated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -87,22 +87,55 @@ static void tile(App *a, SDL_Rect r, int i)
     ui_lines(a, FACE_REGULAR, a->m.small, fg2, x, y + lh, slh, s, sl, ns);
 }
 
-/* The attract panel: figures, then one recently solved appeal per page. */
+/* One recently solved appeal in the attract panel, at y; returns its height. */
+static int recent_item(App *a, const Card *c, int x, int y, int w, int max_h)
+{
+    int blh = ui_line_h(a, FACE_REGULAR, a->m.body), slh = ui_line_h(a, FACE_REGULAR, a->m.small);
+    int y0 = y;
+    ui_text(a, FACE_MONO, a->m.code, C_TEXT, x, y, c->code);
+    int cx = x + ui_width(a, FACE_MONO, a->m.code, c->code) + a->m.gap;
+    ui_text_fit(a, FACE_REGULAR, a->m.small, C_TEXT2, cx, y, x + w - cx,
+                c->hall_name ? c->hall_name : "");
+    y += slh;
+    const char *body = c->text ? c->text : tr(a->lang, S_PENDING_TEXT);
+    LineSpan ls[2];
+    int n = ui_break(a, FACE_REGULAR, a->m.body, body, w, max_h >= 4 * blh ? 2 : 1, ls, 2);
+    ui_lines(a, FACE_REGULAR, a->m.body, c->text ? C_TEXT : C_TEXT2, x, y, blh, body, ls, n);
+    y += n * blh;
+    if (c->answer && y + slh + a->m.pad / 2 <= y0 + max_h) {
+        char ans[1024];
+        snprintf(ans, sizeof ans, "%s%s", tr(a->lang, S_ANSWER), c->answer);
+        SDL_Rect box = {x, y + a->m.pad / 6, w, slh + a->m.pad / 3};
+        draw_round(a->r, box, a->m.radius, rgb(C_ANSWER));
+        ui_text_fit(a, FACE_REGULAR, a->m.small, 0x1E5E32, x + a->m.pad / 3, y + a->m.pad / 3,
+                    w - a->m.pad * 2 / 3, ans);
+        y += box.h + a->m.pad / 6;
+    }
+    return y - y0;
+}
+
+/* The attract panel: the figures, then pages of recently solved appeals. */
 static void attract(App *a, SDL_Rect r)
 {
-    int pages = 1 + (a->recent.n < RECENT_MAX ? a->recent.n : RECENT_MAX);
+    int blh = ui_line_h(a, FACE_REGULAR, a->m.body), slh = ui_line_h(a, FACE_REGULAR, a->m.small);
+    int item_h = slh + 2 * blh + slh + a->m.pad / 2 + a->m.gap;
+    int inner_h = r.h - 2 * a->m.pad - blh - a->m.gap / 2;
+    int per_page = inner_h / item_h > 0 ? inner_h / item_h : 1;
+    int nrecent = a->recent.n < RECENT_MAX ? a->recent.n : RECENT_MAX;
+    int pages = 1 + (nrecent + per_page - 1) / per_page;
     int page = (int)((a->now / ATTRACT_MS) % pages);
     a->attract_page = (int)((a->now / ATTRACT_MS) & 0x7fffffff);
     draw_shadow(a->r, r, a->m.radius * 2, 3);
     draw_round(a->r, r, a->m.radius * 2, rgb(C_WHITE));
     int x = r.x + a->m.pad, y = r.y + a->m.pad, w = r.w - 2 * a->m.pad;
-    int blh = ui_line_h(a, FACE_REGULAR, a->m.body);
     if (page == 0) {
         const int vals[4] = {a->fig.meetings, a->fig.appeals, a->fig.solved, a->fig.overdue};
         const StrId labs[4] = {S_FIG_MEETINGS, S_FIG_APPEALS, S_FIG_SOLVED, S_FIG_OVERDUE};
         const uint32_t cols[4] = {C_RED, C_RED, C_GREEN, C_OVERDUE};
         int cw = w / 2, ch = (r.h - 2 * a->m.pad) / 2;
-        int fpx = a->m.title;
+        int fpx = ch / 2 < (int)(16 * a->m.pxmm) ? ch / 2 : (int)(16 * a->m.pxmm);
+        if (fpx < a->m.body)
+            fpx = a->m.body;
         int flh = ui_line_h(a, FACE_BOLD, fpx);
         while (flh + blh > ch && fpx > a->m.body) {
             fpx -= 2;
@@ -117,32 +150,13 @@ static void attract(App *a, SDL_Rect r)
         }
         return;
     }
-    const Card *c = &a->recent.cards[page - 1];
     ui_text(a, FACE_BOLD, a->m.body, C_GREEN, x, y, tr(a->lang, S_RECENT_SOLVED));
     y += blh + a->m.gap / 2;
-    ui_text(a, FACE_MONO, a->m.code, C_TEXT, x, y, c->code);
-    int cx = x + ui_width(a, FACE_MONO, a->m.code, c->code) + a->m.gap;
-    ui_text_fit(a, FACE_REGULAR, a->m.body, C_TEXT2, cx, y, r.x + r.w - a->m.pad - cx,
-                c->hall_name ? c->hall_name : "");
-    y += blh + a->m.gap / 2;
-    int avail = r.y + r.h - a->m.pad - y;
-    int lines = avail / blh;
-    const char *body = c->text ? c->text : tr(a->lang, S_PENDING_TEXT);
-    LineSpan ls[4];
-    int tl = lines > 2 ? 2 : lines;
-    int n = tl > 0 ? ui_break(a, FACE_REGULAR, a->m.body, body, w, tl, ls, 4) : 0;
-    ui_lines(a, FACE_REGULAR, a->m.body, C_TEXT, x, y, blh, body, ls, n);
-    y += n * blh + a->m.gap / 2;
-    lines -= n;
-    if (c->answer && lines > 0) {
-        char ans[1024];
-        snprintf(ans, sizeof ans, "%s%s", tr(a->lang, S_ANSWER), c->answer);
-        int al = lines > 2 ? 2 : lines;
-        n = ui_break(a, FACE_REGULAR, a->m.body, ans, w - a->m.pad, al, ls, 4);
-        SDL_Rect box = {x - a->m.pad / 3, y - a->m.pad / 4, w + a->m.pad / 3 * 2,
-                        n * blh + a->m.pad / 2};
-        draw_round(a->r, box, a->m.radius, rgb(C_ANSWER));
-        ui_lines(a, FACE_REGULAR, a->m.body, 0x1E6B37, x, y, blh, ans, ls, n);
+    int bottom = r.y + r.h - a->m.pad;
+    for (int i = (page - 1) * per_page; i < nrecent && i < page * per_page; i++) {
+        if (y + slh + blh > bottom)
+            break;
+        y += recent_item(a, &a->recent.cards[i], x, y, w, bottom - y) + a->m.gap;
     }
 }
 
