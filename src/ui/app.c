@@ -406,14 +406,12 @@ static void activate(App *a, const Control *c)
         a->overlay = OV_PICK_STATUS;
         break;
     case ACT_GRADE:
-        a->wall.grade = c->arg;
-        a->wall.loaded = 0;
-        a->wall.scroll = 0;
-        a->overlay = OV_NONE;
-        break;
     case ACT_STATUS:
-        a->wall.status = c->arg;
-        a->wall.loaded = 0;
+        if (c->act == ACT_GRADE)
+            a->wall.grade = c->arg;
+        else
+            a->wall.status = c->arg;
+        a->wall.loaded = 0; /* a new filter: reload from the top */
         a->wall.scroll = 0;
         a->overlay = OV_NONE;
         break;
@@ -712,6 +710,17 @@ int ui_control(App *a, SDL_Rect r, const char *label, Action act, int arg, int e
     c->enabled = enabled;
     c->layer = a->drawing_overlay;
     return a->nctl++;
+}
+
+int ui_fling(App *a, double *vel, void (*scroll)(App *, double))
+{
+    if (*vel == 0)
+        return 0;
+    scroll(a, *vel * STEP_MS); /* may stop it at an end */
+    *vel *= FRICTION;
+    if (*vel > -0.02 && *vel < 0.02)
+        *vel = 0;
+    return 1;
 }
 
 int ui_is_pressed(const App *a, Action act, int arg)

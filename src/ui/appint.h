@@ -17,6 +17,7 @@
 #define MAX_SHOWN 512
 #define QUEUE_LEN 256
 #define STEP_MS 16
+#define FRICTION 0.95 /* fling velocity kept per 16 ms step */
 
 /* Palette (UI.md). */
 #define C_RED 0xB31B25
@@ -201,6 +202,9 @@ void ui_button(App *a, SDL_Rect r, const char *label, Action act, int arg, uint3
 int ui_chip_w(App *a, const char *label);
 void ui_chip(App *a, SDL_Rect r, const char *label, Action act, int arg, int selected);
 int ui_is_pressed(const App *a, Action act, int arg);
+/* One 16 ms step of a fling: scrolls by *vel (px per ms) with scroll_by,
+ * then slows it. 1 while it moves. */
+int ui_fling(App *a, double *vel, void (*scroll)(App *, double));
 void ui_icon(App *a, const char *category, SDL_Rect r, uint32_t colour);
 const char *grade_word(App *a, int grade);
 uint32_t grade_colour(int grade);

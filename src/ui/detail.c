@@ -13,7 +13,6 @@
 #include "domain.h"
 #include "ew.h"
 
-#define FRICTION 0.95
 
 void detail_reset(App *a)
 {
@@ -57,14 +56,7 @@ void detail_scroll_by(App *a, double dy)
 
 int detail_step(App *a)
 {
-    DetailState *d = &a->detail;
-    if (d->vel == 0)
-        return 0;
-    detail_scroll_by(a, d->vel * STEP_MS);
-    d->vel *= FRICTION;
-    if (d->vel > -0.02 && d->vel < 0.02)
-        d->vel = 0;
-    return 1;
+    return ui_fling(a, &a->detail.vel, detail_scroll_by);
 }
 
 static StrId step_word(const char *kind)

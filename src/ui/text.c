@@ -232,6 +232,19 @@ int text_line_height(Text *t, Face f, int px)
     return font ? TTF_FontLineSkip(font) : px * 3 / 2;
 }
 
+/* The chain position that draws the character at s + *i (the box's font
+ * when none has it); moves *i past it. */
+static int font_of(Text *t, Face f, int px, const char *s, size_t len, size_t *i)
+{
+    uint32_t cp;
+    size_t n = ew_utf8_next((const unsigned char *)s + *i, len - *i, &cp);
+    if (n == 0)
+        n = 1, cp = 0xFFFD;
+    *i += n;
+    int font = advance(t, f, px, cp)->font;
+    return font < 0 ? 0 : font;
+}
+
 /* Renders s, possibly in several fonts, as an ARGB surface in colour. */
 static SDL_Surface *render(Text *t, Face f, int px, uint32_t colour, const char *s)
 {
@@ -240,16 +253,9 @@ static SDL_Surface *render(Text *t, Face f, int px, uint32_t colour, const char 
     /* Split into runs of one font each. */
     int runs = 0, last = -2;
     for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        size_t n = ew_utf8_next((const unsigned char *)s + i, len - i, &cp);
-        if (n == 0)
-            n = 1, cp = 0xFFFD;
-        int font = advance(t, f, px, cp)->font;
-        if (font < 0)
-            font = 0;
+        int font = font_of(t, f, px, s, len, &i);
         if (font != last)
             runs++, last = font;
-        i += n;
     }
     if (runs <= 1) {
         TTF_Font *font = font_at(t, f, last < 0 ? 0 : last, px);
@@ -262,18 +268,13 @@ static SDL_Surface *render(Text *t, Face f, int px, uint32_t colour, const char 
         size_t start = i;
         int font = -2;
         while (i < len) {
-            uint32_t cp;
-            size_t n = ew_utf8_next((const unsigned char *)s + i, len - i, &cp);
-            if (n == 0)
-                n = 1, cp = 0xFFFD;
-            int fi = advance(t, f, px, cp)->font;
-            if (fi < 0)
-                fi = 0;
+            size_t next = i;
+            int fi = font_of(t, f, px, s, len, &next);
             if (font == -2)
                 font = fi;
             else if (fi != font)
                 break;
-            i += n;
+            i = next;
         }
         memcpy(buf, s + start, i - start);
         buf[i - start] = 0;

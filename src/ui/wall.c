@@ -20,7 +20,6 @@
 #include "domain.h"
 #include "ew.h"
 
-#define FRICTION 0.95 /* velocity kept per 16 ms step */
 
 void wall_reset(App *a)
 {
@@ -176,14 +175,7 @@ void wall_scroll_by(App *a, double dy)
 
 int wall_step(App *a)
 {
-    WallState *w = &a->wall;
-    if (w->vel == 0)
-        return 0;
-    wall_scroll_by(a, w->vel * STEP_MS);
-    w->vel *= FRICTION;
-    if (w->vel > -0.02 && w->vel < 0.02)
-        w->vel = 0;
-    return 1;
+    return ui_fling(a, &a->wall.vel, wall_scroll_by);
 }
 
 void wall_open_card(App *a, int index)
