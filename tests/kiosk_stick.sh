@@ -92,4 +92,44 @@ screenshot failed
 press 确认
 press 看回音壁
 expect $code" || fail "unwritable stick"
+# 7. The whole loop, the kiosk doing its own syncs: hall H07 takes an appeal
+#    -> stick -> the office (the demo town, with its roster) grades, assigns
+#    and answers it -> stick -> H07's wall shows the answer.
+rm -rf "$tmp/stick" "$tmp"/hall.db* && mkdir "$tmp/stick"
+echo "label" >"$tmp/stick/LABEL.TXT"
+"$ctl" --db "$tmp/town.db" demo >/dev/null
+"$ctl" --db "$tmp/hall.db" init --role hall --hall H07 >/dev/null
+"$ctl" --db "$tmp/hall.db" config set sync.mount "$tmp/stick" >/dev/null
+kiosk "wait 100
+expect 已把本机的注册申请写到U盘上" || fail "loop: request"
+"$ctl" --db "$tmp/town.db" provision --hall H07 "$tmp/stick" >/dev/null
+kiosk "wait 100
+expect 本机已注册为 H07
+press 确认
+press 看回音壁
+press 全镇
+expect 共 183 条" || fail "loop: enrolment brings the town"
+code=$("$ctl" --db "$tmp/hall.db" appeal add --hall H07 --category water --text "村口水管漏水，请尽快修" --json |
+    sed -n 's/.*"code": *"\([^"]*\)".*/\1/p' | head -1)
+kiosk "wait 100
+expect 送出本机 1 条记录
+press 确认
+press 看回音壁
+expect $code
+expect 内容待审核" || fail "loop: the kiosk sends the appeal"
+"$ctl" --db "$tmp/town.db" sync "$tmp/stick" >/dev/null
+"$ctl" --db "$tmp/town.db" appeal grade "$code" blue >/dev/null
+"$ctl" --db "$tmp/town.db" appeal assign "$code" --member P0001 --leader L01 --unit U01 >/dev/null
+"$ctl" --db "$tmp/town.db" appeal publish "$code" >/dev/null
+"$ctl" --db "$tmp/town.db" appeal solve "$code" --answer "已更换水管，恢复供水。" >/dev/null
+"$ctl" --db "$tmp/town.db" sync "$tmp/stick" >/dev/null
+kiosk "wait 100
+expect 同步完成，可以拔出U盘
+press 确认
+press 看回音壁
+expect 村口水管漏水，请尽快修
+expect 已更换水管，恢复供水。
+press $code
+expect 办结答复
+screenshot loop_detail" || fail "loop: the answer on H07's wall"
 echo "kiosk_stick: ok"
