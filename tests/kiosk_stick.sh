@@ -21,6 +21,18 @@ kiosk() { # SCRIPT-TEXT: runs the kiosk on the hall's database with that script
 fp=$("$ctl" --db "$tmp/office.db" init --role office --name 青石镇 |
     sed -n 's/^town key fingerprint: //p')
 [ -n "$fp" ] || fail "no fingerprint from init"
+# 0. A new kiosk's first start: no database yet, in an existing data folder:
+#    it starts blank and says it waits for the office's stick.
+printf 'expect 本机尚未注册：请插入镇里带来的U盘\n' >"$tmp/s.txt"
+"$bin/echowall" --db "$tmp/blank.db" --headless --window 1280x800 --script "$tmp/s.txt" \
+    2>"$tmp/err" || { cat "$tmp/err" >&2; fail "blank kiosk"; }
+grep -q "starting as a blank kiosk" "$tmp/err" || fail "blank kiosk: no message"
+[ -f "$tmp/blank.db" ] || fail "blank kiosk: no database made"
+if "$bin/echowall" --db "$tmp/no/such/folder.db" --headless --script "$tmp/s.txt" 2>"$tmp/err"; then
+    fail "a database in a missing folder was accepted"
+fi
+grep -q "echowallctl" "$tmp/err" || fail "missing folder: no hint"
+
 "$ctl" --db "$tmp/hall.db" init --role hall --hall H07 >/dev/null
 "$ctl" --db "$tmp/hall.db" config set sync.mount "$tmp/stick" >/dev/null
 mkdir "$tmp/stick"

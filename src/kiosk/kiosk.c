@@ -184,14 +184,28 @@ static int open_db(const Opts *o, sqlite3 **db)
         return 0;
     }
     const char *path = o->db ? o->db : DEFAULT_DB;
+    int blank = 0;
     if (access(path, F_OK) != 0) {
-        fprintf(stderr,
-                "echowall: no database at %s: make one with `echowallctl --db %s init`, "
-                "or try `echowall --demo`\n",
-                path, path);
-        return 1;
+        /* A new kiosk's first start: an empty database in an existing data
+         * folder; the first stick from the office enrols it. A folder that
+         * does not exist is a mistake worth a message instead. */
+        char *dir = ew_xstrdup(path), *slash = strrchr(dir, '/');
+        if (slash)
+            *slash = 0;
+        int dir_ok = access(slash ? (*dir ? dir : "/") : ".", W_OK) == 0;
+        free(dir);
+        if (!dir_ok) {
+            fprintf(stderr,
+                    "echowall: no database at %s: make one with `echowallctl --db %s init`, "
+                    "or try `echowall --demo`\n",
+                    path, path);
+            return 1;
+        }
+        blank = 1;
+        fprintf(stderr, "echowall: no database at %s: starting as a blank kiosk; a stick from "
+                        "the town office enrols it\n", path);
     }
-    if (db_open(path, 0, db, &e) != EW_OK) {
+    if (db_open(path, blank, db, &e) != EW_OK) {
         fprintf(stderr, "echowall: %s\n", e.msg);
         return 1;
     }

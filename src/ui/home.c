@@ -179,6 +179,8 @@ void home_draw(App *a)
     char sub[256];
     if (a->fig_failed)
         snprintf(sub, sizeof sub, "%s", tr(a->lang, S_LOAD_FAILED));
+    else if (!a->fig.enrolled) /* a blank kiosk: its first stick enrols it */
+        snprintf(sub, sizeof sub, "%s", tr(a->lang, S_NOT_ENROLLED));
     else
         snprintf(sub, sizeof sub, "%s%s%s", a->fig.town ? a->fig.town : "",
                  a->fig.hall_name ? " · " : "", a->fig.hall_name ? a->fig.hall_name : "");

@@ -66,6 +66,7 @@ typedef struct Figures {
     int overdue;      /* unsolved past their time limit */
     char today[11];   /* the device's date, YYYY-MM-DD */
     char *last_sync;  /* "YYYY-MM-DD HH:MM" of the last office sync, or NULL */
+    int enrolled;     /* 1 when this device holds the town's certificate */
 } Figures;
 
 /* What the wall asks for. */

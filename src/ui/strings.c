@@ -95,6 +95,7 @@ static const char *const ZH[S_COUNT] = {
     [S_STICK_REQUESTED] = "已把本机的注册申请写到U盘上，请把U盘带到镇里",
     [S_STICK_ENROLLED_FMT] = "本机已注册为 %s",
     [S_STICK_FP_FMT] = "镇里密钥指纹：%s（请与镇里屏幕上的核对）",
+    [S_NOT_ENROLLED] = "本机尚未注册：请插入镇里带来的U盘",
 };
 
 static const char *const EN[S_COUNT] = {
@@ -187,6 +188,7 @@ static const char *const EN[S_COUNT] = {
     [S_STICK_REQUESTED] = "This kiosk's enrolment request is on the stick: take it to the office",
     [S_STICK_ENROLLED_FMT] = "This kiosk is now enrolled as %s",
     [S_STICK_FP_FMT] = "Town key fingerprint: %s (compare with the office screen)",
+    [S_NOT_ENROLLED] = "Not enrolled yet: insert the stick from the town office",
 };
 
 static const char *const *const TABLES[LANG_COUNT] = {ZH, EN};

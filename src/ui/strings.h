@@ -101,6 +101,7 @@ typedef enum {
     S_STICK_REQUESTED,  /* 已写入注册申请… */
     S_STICK_ENROLLED_FMT, /* 本机已注册为 %s */
     S_STICK_FP_FMT,     /* 镇里密钥指纹：%s */
+    S_NOT_ENROLLED,     /* 本机尚未注册：请插入镇里带来的U盘 */
     S_COUNT
 } StrId;
 
