@@ -3,6 +3,7 @@
  */
 #include "db.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,10 @@ static int bindv(sqlite3_stmt *st, const char *fmt, va_list ap)
  * hash, then the text itself); a statement in use is not handed out twice,
  * so nested queries of the same text get a fresh, uncached statement.
  * db_done() returns a statement to the cache; db_close() finalizes them.
- * The programs are single-threaded, so one process-wide table serves.
+ * One process-wide table serves every connection; a mutex guards it, since
+ * the kiosk syncs a stick on a thread of its own (with its own connection:
+ * statements are never shared between connections, so never between
+ * threads).
  */
 #define CACHE_SIZE 96
 
@@ -73,6 +77,7 @@ typedef struct Cached {
 
 static Cached cache[CACHE_SIZE];
 static unsigned cache_next; /* round-robin victim when full */
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER; /* guards both */
 
 static uint64_t fnv(const char *s)
 {
@@ -84,18 +89,23 @@ static uint64_t fnv(const char *s)
 
 static sqlite3_stmt *cache_get(sqlite3 *db, const char *sql, uint64_t h)
 {
+    sqlite3_stmt *out = NULL;
+    pthread_mutex_lock(&cache_lock);
     for (int i = 0; i < CACHE_SIZE; i++) {
         Cached *c = &cache[i];
         if (c->db == db && c->hash == h && !c->in_use && strcmp(sqlite3_sql(c->st), sql) == 0) {
             c->in_use = 1;
-            return c->st;
+            out = c->st;
+            break;
         }
     }
-    return NULL;
+    pthread_mutex_unlock(&cache_lock);
+    return out;
 }
 
 static void cache_put(sqlite3 *db, sqlite3_stmt *st, uint64_t h)
 {
+    pthread_mutex_lock(&cache_lock);
     for (int tries = 0; tries < CACHE_SIZE; tries++) {
         Cached *c = &cache[cache_next++ % CACHE_SIZE];
         if (c->db && c->in_use)
@@ -103,24 +113,30 @@ static void cache_put(sqlite3 *db, sqlite3_stmt *st, uint64_t h)
         if (c->db)
             sqlite3_finalize(c->st);
         *c = (Cached){db, h, st, 1};
-        return;
+        break;
     }
     /* Every slot busy: the statement simply stays uncached. */
+    pthread_mutex_unlock(&cache_lock);
 }
 
 void db_done(sqlite3_stmt *st)
 {
     if (!st)
         return;
+    int cached = 0;
+    pthread_mutex_lock(&cache_lock);
     for (int i = 0; i < CACHE_SIZE; i++) {
         if (cache[i].db && cache[i].st == st) {
             sqlite3_reset(st);
             sqlite3_clear_bindings(st);
             cache[i].in_use = 0;
-            return;
+            cached = 1;
+            break;
         }
     }
-    sqlite3_finalize(st);
+    pthread_mutex_unlock(&cache_lock);
+    if (!cached)
+        sqlite3_finalize(st);
 }
 
 static sqlite3_stmt *prepv(sqlite3 *db, EwErr *err, const char *sql, const char *fmt, va_list ap)
@@ -317,10 +333,12 @@ void db_close(sqlite3 *db)
 {
     if (!db)
         return;
+    pthread_mutex_lock(&cache_lock);
     for (int i = 0; i < CACHE_SIZE; i++)
         if (cache[i].db == db) {
             sqlite3_finalize(cache[i].st);
             cache[i] = (Cached){0};
         }
+    pthread_mutex_unlock(&cache_lock);
     sqlite3_close(db);
 }
