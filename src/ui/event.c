@@ -8,6 +8,12 @@
 
 void event_map_point(const EventMap *m, int wx, int wy, int *lx, int *ly)
 {
+    /* On the glass: a finger at the far edge reports 1.0 (the pixel one
+     * past the last), and a drag may carry on past the window's edge. */
+    if (m->win_w > 0)
+        wx = wx < 0 ? 0 : wx >= m->win_w ? m->win_w - 1 : wx;
+    if (m->win_h > 0)
+        wy = wy < 0 ? 0 : wy >= m->win_h ? m->win_h - 1 : wy;
     /* Undo the rotation: the panel's pixel grid is the logical one turned. */
     int pw = m->rotation % 180 ? m->log_h : m->log_w; /* the panel as drawn */
     int ph = m->rotation % 180 ? m->log_w : m->log_h;

@@ -68,6 +68,7 @@ static void type(App *a, const char *text)
         ev.type = EV_TEXT;
         memcpy(ev.text, text + i, n);
         app_push(a, &ev);
+        app_handle(a); /* one at a time: a long TEXT must not overflow the app's queue */
         i += n;
     }
 }
@@ -75,11 +76,7 @@ static void type(App *a, const char *text)
 int runner_run(App *a, Display *d, const Script *s, const char *shotdir, int *line, char *msg,
                size_t msglen)
 {
-    if (shotdir && mkdir(shotdir, 0755) != 0 && errno != EEXIST) {
-        *line = 0;
-        snprintf(msg, msglen, "cannot make %s: %s", shotdir, strerror(errno));
-        return -1;
-    }
+    int made = 0; /* shotdir is made at the first screenshot, so its error names a line */
     runner_frame(a, d, NULL, NULL, 0);
     for (size_t i = 0; i < s->n; i++) {
         const Step *st = &s->steps[i];
@@ -123,6 +120,13 @@ int runner_run(App *a, Display *d, const Script *s, const char *shotdir, int *li
             runner_frame(a, d, NULL, NULL, 0);
             break;
         case STEP_SCREENSHOT: {
+            if (shotdir && !made) {
+                if (mkdir(shotdir, 0755) != 0 && errno != EEXIST) {
+                    snprintf(msg, msglen, "cannot make %s: %s", shotdir, strerror(errno));
+                    return -1;
+                }
+                made = 1;
+            }
             char path[4200];
             snprintf(path, sizeof path, "%s/%s.png", shotdir ? shotdir : ".", st->text);
             if (runner_frame(a, d, path, msg, msglen) != 0)
