@@ -428,7 +428,7 @@ static void check_responsive(Storm *s)
         static char labels[256][64];
         int n = controls(s, labels, 256), cards = 0, filters = 0;
         for (int i = 0; i < n; i++) {
-            if (strcmp(labels[i], "颜色：全部 ▾") == 0 || strcmp(labels[i], "状态：全部 ▾") == 0)
+            if (strcmp(labels[i], "颜色：全部 ▼") == 0 || strcmp(labels[i], "状态：全部 ▼") == 0)
                 filters++;
             if (strlen(labels[i]) == 9 && labels[i][3] == '-') { /* a tracking code */
                 cards++;

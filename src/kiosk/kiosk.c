@@ -89,9 +89,16 @@ static int parse(int argc, char **argv, Opts *o)
             o->headless = 1;
         else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
             return usage(NULL) - 2 - 1;
-        else if (!v)
-            return usage("an option is missing its value");
-        else if (strcmp(a, "--db") == 0)
+        else if (strcmp(a, "--db") && strcmp(a, "--lang") && strcmp(a, "--script") &&
+                 strcmp(a, "--screenshots") && strcmp(a, "--window") && strcmp(a, "--rotate")) {
+            char m[300];
+            snprintf(m, sizeof m, "unknown option %s", a);
+            return usage(m);
+        } else if (!v) {
+            char m[300];
+            snprintf(m, sizeof m, "%s needs a value", a);
+            return usage(m);
+        } else if (strcmp(a, "--db") == 0)
             o->db = v, i++;
         else if (strcmp(a, "--lang") == 0) {
             if (lang_parse(v) < 0)
@@ -112,10 +119,6 @@ static int parse(int argc, char **argv, Opts *o)
             if (strcmp(v, "0") && strcmp(v, "90") && strcmp(v, "180") && strcmp(v, "270"))
                 return usage("--rotate must be 0, 90, 180 or 270");
             i++;
-        } else {
-            char m[300];
-            snprintf(m, sizeof m, "unknown option %s", a);
-            return usage(m);
         }
     }
     if (o->demo && o->db)

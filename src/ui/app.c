@@ -27,6 +27,7 @@
 #define TOAST_MS 2500
 #define IDLE_WARN_MS 10000
 #define ATTRACT_MS 8000
+#define LOST_TOUCH_MS 60000 /* a touch without news this long was lifted unseen */
 
 const char *const STATUS_FILTERS[] = {NULL, "received", "in_progress", "escalated", "solved",
                                       "overdue"};
@@ -298,6 +299,7 @@ static void on_event(App *a, const AppEvent *ev)
         }
         a->last_x = ev->x;
         a->last_y = ev->y;
+        a->last_move_at = a->now;
         break;
     }
     case EV_UP:
@@ -331,7 +333,7 @@ static void on_event(App *a, const AppEvent *ev)
             size_t n = strlen(a->pin);
             if (n)
                 a->pin[n - 1] = 0;
-        } else if (a->screen == SCR_WALL || a->screen == SCR_DETAIL) {
+        } else if (a->overlay == OV_NONE && (a->screen == SCR_WALL || a->screen == SCR_DETAIL)) {
             double page = a->h * 0.6;
             if (ev->key == KEY_DOWN || ev->key == KEY_SPACE)
                 scroll_by(a, page);
@@ -487,11 +489,21 @@ static void step(App *a)
     }
     int64_t idle = a->now - a->last_input;
     int64_t limit = (int64_t)a->cfg.idle_s * 1000;
-    int away = a->screen != SCR_HOME || (a->overlay != OV_NONE && a->overlay != OV_IDLE);
+    /* Away from the resting state: another screen, or anything open on Home
+     * (the idle prompt itself included, so its count-down always ends). */
+    int away = a->screen != SCR_HOME || a->overlay != OV_NONE;
+    if (a->down && a->now - a->last_move_at > LOST_TOUCH_MS)
+        a->down = a->pressed = a->dragging = 0; /* a lift the panel never reported */
     if (a->down)
         a->last_input = a->now; /* a finger resting on the glass is use */
     else if (away && idle >= limit)
         go_home_after_idle(a);
+    else if (!away && idle >= limit && (a->wall.loaded || a->wall.scope_town ||
+                                        a->wall.grade >= 0 || a->wall.status || a->detail.loaded)) {
+        wall_reset(a); /* left on Home: the next villager starts on a fresh wall too */
+        detail_reset(a);
+        a->dirty = 1;
+    }
     else if (away && idle >= limit - IDLE_WARN_MS) {
         if (a->overlay != OV_IDLE) {
             a->overlay = OV_IDLE;

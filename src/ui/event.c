@@ -97,8 +97,11 @@ int event_from_sdl(const SDL_Event *e, EventMap *m, AppEvent *out)
     case SDL_FINGERMOTION:
     case SDL_FINGERUP: {
         if (e->type == SDL_FINGERDOWN) {
-            if (m->finger_down)
-                return 0; /* a second finger: ignored */
+            /* A second finger is ignored, unless the one followed is gone
+             * without a lift (a touch controller that reset mid-touch):
+             * then the new finger is followed instead. */
+            if (m->finger_down && SDL_GetNumTouchFingers(e->tfinger.touchId) > 1)
+                return 0;
             m->finger = e->tfinger.fingerId;
             m->finger_down = 1;
         } else if (!m->finger_down || e->tfinger.fingerId != m->finger) {

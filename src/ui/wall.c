@@ -328,14 +328,14 @@ static void toolbar(App *a, int y, int h)
         x += r2.w + m->gap;
     }
     char g[96], s[96];
-    snprintf(g, sizeof g, "%s：%s ▾", tr(a->lang, S_FILTER_GRADE),
+    snprintf(g, sizeof g, "%s：%s ▼", tr(a->lang, S_FILTER_GRADE),
              w->grade < 0 ? tr(a->lang, S_ALL) : grade_word(a, w->grade));
-    snprintf(s, sizeof s, "%s：%s ▾", tr(a->lang, S_FILTER_STATUS),
+    snprintf(s, sizeof s, "%s：%s ▼", tr(a->lang, S_FILTER_STATUS),
              w->status == 0 ? tr(a->lang, S_ALL) : status_word(a, STATUS_FILTERS[w->status]));
     if (a->lang == LANG_EN) {
-        snprintf(g, sizeof g, "%s: %s ▾", tr(a->lang, S_FILTER_GRADE),
+        snprintf(g, sizeof g, "%s: %s ▼", tr(a->lang, S_FILTER_GRADE),
                  w->grade < 0 ? tr(a->lang, S_ALL) : grade_word(a, w->grade));
-        snprintf(s, sizeof s, "%s: %s ▾", tr(a->lang, S_FILTER_STATUS),
+        snprintf(s, sizeof s, "%s: %s ▼", tr(a->lang, S_FILTER_STATUS),
                  w->status == 0 ? tr(a->lang, S_ALL) : status_word(a, STATUS_FILTERS[w->status]));
     }
     SDL_Rect rg = {x, y, ui_chip_w(a, g), h};
