@@ -267,6 +267,33 @@ static void test_second_finger(void **state)
     assert_int_equal(ev.y, 400);
 }
 
+static int one_finger(SDL_TouchID touch)
+{
+    (void)touch;
+    return 1; /* only the new finger is on the glass */
+}
+
+/* The followed finger's lift was lost (the controller reset): the panel
+ * says one finger is down, the new one, so it is followed. */
+static void test_lost_lift(void **state)
+{
+    (void)state;
+    EventMap m = map_for(1280, 800, 0, 1);
+    m.count_fingers = one_finger;
+    AppEvent ev;
+    SDL_Event e = finger(SDL_FINGERDOWN, 1, 0.1f, 0.1f);
+    assert_int_equal(event_from_sdl(&e, &m, &ev), 1);
+    e = finger(SDL_FINGERDOWN, 2, 0.5f, 0.5f);
+    assert_int_equal(event_from_sdl(&e, &m, &ev), 1);
+    assert_int_equal(ev.type, EV_DOWN);
+    assert_int_equal(ev.x, 640);
+    e = finger(SDL_FINGERUP, 2, 0.5f, 0.5f);
+    assert_int_equal(event_from_sdl(&e, &m, &ev), 1);
+    assert_int_equal(ev.type, EV_UP);
+    e = finger(SDL_FINGERUP, 1, 0.1f, 0.1f); /* the old one, late: ignored */
+    assert_int_equal(event_from_sdl(&e, &m, &ev), 0);
+}
+
 static SDL_Event button(Uint32 type, Uint32 which, Uint8 b, int x, int y)
 {
     SDL_Event e;
@@ -495,6 +522,7 @@ int main(void)
         cmocka_unit_test(test_map_corners),     cmocka_unit_test(test_map_round_trip),
         cmocka_unit_test(test_map_scaled),      cmocka_unit_test(test_finger),
         cmocka_unit_test(test_finger_edge),     cmocka_unit_test(test_second_finger),
+        cmocka_unit_test(test_lost_lift),
         cmocka_unit_test(test_mouse),           cmocka_unit_test(test_quit_text_keys),
         cmocka_unit_test(test_key_names),       cmocka_unit_test(test_display_agrees),
     };

@@ -73,6 +73,7 @@ int display_open(Display *d, const DisplaySpec *s, char *err, size_t errlen)
     d->map.log_w = d->log_w;
     d->map.log_h = d->log_h;
     d->map.rotation = s->rotation;
+    d->map.count_fingers = SDL_GetNumTouchFingers;
     if (s->fullscreen)
         SDL_ShowCursor(SDL_DISABLE);
     return 0;

@@ -100,7 +100,8 @@ int event_from_sdl(const SDL_Event *e, EventMap *m, AppEvent *out)
             /* A second finger is ignored, unless the one followed is gone
              * without a lift (a touch controller that reset mid-touch):
              * then the new finger is followed instead. */
-            if (m->finger_down && SDL_GetNumTouchFingers(e->tfinger.touchId) > 1)
+            if (m->finger_down &&
+                (!m->count_fingers || m->count_fingers(e->tfinger.touchId) > 1))
                 return 0;
             m->finger = e->tfinger.fingerId;
             m->finger_down = 1;

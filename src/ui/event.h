@@ -20,6 +20,10 @@ typedef struct EventMap {
     int rotation;     /* 0, 90, 180 or 270: how the logical image is turned on the panel */
     SDL_FingerID finger; /* the finger being followed */
     int finger_down;
+    /* Fingers down on a touch device now (SDL_GetNumTouchFingers on a live
+     * display), or NULL: lets a new finger take over from one whose lift
+     * was never reported. */
+    int (*count_fingers)(SDL_TouchID touch);
 } EventMap;
 
 /* Maps a panel pixel to the logical screen. */
