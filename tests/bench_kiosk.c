@@ -240,15 +240,6 @@ static void print_stats(const Stats *w, const Stats *c, int slow)
            c->p50, c->p90, c->p99, c->max, c->mean);
 }
 
-static void push(App *a, EvType t, int x, int y)
-{
-    AppEvent ev = {0};
-    ev.type = t;
-    ev.x = x;
-    ev.y = y;
-    app_push(a, &ev);
-}
-
 static double frame(App *a, Display *d)
 {
     double t0 = now_ms();
@@ -266,9 +257,9 @@ static double press(App *a, Display *d, const char *label)
         fprintf(stderr, "bench_kiosk: %s\n", msg);
         return -1;
     }
-    push(a, EV_DOWN, x, y);
+    app_push_pointer(a, EV_DOWN, x, y);
     frame(a, d);
-    push(a, EV_UP, x, y);
+    app_push_pointer(a, EV_UP, x, y);
     return frame(a, d);
 }
 
@@ -371,12 +362,12 @@ static int scroll_main(const char *dbpath, int expect_n, int outfd)
         double f0 = now_ms(), c0 = cpu_ms();
         app_advance(a, 16);
         if (k == 0) {
-            push(a, EV_DOWN, x, y0);
+            app_push_pointer(a, EV_DOWN, x, y0);
         } else {
-            push(a, EV_MOVE, x, y0 - DRAG_STEP * k);
+            app_push_pointer(a, EV_MOVE, x, y0 - DRAG_STEP * k);
             res.drag_moves++;
             if (k == DRAG_MOVES)
-                push(a, EV_UP, x, y0 - DRAG_STEP * k);
+                app_push_pointer(a, EV_UP, x, y0 - DRAG_STEP * k);
         }
         k = k == DRAG_MOVES ? 0 : k + 1;
         runner_frame(a, &d, NULL, NULL, 0);
@@ -386,7 +377,7 @@ static int scroll_main(const char *dbpath, int expect_n, int outfd)
     }
     if (k != 0) { /* lift the finger without a fling */
         app_advance(a, 200);
-        push(a, EV_UP, x, y0 - DRAG_STEP * (k - 1));
+        app_push_pointer(a, EV_UP, x, y0 - DRAG_STEP * (k - 1));
         runner_frame(a, &d, NULL, NULL, 0);
     }
     stats_of(ft, frames, &res.drag);
@@ -398,14 +389,14 @@ static int scroll_main(const char *dbpath, int expect_n, int outfd)
      * wall coasts to a stop by the app's clock. */
     int nf = 0;
     while (nf < FLING_FRAMES) {
-        push(a, EV_DOWN, x, y0);
+        app_push_pointer(a, EV_DOWN, x, y0);
         runner_frame(a, &d, NULL, NULL, 0);
         for (int m = 1; m <= 6; m++) {
             app_advance(a, 16);
-            push(a, EV_MOVE, x, y0 - 120 * m);
+            app_push_pointer(a, EV_MOVE, x, y0 - 120 * m);
             runner_frame(a, &d, NULL, NULL, 0);
         }
-        push(a, EV_UP, x, y0 - 720);
+        app_push_pointer(a, EV_UP, x, y0 - 720);
         runner_frame(a, &d, NULL, NULL, 0);
         res.flings++;
         int coasted = 0;

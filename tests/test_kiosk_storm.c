@@ -139,12 +139,7 @@ static void frame(Storm *s)
 
 static void push(Storm *s, EvType type, int x, int y)
 {
-    AppEvent ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = type;
-    ev.x = x;
-    ev.y = y;
-    app_push(s->a, &ev);
+    app_push_pointer(s->a, type, x, y);
     app_handle(s->a);
     s->fresh = 0;
 }

@@ -120,6 +120,15 @@ void app_push(App *a, const AppEvent *ev)
     a->qlen++;
 }
 
+void app_push_pointer(App *a, EvType type, int x, int y)
+{
+    AppEvent ev = {0};
+    ev.type = type;
+    ev.x = x;
+    ev.y = y;
+    app_push(a, &ev);
+}
+
 int64_t app_now(const App *a)
 {
     return a->now;

@@ -62,6 +62,8 @@ void app_free(App *a);
 
 /* Queues an event (dropped, counted, when the queue of 256 is full). */
 void app_push(App *a, const AppEvent *ev);
+/* Queues a pointer event (EV_DOWN, EV_MOVE, EV_UP) at logical (x, y). */
+void app_push_pointer(App *a, EvType type, int x, int y);
 /* Handles the queued events now (they are also handled by app_frame). */
 void app_handle(App *a);
 /* Moves the app's clock forward by ms, stepping animations and timers in

@@ -22,37 +22,28 @@ int runner_frame(App *a, Display *d, const char *shot, char *err, size_t errlen)
     return rc;
 }
 
-static void push(App *a, EvType t, int x, int y)
-{
-    AppEvent ev = {0};
-    ev.type = t;
-    ev.x = x;
-    ev.y = y;
-    app_push(a, &ev);
-}
-
 static void tap(App *a, Display *d, int x, int y)
 {
     /* Down and up at the same instant: no frame between (the pressed look
      * lasts no time), both are handled in order by the next frame. */
-    push(a, EV_DOWN, x, y);
-    push(a, EV_UP, x, y);
+    app_push_pointer(a, EV_DOWN, x, y);
+    app_push_pointer(a, EV_UP, x, y);
     runner_frame(a, d, NULL, NULL, 0);
 }
 
 static void drag(App *a, Display *d, const Step *s)
 {
-    push(a, EV_DOWN, s->x1, s->y1);
+    app_push_pointer(a, EV_DOWN, s->x1, s->y1);
     runner_frame(a, d, NULL, NULL, 0);
     int n = s->ms / 16;
     if (n < 1)
         n = 1;
     for (int i = 1; i <= n; i++) {
         app_advance(a, s->ms / n);
-        push(a, EV_MOVE, s->x1 + (s->x2 - s->x1) * i / n, s->y1 + (s->y2 - s->y1) * i / n);
+        app_push_pointer(a, EV_MOVE, s->x1 + (s->x2 - s->x1) * i / n, s->y1 + (s->y2 - s->y1) * i / n);
         runner_frame(a, d, NULL, NULL, 0);
     }
-    push(a, EV_UP, s->x2, s->y2);
+    app_push_pointer(a, EV_UP, s->x2, s->y2);
     runner_frame(a, d, NULL, NULL, 0);
 }
 
