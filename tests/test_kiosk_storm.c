@@ -46,6 +46,8 @@
 #include "db.h"
 #include "display.h"
 #include "event.h"
+#include "meeting.h"
+#include "device.h"
 #include "runner.h"
 #include "source.h"
 #include "testutil.h"
@@ -66,7 +68,7 @@ typedef struct Storm {
     int fresh; /* 1 while the last frame shows the app as it is now */
     int64_t worst_frame_us;
     /* what the storm reached */
-    int seen_screen[4], seen_picker, seen_idle, seen_pin, seen_nopin, seen_toast;
+    int seen_screen[6], seen_picker, seen_idle, seen_pin, seen_nopin, seen_toast;
     int checks;
 } Storm;
 
@@ -94,8 +96,8 @@ static int64_t now_us(void)
 
 static int screen_index(const char *name)
 {
-    static const char *const names[4] = {"home", "wall", "detail", "soon"};
-    for (int i = 0; i < 4; i++)
+    static const char *const names[6] = {"home", "wall", "detail", "soon", "ballot", "thanks"};
+    for (int i = 0; i < 6; i++)
         if (strcmp(name, names[i]) == 0)
             return i;
     return -1;
@@ -460,6 +462,14 @@ static void storm(int w, int h, int rotation, long count, uint64_t seed)
     assert_int_equal(clock_parse_day(DAY, &day), 0);
     s.dir = tu_tmpdir();
     s.db = tu_demo_db(s.dir, "storm.db", 0, "H07", day);
+    { /* an open meeting, so the storm reaches the ballot too */
+        Author self;
+        EwErr e = {0};
+        char id[MEETING_ID_MAX];
+        assert_int_equal(device_load_self(s.db, &self, &e), EW_OK);
+        assert_int_equal(meeting_open(s.db, &self, "H07", "述职评议", NULL, 0, NULL, 0, id, &e),
+                         EW_OK);
+    }
     source_init(&s.src, s.db);
     DisplaySpec spec = {.w = w, .h = h, .headless = 1, .rotation = rotation};
     char err[512] = "";
@@ -491,12 +501,13 @@ static void storm(int w, int h, int rotation, long count, uint64_t seed)
     double secs = (double)(now_us() - t0) / 1e6;
     print_message("  %ld frames, %ld taps, %ld drags, %d checks in %.1f s; slowest frame %.1f ms\n",
                   s.frames, s.taps, s.drags, s.checks, secs, (double)s.worst_frame_us / 1000.0);
-    print_message("  reached: home %d wall %d detail %d soon %d, picker %d, idle %d, pin %d "
-                  "(no-PIN message %d), hint %d\n",
+    print_message("  reached: home %d wall %d detail %d soon %d ballot %d thanks %d, picker %d, "
+                  "idle %d, pin %d (no-PIN message %d), hint %d\n",
                   s.seen_screen[0], s.seen_screen[1], s.seen_screen[2], s.seen_screen[3],
+                  s.seen_screen[4], s.seen_screen[5],
                   s.seen_picker, s.seen_idle, s.seen_pin, s.seen_nopin, s.seen_toast);
     /* A storm that never got anywhere tested nothing. */
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++) /* the thank-you page needs a whole ballot: not required */
         assert_true(s.seen_screen[i]);
     assert_true(s.seen_picker);
     assert_true(s.seen_idle);

@@ -508,6 +508,7 @@ static void test_strings(void **state)
         {S_STICK_REFUSED_FMT, "S_STICK_REFUSED_FMT", "d"},
         {S_STICK_ENROLLED_FMT, "S_STICK_ENROLLED_FMT", "s"},
         {S_STICK_FP_FMT, "S_STICK_FP_FMT", "s"},
+        {S_BALLOT_PROGRESS_FMT, "S_BALLOT_PROGRESS_FMT", "dd"},
     };
     int is_fmt[S_COUNT] = {0};
     for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {

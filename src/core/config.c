@@ -34,6 +34,7 @@ static const Setting settings[] = {
     {"screen.height_mm", 0, "87", check_int, 40, 3000, "visible screen height in mm"},
     {"screen.rotation", 0, "0", check_enum, 0, 0, "output rotation: 0, 90, 180 or 270"},
     {"idle.timeout_s", 0, "90", check_int, 20, 3600, "seconds without a touch before Home"},
+    {"ballot.cooldown_s", 0, "3", check_int, 0, 60, "seconds between two ballots at the kiosk"},
     {"ui.lang", 0, "zh", check_enum, 0, 0, "screen language: zh or en"},
     {"sync.mount", 0, "/media/echowall", check_path, 0, 0, "where USB sticks are mounted"},
     /* the town's */

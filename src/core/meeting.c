@@ -129,7 +129,7 @@ int meeting_list(sqlite3 *db, json_t **out, EwErr *err)
 {
     sqlite3_stmt *st = db_prep(db, err,
                                "SELECT id, hall, topic, opened_day, closed_day, status, cap, "
-                               "subjects, ballots FROM meetings ORDER BY opened_day, id",
+                               "subjects, ballots, tallies FROM meetings ORDER BY opened_day, id",
                                NULL);
     if (!st)
         return EW_EDB;
@@ -152,6 +152,11 @@ int meeting_list(sqlite3 *db, json_t **out, EwErr *err)
         json_object_set_new(o, "ballots", sqlite3_column_type(st, 8) == SQLITE_NULL
                                               ? json_null()
                                               : json_integer(sqlite3_column_int64(st, 8)));
+        /* The closing record's counts per subject and rating, once closed. */
+        json_t *tallies = sqlite3_column_type(st, 9) == SQLITE_NULL
+                              ? NULL
+                              : json_loads((const char *)sqlite3_column_text(st, 9), 0, NULL);
+        json_object_set_new(o, "tallies", tallies ? tallies : json_null());
         json_array_append_new(arr, o);
     }
     db_done(st);

@@ -29,7 +29,8 @@ int meeting_close(sqlite3 *db, Author *a, const char *id, const char *day, int64
 /* Closes with given tallies ({subject: {rating: n}}) and ballots (demo). */
 int meeting_close_with(sqlite3 *db, Author *a, const char *id, json_t *tallies, int64_t ballots,
                        const char *day, int64_t hlc, EwErr *err);
-/* [{id, hall, topic, opened, closed, status, cap, subjects, ballots}] */
+/* [{id, hall, topic, opened, closed, status, cap, subjects, ballots, tallies
+ * ({subject: {rating: n}} once closed, else null)}] */
 int meeting_list(sqlite3 *db, json_t **out, EwErr *err);
 
 #endif

@@ -304,7 +304,8 @@ int kiosk_main(int argc, char **argv)
     }
     timing(t0, o.demo ? "demo town built" : "database open");
     char *lang = setting(db, "ui.lang"), *rot = setting(db, "screen.rotation"),
-         *idle = setting(db, "idle.timeout_s"), *wmm = setting(db, "screen.width_mm");
+         *idle = setting(db, "idle.timeout_s"), *wmm = setting(db, "screen.width_mm"),
+         *cool = setting(db, "ballot.cooldown_s");
     DisplaySpec ds = {.w = o.w, .h = o.h, .fullscreen = !o.w && !o.headless,
                       .headless = o.headless, .rotation = o.rotate >= 0 ? o.rotate : atoi(rot)};
     Display d = {0};
@@ -327,7 +328,8 @@ int kiosk_main(int argc, char **argv)
                      .idle_s = atoi(idle),
                      .fontdir = fonts,
                      .assetdir = assets,
-                     .allow_quit = o.w || o.headless};
+                     .allow_quit = o.w || o.headless,
+                     .cooldown_s = atoi(cool)};
     if ((int)cfg.lang < 0)
         cfg.lang = LANG_ZH;
     if (config_is_set(db, "screen.width_mm") && atoi(wmm) > 0) {
@@ -375,6 +377,7 @@ out:
     free(rot);
     free(idle);
     free(wmm);
+    free(cool);
     db_close(db);
     demo_cleanup();
     script_free(&script);

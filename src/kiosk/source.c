@@ -18,6 +18,7 @@
 #include "device.h"
 #include "ew.h"
 #include "staff.h"
+#include "ballot.h"
 #include "view.h"
 
 static char *dup_str(json_t *o, const char *k)
@@ -223,6 +224,47 @@ static int check_pin(void *ctx, const char *pin, int64_t now_ms, int64_t *wait_m
     }
 }
 
+static int meeting(void *ctx, MeetingInfo *out, char *msg, int msglen)
+{
+    sqlite3 *db = ctx;
+    EwErr e = {0};
+    Author self;
+    memset(out, 0, sizeof *out);
+    if (device_load_self(db, &self, &e) != EW_OK || !self.hall[0])
+        return 1; /* not a hall's kiosk (yet): no meetings here */
+    json_t *m = NULL;
+    int rc = ballot_meeting(db, self.hall, &m, &e);
+    sodium_memzero(&self, sizeof self);
+    if (rc == EW_ENOTFOUND)
+        return 1;
+    if (rc != EW_OK)
+        return fail(msg, msglen, &e);
+    snprintf(out->id, sizeof out->id, "%s", json_string_value(json_object_get(m, "id")));
+    out->topic = dup_str(m, "topic");
+    out->cap = (int)json_integer_value(json_object_get(m, "cap"));
+    out->ballots = (int)json_integer_value(json_object_get(m, "ballots"));
+    json_t *subj = json_object_get(m, "subjects");
+    out->n = (int)json_array_size(subj);
+    out->names = ew_xcalloc((size_t)(out->n ? out->n : 1), sizeof *out->names);
+    out->roles = ew_xcalloc((size_t)(out->n ? out->n : 1), sizeof *out->roles);
+    for (int i = 0; i < out->n; i++) {
+        out->names[i] = dup_str(json_array_get(subj, (size_t)i), "name");
+        out->roles[i] = dup_str(json_array_get(subj, (size_t)i), "role");
+    }
+    json_decref(m);
+    return 0;
+}
+
+static int cast(void *ctx, const char *meeting_id, const char *const *ratings, int n, char *msg,
+                int msglen)
+{
+    EwErr e = {0};
+    int rc = ballot_cast(ctx, meeting_id, ratings, n, &e);
+    if (rc == EW_ESTATE)
+        return 1;
+    return rc == EW_OK ? 0 : fail(msg, msglen, &e);
+}
+
 void source_init(Source *src, sqlite3 *db)
 {
     memset(src, 0, sizeof *src);
@@ -231,4 +273,6 @@ void source_init(Source *src, sqlite3 *db)
     src->cards = cards;
     src->detail = detail;
     src->check_pin = check_pin;
+    src->meeting = meeting;
+    src->cast = cast;
 }

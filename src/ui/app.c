@@ -100,6 +100,7 @@ void app_free(App *a)
         return;
     wall_reset(a);
     detail_reset(a);
+    meeting_info_free(&a->meeting);
     figures_free(&a->fig);
     cardlist_free(&a->recent);
     for (int i = 0; i < 16; i++)
@@ -141,7 +142,7 @@ int app_quit_requested(const App *a)
 
 const char *app_screen_name(const App *a)
 {
-    static const char *const names[] = {"home", "wall", "detail", "soon"};
+    static const char *const names[] = {"home", "wall", "detail", "soon", "ballot", "thanks"};
     return names[a->screen];
 }
 
@@ -207,6 +208,7 @@ static void go_home_after_idle(App *a)
 {
     if (a->stick.state != STICK_RUNNING)
         a->stick_acked = a->stick.serial; /* nobody read it: the next villager need not */
+    ballot_discard(a); /* walking away discards a ballot: it counts whole or not at all */
     app_go(a, SCR_HOME);
     wall_reset(a); /* the next villager starts on a fresh wall */
     detail_reset(a);
@@ -336,8 +338,10 @@ static void on_event(App *a, const AppEvent *ev)
                 a->overlay = OV_NONE;
             else if (a->screen == SCR_DETAIL)
                 app_go(a, SCR_WALL);
-            else if (a->screen != SCR_HOME)
+            else if (a->screen != SCR_HOME) {
+                ballot_discard(a); /* leaving a ballot unsubmitted discards it */
                 app_go(a, SCR_HOME);
+            }
         } else if (a->overlay == OV_PIN && ev->key == KEY_BACKSPACE) {
             size_t n = strlen(a->pin);
             if (n)
@@ -394,13 +398,31 @@ static void activate(App *a, const Control *c)
     case ACT_TILE:
         if (c->arg == 0) {
             app_go(a, SCR_WALL);
+        } else if (c->arg == 1 && a->src->meeting) {
+            ballot_start(a);
         } else {
             a->soon_tile = c->arg;
             app_go(a, SCR_SOON);
         }
         break;
     case ACT_BACK:
-        app_go(a, a->screen == SCR_DETAIL ? SCR_WALL : SCR_HOME);
+        if (a->screen == SCR_BALLOT)
+            ballot_back(a);
+        else
+            app_go(a, a->screen == SCR_DETAIL ? SCR_WALL : SCR_HOME);
+        break;
+    case ACT_RATE:
+        ballot_rate(a, c->arg);
+        break;
+    case ACT_BALLOT_SUBMIT:
+        ballot_submit(a);
+        break;
+    case ACT_BALLOT_CANCEL:
+        ballot_discard(a);
+        app_go(a, SCR_HOME);
+        break;
+    case ACT_THANKS_DONE:
+        app_go(a, SCR_HOME);
         break;
     case ACT_CARD:
         wall_open_card(a, c->arg);
@@ -491,6 +513,9 @@ static void step(App *a)
         a->pin[0] = 0;
         a->pin_msg = 0;
         a->dirty = 1;
+    }
+    if (a->screen == SCR_THANKS && a->now >= a->thanks_until) {
+        app_go(a, SCR_HOME); /* the thank-you page ends by itself */
     }
     if (a->toast_until && a->now >= a->toast_until) {
         a->toast_until = 0;
@@ -618,6 +643,12 @@ void app_frame(App *a)
         break;
     case SCR_SOON:
         soon_draw(a);
+        break;
+    case SCR_BALLOT:
+        ballot_draw(a);
+        break;
+    case SCR_THANKS:
+        thanks_draw(a);
         break;
     }
     if (a->overlay != OV_NONE) {

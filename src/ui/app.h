@@ -50,6 +50,7 @@ typedef struct AppConfig {
     const char *fontdir;  /* where the shipped fonts are */
     const char *assetdir; /* where assets/icons are */
     int allow_quit;       /* 1: EV_QUIT from a window close ends the program (desktop) */
+    int cooldown_s;       /* seconds between two ballots */
 } AppConfig;
 
 typedef struct App App;

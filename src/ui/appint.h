@@ -34,7 +34,7 @@
 #define C_CHIP 0xE8EBF0
 #define C_WHITE 0xFFFFFF
 
-typedef enum { SCR_HOME, SCR_WALL, SCR_DETAIL, SCR_SOON } ScreenId;
+typedef enum { SCR_HOME, SCR_WALL, SCR_DETAIL, SCR_SOON, SCR_BALLOT, SCR_THANKS } ScreenId;
 typedef enum { OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF, OV_STICK } OverlayId;
 
 /* What tapping a control does. */
@@ -56,7 +56,11 @@ typedef enum {
     ACT_PIN_OK,
     ACT_STAFF_QUIT,
     ACT_HINT,        /* arg: a StrId to show: the control does nothing now, and says why */
-    ACT_STICK_OK     /* the stick's result has been read */
+    ACT_STICK_OK,    /* the stick's result has been read */
+    ACT_RATE,        /* arg: index in DOMAIN_RATINGS, for the current subject */
+    ACT_BALLOT_SUBMIT,
+    ACT_BALLOT_CANCEL,
+    ACT_THANKS_DONE
 } Action;
 
 typedef struct Control {
@@ -165,6 +169,13 @@ struct App {
     WallState wall;
     DetailState detail;
 
+    /* A villager's ballot, kept in memory only until it is submitted whole. */
+    MeetingInfo meeting;
+    int ballot_page;          /* 0..n-1 a subject, n the review */
+    int ballot_rating[64];    /* per subject: index in DOMAIN_RATINGS, -1 not yet */
+    int64_t thanks_until;     /* the thank-you page's end (app clock) */
+    int64_t cooldown_until;   /* no new ballot before (app clock) */
+
     /* The USB stick (background sync). */
     StickStatus stick;
     int stick_acked;          /* serial of the last result staff confirmed */
@@ -232,6 +243,14 @@ void detail_draw(App *a);
 void detail_scroll_by(App *a, double dy);
 int detail_step(App *a);
 void detail_reset(App *a);
+/* evaluate.c: the ballot */
+void ballot_start(App *a);
+void ballot_draw(App *a);
+void thanks_draw(App *a);
+void ballot_discard(App *a);
+void ballot_rate(App *a, int rating);
+void ballot_submit(App *a);
+void ballot_back(App *a);
 /* overlay.c */
 void overlay_draw(App *a);
 void soon_draw(App *a);

@@ -54,3 +54,17 @@ void figures_free(Figures *f)
     free(f->last_sync);
     memset(f, 0, sizeof *f);
 }
+
+void meeting_info_free(MeetingInfo *m)
+{
+    if (!m)
+        return;
+    for (int i = 0; i < m->n; i++) {
+        free(m->names[i]);
+        free(m->roles[i]);
+    }
+    free(m->names);
+    free(m->roles);
+    free(m->topic);
+    memset(m, 0, sizeof *m);
+}

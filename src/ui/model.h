@@ -77,6 +77,19 @@ typedef struct WallQuery {
     int limit;          /* at most this many (the newest), 0: all */
 } WallQuery;
 
+/* The hall's open evaluation meeting, for a ballot. */
+typedef struct MeetingInfo {
+    char id[32];    /* meeting id */
+    char *topic;    /* what the meeting is about */
+    int cap;        /* most ballots, 0: no cap */
+    int ballots;    /* cast so far */
+    int n;          /* subjects */
+    char **names;   /* n names (the branch's own name for the branch) */
+    char **roles;   /* n role keys: "branch" or a DOMAIN_ROLES key */
+} MeetingInfo;
+
+void meeting_info_free(MeetingInfo *m);
+
 /* A USB stick being synced (or enrolled) in the background. */
 enum { STICK_IDLE = 0, STICK_RUNNING, STICK_DONE, STICK_FAILED };
 typedef struct StickStatus {
@@ -108,6 +121,13 @@ typedef struct Source {
     /* Checks a staff PIN at app time now_ms: 0 right, 1 wrong, 2 locked
      * (*wait_ms set), 3 no PIN set, -1 error. May be NULL (no staff mode). */
     int (*check_pin)(void *ctx, const char *pin, int64_t now_ms, int64_t *wait_ms);
+    /* The hall's open meeting: 0 and *out filled, 1 when none is open, -1
+     * on an error (msg). May be NULL (no evaluation). */
+    int (*meeting)(void *ctx, MeetingInfo *out, char *msg, int msglen);
+    /* Casts a whole ballot (ratings: DOMAIN_RATINGS keys, one per
+     * subject): 0 counted, 1 the cap is reached, -1 an error (msg). */
+    int (*cast)(void *ctx, const char *meeting, const char *const *ratings, int n, char *msg,
+                int msglen);
     /* The stick: looks for one about once a second and syncs it in the
      * background; fills *out with where that stands. May be NULL. Called
      * with stick_ctx. */

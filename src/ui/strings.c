@@ -96,6 +96,16 @@ static const char *const ZH[S_COUNT] = {
     [S_STICK_ENROLLED_FMT] = "本机已注册为 %s",
     [S_STICK_FP_FMT] = "镇里密钥指纹：%s（请与镇里屏幕上的核对）",
     [S_NOT_ENROLLED] = "本机尚未注册：请插入镇里带来的U盘",
+    [S_NO_MEETING] = "现在没有正在进行的评议会，开会时再来评议",
+    [S_BALLOT_FULL] = "本场评议的票数已满，谢谢您",
+    [S_BALLOT_WAIT] = "请稍等几秒，上一张评议票刚刚提交",
+    [S_BALLOT_PROGRESS_FMT] = "第 %d / %d 位",
+    [S_BALLOT_REVIEW] = "请核对您的评议，无误后提交",
+    [S_BALLOT_NOT_RATED] = "未评",
+    [S_BALLOT_THANKS] = "谢谢您的评议！",
+    [S_BALLOT_THANKS_SUB] = "评议不记名，只计总数",
+    [S_BALLOT_FAILED] = "这张评议票没有记上，请找工作人员",
+    [S_ROLE_BRANCH] = "村党支部",
 };
 
 static const char *const EN[S_COUNT] = {
@@ -189,6 +199,16 @@ static const char *const EN[S_COUNT] = {
     [S_STICK_ENROLLED_FMT] = "This kiosk is now enrolled as %s",
     [S_STICK_FP_FMT] = "Town key fingerprint: %s (compare with the office screen)",
     [S_NOT_ENROLLED] = "Not enrolled yet: insert the stick from the town office",
+    [S_NO_MEETING] = "No evaluation meeting is open now: come back at the meeting",
+    [S_BALLOT_FULL] = "All ballots of this meeting are cast, thank you",
+    [S_BALLOT_WAIT] = "Please wait a few seconds: a ballot was just cast",
+    [S_BALLOT_PROGRESS_FMT] = "%d of %d",
+    [S_BALLOT_REVIEW] = "Please check your ballot, then submit",
+    [S_BALLOT_NOT_RATED] = "not rated",
+    [S_BALLOT_THANKS] = "Thank you for your ballot!",
+    [S_BALLOT_THANKS_SUB] = "Ballots are anonymous: only totals are kept",
+    [S_BALLOT_FAILED] = "This ballot was not counted: please tell the staff",
+    [S_ROLE_BRANCH] = "Party branch",
 };
 
 static const char *const *const TABLES[LANG_COUNT] = {ZH, EN};

@@ -102,6 +102,16 @@ typedef enum {
     S_STICK_ENROLLED_FMT, /* 本机已注册为 %s */
     S_STICK_FP_FMT,     /* 镇里密钥指纹：%s */
     S_NOT_ENROLLED,     /* 本机尚未注册：请插入镇里带来的U盘 */
+    S_NO_MEETING,       /* 现在没有正在进行的评议会 */
+    S_BALLOT_FULL,      /* 本场评议的票数已满 */
+    S_BALLOT_WAIT,      /* 请稍等，上一张评议票刚刚提交 */
+    S_BALLOT_PROGRESS_FMT, /* 第 %d / %d 位 */
+    S_BALLOT_REVIEW,    /* 请核对您的评议 */
+    S_BALLOT_NOT_RATED, /* 未评 */
+    S_BALLOT_THANKS,    /* 谢谢您的评议！ */
+    S_BALLOT_THANKS_SUB,/* 您的评议不记名… */
+    S_BALLOT_FAILED,    /* 这张评议票没有记上，请找工作人员 */
+    S_ROLE_BRANCH,      /* 村党支部 */
     S_COUNT
 } StrId;
 

@@ -1,0 +1,91 @@
+#!/bin/sh
+# The villager's ballot at the kiosk (the real binaries, headless): 30
+# ballots cast by `press` count exactly; 取消, walking away and the
+# cooldown count nothing; no open meeting and a full cap are said kindly;
+# every frame's touch targets are checked. Usage: kiosk_ballot.sh BIN_DIR
+set -eu
+bin=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export ECHOWALL_NOW=2026-11-28T10:00 SDL_VIDEODRIVER=offscreen ECHOWALL_CHECK_TARGETS=1
+ctl="$bin/echowallctl"
+fail() { echo "kiosk_ballot: $*" >&2; exit 1; }
+kiosk() { # SCRIPT-FILE [SIZE]
+    "$bin/echowall" --db "$tmp/h.db" --headless --window "${2:-1280x800}" --script "$1" \
+        --screenshots "$tmp/shots" 2>"$tmp/err" || { cat "$tmp/err" >&2; return 1; }
+}
+
+"$ctl" --db "$tmp/h.db" demo --hall H07 >/dev/null
+id=$("$ctl" --db "$tmp/h.db" meeting open --hall H07 --topic 四季度述职评议 | tail -1)
+q() { sqlite3 "$tmp/h.db" "$1"; }
+n=$(q "SELECT json_array_length(subjects) FROM meetings WHERE id='$id'")
+[ "$n" -ge 2 ] || fail "the meeting has $n subjects"
+
+# 30 ballots; ballot b rates subject i with rating (b + i) mod 5.
+words="优秀 良好 一般 差 不了解"
+{
+    b=0
+    while [ $b -lt 30 ]; do
+        echo "press 我要评议"
+        i=0
+        while [ $i -lt "$n" ]; do
+            echo "press $(echo $words | cut -d' ' -f$(( (b + i) % 5 + 1 )))"
+            i=$((i + 1))
+        done
+        echo "expect 请核对您的评议"
+        [ $b -eq 0 ] && echo "screenshot review"
+        echo "press 提交"
+        echo "expect 谢谢您的评议！"
+        [ $b -eq 0 ] && echo "screenshot thanks"
+        echo "wait 3100"
+        echo "expect 我要反映"
+        b=$((b + 1))
+    done
+    # 取消 discards; walking away discards; the cooldown refuses politely.
+    echo "press 我要评议"
+    echo "press 优秀"
+    echo "press 取消"
+    echo "expect 我要反映"
+    echo "press 我要评议"
+    echo "press 优秀"
+    echo "wait 95000"
+    echo "expect 我要反映"
+    echo "press 我要评议"
+    i=0
+    while [ $i -lt "$n" ]; do echo "press 差"; i=$((i + 1)); done
+    echo "press 返回"
+    echo "press 一般"
+    echo "press 取消"
+    echo "press 我要评议"
+    echo "expect 第 1 / $n 位"
+    echo "press 返回"
+    echo "expect 我要反映"
+} >"$tmp/thirty.txt"
+kiosk "$tmp/thirty.txt" || fail "30 ballots"
+
+# One more, then at once another: the cooldown.
+printf 'press 我要评议\n' >"$tmp/cool.txt"
+i=0
+while [ $i -lt "$n" ]; do echo "press 良好" >>"$tmp/cool.txt"; i=$((i + 1)); done
+printf 'press 提交\npress 确认\npress 我要评议\nexpect 请稍等几秒\nwait 3100\npress 我要评议\nexpect 第 1 / %s 位\n' "$n" >>"$tmp/cool.txt"
+kiosk "$tmp/cool.txt" 1080x1920 || fail "cooldown"
+
+"$ctl" --db "$tmp/h.db" meeting close "$id" >/dev/null
+[ "$(q "SELECT status, ballots FROM meetings WHERE id='$id'")" = "closed|31" ] ||
+    fail "the meeting did not close with 31 ballots: $(q "SELECT status, ballots FROM meetings WHERE id='$id'")"
+# Every subject: 6 of each rating, and the cooldown walk's ballot one more 良好.
+per='{"excellent":6,"fair":6,"good":7,"poor":6,"unknown":6}'
+want=$(q "SELECT '{' || group_concat('\"' || value || '\":' || '$per', ',') || '}' FROM
+          (SELECT value FROM meetings, json_each(meetings.subjects) WHERE meetings.id='$id' ORDER BY value)")
+got=$(q "SELECT tallies FROM meetings WHERE id='$id'")
+[ "$got" = "$want" ] || fail "the tallies are not what was cast: $got, want $want"
+
+# No open meeting: said kindly.
+printf 'press 我要评议\nexpect 现在没有正在进行的评议会\n' >"$tmp/none.txt"
+kiosk "$tmp/none.txt" 800x480 || fail "no meeting"
+
+# A cap of 1: the second ballot is refused kindly.
+"$ctl" --db "$tmp/h.db" meeting open --hall H07 --topic 冬季评议 --subject branch --cap 1 >/dev/null
+printf 'press 我要评议\npress 优秀\npress 提交\nwait 3100\npress 我要评议\nexpect 本场评议的票数已满\n' >"$tmp/cap.txt"
+kiosk "$tmp/cap.txt" || fail "cap"
+echo "kiosk_ballot: ok"
