@@ -29,6 +29,7 @@
 #include "enroll.h"
 #include "ledger.h"
 #include "meeting.h"
+#include "evalres.h"
 #include "roster.h"
 #include "staff.h"
 #include "stickio.h"
@@ -639,6 +640,55 @@ static int cmd_meeting_list(Args *a, EwErr *e)
 {
     int rc = need_pos(a, 0, "", e);
     return rc ? rc : read_cmd(a, r_meetings, text_meetings, e);
+}
+
+/* ---- evaluation results ---- */
+
+static void text_eval(FILE *f, json_t *arr)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(arr, i, x) {
+        json_t *c = json_object_get(x, "counts"), *rate = json_object_get(x, "excellence_rate");
+        char r[32], rank[16] = "-";
+        if (json_is_integer(json_object_get(x, "rank")))
+            snprintf(rank, sizeof rank, "%lld",
+                     (long long)json_integer_value(json_object_get(x, "rank")));
+        if (json_is_real(rate))
+            snprintf(r, sizeof r, "%5.1f%%", json_real_value(rate) * 100.0);
+        else
+            snprintf(r, sizeof r, "too few");
+        fprintf(f, "%-4s %-10s %-12s %-8s 优秀%lld 良好%lld 一般%lld 差%lld 不了解%lld%s\n",
+                rank, json_string_value(json_object_get(x, "name")),
+                json_string_value(json_object_get(x, "role")), r,
+                (long long)json_integer_value(json_object_get(c, "excellent")),
+                (long long)json_integer_value(json_object_get(c, "good")),
+                (long long)json_integer_value(json_object_get(c, "fair")),
+                (long long)json_integer_value(json_object_get(c, "poor")),
+                (long long)json_integer_value(json_object_get(c, "unknown")),
+                json_is_true(json_object_get(x, "warning")) ? "  ⚠ 预警" : "");
+    }
+}
+
+static int r_eval(sqlite3 *db, Args *a, json_t **out, EwErr *e)
+{
+    const char *id = opt(a, "meeting"), *round = opt(a, "round"), *min = opt(a, "min");
+    int m = min ? atoi(min) : EVAL_MIN_RATINGS;
+    return id ? eval_meeting(db, id, m, out, e) : eval_round(db, round, m, out, e);
+}
+
+static int cmd_eval_results(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 0, "", e);
+    if (rc)
+        return rc;
+    const char *id = opt(a, "meeting"), *round = opt(a, "round"), *min = opt(a, "min");
+    if (!id == !round)
+        return usage(e, "give --meeting ID or --round YYYYQn%s", "");
+    char *end = NULL;
+    if (min && (strtol(min, &end, 10) < 1 || *end || strtol(min, NULL, 10) > 100000))
+        return usage(e, "--min '%s' must be a number of ratings from 1", min);
+    return read_cmd(a, r_eval, text_eval, e);
 }
 
 /* ---- figures, roster, config ---- */
@@ -1291,6 +1341,8 @@ static const Command commands[] = {
     {"meeting", "open", "hall= topic= subject=* cap=", cmd_meeting_open,
      "meeting open --hall CODE --topic T [--subject WHO ...] [--cap N]"},
     {"meeting", "close", "", cmd_meeting_close, "meeting close ID"},
+    {"eval", "results", "meeting= round= min= json", cmd_eval_results,
+     "eval results (--meeting ID | --round YYYYQn) [--min N] [--json]"},
     {"meeting", "list", "json", cmd_meeting_list, "meeting list [--json]"},
     {"stats", NULL, "json", cmd_stats, "stats [--json]"},
     {"roster", "list", "json", cmd_roster_list, "roster list [--json]"},
