@@ -80,6 +80,23 @@ want=$(q "SELECT '{' || group_concat('\"' || value || '\":' || '$per', ',') || '
 got=$(q "SELECT tallies FROM meetings WHERE id='$id'")
 [ "$got" = "$want" ] || fail "the tallies are not what was cast: $got, want $want"
 
+# The kiosk's results page (from the wall) agrees with `eval results`.
+"$ctl" --db "$tmp/h.db" eval results --meeting "$id" >"$tmp/results.txt"
+[ "$(wc -l <"$tmp/results.txt")" -eq "$n" ] || fail "eval results: $(cat "$tmp/results.txt")"
+{
+    echo "press 看回音壁"
+    echo "press 评议结果"
+    echo "expect 四季度述职评议"
+    echo "expect 31 张选票"
+    while read -r rank name role rate rest; do
+        echo "expect $name"
+        echo "expect 优秀率 $(printf '%.0f' "${rate%\%}")%"
+        echo "expect 第 $rank 名"
+    done <"$tmp/results.txt"
+    echo "screenshot results"
+} >"$tmp/results.script"
+kiosk "$tmp/results.script" || fail "the results page"
+
 # No open meeting: said kindly.
 printf 'press 我要评议\nexpect 现在没有正在进行的评议会\n' >"$tmp/none.txt"
 kiosk "$tmp/none.txt" 800x480 || fail "no meeting"

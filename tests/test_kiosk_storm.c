@@ -68,7 +68,7 @@ typedef struct Storm {
     int fresh; /* 1 while the last frame shows the app as it is now */
     int64_t worst_frame_us;
     /* what the storm reached */
-    int seen_screen[6], seen_picker, seen_idle, seen_pin, seen_nopin, seen_toast;
+    int seen_screen[7], seen_picker, seen_idle, seen_pin, seen_nopin, seen_toast;
     int checks;
 } Storm;
 
@@ -96,8 +96,9 @@ static int64_t now_us(void)
 
 static int screen_index(const char *name)
 {
-    static const char *const names[6] = {"home", "wall", "detail", "soon", "ballot", "thanks"};
-    for (int i = 0; i < 6; i++)
+    static const char *const names[7] = {"home",   "wall",   "detail", "soon",
+                                         "ballot", "thanks", "results"};
+    for (int i = 0; i < 7; i++)
         if (strcmp(name, names[i]) == 0)
             return i;
     return -1;

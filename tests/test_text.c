@@ -509,6 +509,8 @@ static void test_strings(void **state)
         {S_STICK_ENROLLED_FMT, "S_STICK_ENROLLED_FMT", "s"},
         {S_STICK_FP_FMT, "S_STICK_FP_FMT", "s"},
         {S_BALLOT_PROGRESS_FMT, "S_BALLOT_PROGRESS_FMT", "dd"},
+        {S_RESULTS_SUB_FMT, "S_RESULTS_SUB_FMT", "ssd"},
+        {S_RANK_FMT, "S_RANK_FMT", "d"},
     };
     int is_fmt[S_COUNT] = {0};
     for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {

@@ -19,6 +19,7 @@
 #include "ew.h"
 #include "staff.h"
 #include "ballot.h"
+#include "evalres.h"
 #include "view.h"
 
 static char *dup_str(json_t *o, const char *k)
@@ -265,6 +266,54 @@ static int cast(void *ctx, const char *meeting_id, const char *const *ratings, i
     return rc == EW_OK ? 0 : fail(msg, msglen, &e);
 }
 
+static int results(void *ctx, MeetingResult *out, char *msg, int msglen)
+{
+    sqlite3 *db = ctx;
+    EwErr e = {0};
+    Author self;
+    memset(out, 0, sizeof *out);
+    if (device_load_self(db, &self, &e) != EW_OK || !self.hall[0])
+        return 1;
+    char *id = NULL, *topic = NULL;
+    int64_t day = 0, ballots = 0;
+    db_text(db, NULL, &id,
+            "SELECT id FROM meetings WHERE hall=? AND status='closed' "
+            "ORDER BY opened_day DESC, id DESC LIMIT 1",
+            "t", self.hall);
+    sodium_memzero(&self, sizeof self);
+    if (!id)
+        return 1;
+    json_t *rows = NULL;
+    if (eval_meeting(db, id, EVAL_MIN_RATINGS, &rows, &e) != EW_OK) {
+        free(id);
+        return fail(msg, msglen, &e);
+    }
+    db_text(db, NULL, &topic, "SELECT topic FROM meetings WHERE id=?", "t", id);
+    db_int(db, NULL, &day, 0, "SELECT opened_day FROM meetings WHERE id=?", "t", id);
+    db_int(db, NULL, &ballots, 0, "SELECT ballots FROM meetings WHERE id=?", "t", id);
+    snprintf(out->id, sizeof out->id, "%s", id);
+    out->topic = topic;
+    clock_format_day(day, out->day);
+    out->ballots = (int)ballots;
+    out->n = (int)json_array_size(rows);
+    out->rows = ew_xcalloc((size_t)(out->n ? out->n : 1), sizeof *out->rows);
+    static const char *const keys[5] = {"excellent", "good", "fair", "poor", "unknown"};
+    for (int i = 0; i < out->n; i++) {
+        json_t *r = json_array_get(rows, (size_t)i);
+        ResultRow *o = &out->rows[i];
+        o->name = dup_str(r, "name");
+        o->role = dup_str(r, "role");
+        for (int k = 0; k < 5; k++)
+            o->counts[k] = (int)json_integer_value(json_object_get(json_object_get(r, "counts"), keys[k]));
+        json_t *rate = json_object_get(r, "excellence_rate");
+        o->rate = json_is_number(rate) ? json_number_value(rate) : -1;
+        o->rank = (int)json_integer_value(json_object_get(r, "rank"));
+    }
+    json_decref(rows);
+    free(id);
+    return 0;
+}
+
 void source_init(Source *src, sqlite3 *db)
 {
     memset(src, 0, sizeof *src);
@@ -275,4 +324,5 @@ void source_init(Source *src, sqlite3 *db)
     src->check_pin = check_pin;
     src->meeting = meeting;
     src->cast = cast;
+    src->results = results;
 }

@@ -101,6 +101,7 @@ void app_free(App *a)
     wall_reset(a);
     detail_reset(a);
     meeting_info_free(&a->meeting);
+    meeting_result_free(&a->results);
     figures_free(&a->fig);
     cardlist_free(&a->recent);
     for (int i = 0; i < 16; i++)
@@ -142,7 +143,8 @@ int app_quit_requested(const App *a)
 
 const char *app_screen_name(const App *a)
 {
-    static const char *const names[] = {"home", "wall", "detail", "soon", "ballot", "thanks"};
+    static const char *const names[] = {"home",   "wall",   "detail", "soon",
+                                        "ballot", "thanks", "results"};
     return names[a->screen];
 }
 
@@ -336,7 +338,7 @@ static void on_event(App *a, const AppEvent *ev)
         if (ev->key == KEY_ESCAPE) {
             if (a->overlay != OV_NONE)
                 a->overlay = OV_NONE;
-            else if (a->screen == SCR_DETAIL)
+            else if (a->screen == SCR_DETAIL || a->screen == SCR_RESULTS)
                 app_go(a, SCR_WALL);
             else if (a->screen != SCR_HOME) {
                 ballot_discard(a); /* leaving a ballot unsubmitted discards it */
@@ -409,7 +411,7 @@ static void activate(App *a, const Control *c)
         if (a->screen == SCR_BALLOT)
             ballot_back(a);
         else
-            app_go(a, a->screen == SCR_DETAIL ? SCR_WALL : SCR_HOME);
+            app_go(a, a->screen == SCR_DETAIL || a->screen == SCR_RESULTS ? SCR_WALL : SCR_HOME);
         break;
     case ACT_RATE:
         ballot_rate(a, c->arg);
@@ -423,6 +425,9 @@ static void activate(App *a, const Control *c)
         break;
     case ACT_THANKS_DONE:
         app_go(a, SCR_HOME);
+        break;
+    case ACT_RESULTS:
+        results_open(a);
         break;
     case ACT_CARD:
         wall_open_card(a, c->arg);
@@ -649,6 +654,9 @@ void app_frame(App *a)
         break;
     case SCR_THANKS:
         thanks_draw(a);
+        break;
+    case SCR_RESULTS:
+        results_draw(a);
         break;
     }
     if (a->overlay != OV_NONE) {

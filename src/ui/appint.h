@@ -34,7 +34,7 @@
 #define C_CHIP 0xE8EBF0
 #define C_WHITE 0xFFFFFF
 
-typedef enum { SCR_HOME, SCR_WALL, SCR_DETAIL, SCR_SOON, SCR_BALLOT, SCR_THANKS } ScreenId;
+typedef enum { SCR_HOME, SCR_WALL, SCR_DETAIL, SCR_SOON, SCR_BALLOT, SCR_THANKS, SCR_RESULTS } ScreenId;
 typedef enum { OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF, OV_STICK } OverlayId;
 
 /* What tapping a control does. */
@@ -60,7 +60,8 @@ typedef enum {
     ACT_RATE,        /* arg: index in DOMAIN_RATINGS, for the current subject */
     ACT_BALLOT_SUBMIT,
     ACT_BALLOT_CANCEL,
-    ACT_THANKS_DONE
+    ACT_THANKS_DONE,
+    ACT_RESULTS      /* the last meeting's results */
 } Action;
 
 typedef struct Control {
@@ -175,6 +176,8 @@ struct App {
     int ballot_rating[64];    /* per subject: index in DOMAIN_RATINGS, -1 not yet */
     int64_t thanks_until;     /* the thank-you page's end (app clock) */
     int64_t cooldown_until;   /* no new ballot before (app clock) */
+    MeetingResult results;    /* the results page's data */
+    int results_state;        /* 0 not loaded, 1 shown, 2 none yet, 3 failed */
 
     /* The USB stick (background sync). */
     StickStatus stick;
@@ -247,6 +250,8 @@ void detail_reset(App *a);
 void ballot_start(App *a);
 void ballot_draw(App *a);
 void thanks_draw(App *a);
+void results_open(App *a);
+void results_draw(App *a);
 void ballot_discard(App *a);
 void ballot_rate(App *a, int rating);
 void ballot_submit(App *a);

@@ -236,3 +236,70 @@ void thanks_draw(App *a)
     SDL_Rect b = {(a->w - bw) / 2, s.y + blh + m->gap, bw, m->target};
     ui_button(a, b, tr(a->lang, S_CONFIRM), ACT_THANKS_DONE, 0, C_RED, C_WHITE, 1);
 }
+
+void results_open(App *a)
+{
+    meeting_result_free(&a->results);
+    char msg[256];
+    int rc = a->src->results ? a->src->results(a->src->ctx, &a->results, msg, sizeof msg) : 1;
+    if (rc < 0)
+        SDL_Log("results: %s", msg);
+    a->results_state = rc == 0 ? 1 : rc > 0 ? 2 : 3;
+    app_go(a, SCR_RESULTS);
+}
+
+/* One line a subject: name and role, the five counts, the rate, the rank. */
+void results_draw(App *a)
+{
+    const Metrics *m = &a->m;
+    const MeetingResult *r = &a->results;
+    int band_h = m->target + m->pad;
+    SDL_Rect band = {0, 0, a->w, band_h};
+    char sub[256] = "";
+    if (a->results_state == 1)
+        snprintf(sub, sizeof sub, tr(a->lang, S_RESULTS_SUB_FMT), r->topic ? r->topic : "",
+                 r->day, r->ballots);
+    ui_header(a, band, 1, tr(a->lang, S_RESULTS), sub[0] ? sub : NULL);
+    SDL_Rect area = {0, band_h, a->w, a->h - band_h};
+    if (a->results_state != 1) {
+        ui_text_center(a, FACE_REGULAR, m->body, C_TEXT2, area,
+                       tr(a->lang, a->results_state == 2 ? S_NO_RESULTS : S_LOAD_FAILED));
+        return;
+    }
+    int blh = ui_line_h(a, FACE_REGULAR, m->body), slh = ui_line_h(a, FACE_REGULAR, m->small);
+    int x = m->pad, w = a->w - 2 * m->pad, y = band_h + m->gap;
+    int row_h = blh + slh + m->gap;
+    for (int i = 0; i < r->n && y + row_h <= a->h; i++) {
+        const ResultRow *o = &r->rows[i];
+        SDL_Rect card = {x, y, w, row_h - m->gap / 2};
+        draw_round(a->r, card, m->radius * 2, rgb(C_WHITE));
+        int cx = x + m->pad, cy = y + m->gap / 4;
+        char rate[64], rank[64];
+        if (o->rate >= 0) {
+            snprintf(rate, sizeof rate, "%s %.0f%%", tr(a->lang, S_RATE), o->rate * 100.0);
+            snprintf(rank, sizeof rank, tr(a->lang, S_RANK_FMT), o->rank);
+        } else {
+            snprintf(rate, sizeof rate, "%s", tr(a->lang, S_TOO_FEW));
+            rank[0] = 0;
+        }
+        int rw = ui_width(a, FACE_BOLD, m->body, rank);
+        int tw = ui_width(a, FACE_BOLD, m->body, rate);
+        int right = x + w - m->pad;
+        if (rank[0])
+            ui_text(a, FACE_BOLD, m->body, C_RED, right - rw, cy, rank);
+        ui_text(a, FACE_BOLD, m->body, o->rate >= 0 ? C_TEXT : C_TEXT2,
+                right - rw - m->gap - tw, cy, rate);
+        ui_text_fit(a, FACE_BOLD, m->body, C_TEXT, cx, cy, right - rw - 2 * m->gap - tw - cx,
+                    o->name ? o->name : "");
+        char counts[256];
+        int nr = domain_count(DOMAIN_RATINGS);
+        size_t len = 0;
+        counts[0] = 0;
+        len += (size_t)snprintf(counts, sizeof counts, "%s   ", role_word(a, o->role));
+        for (int k = 0; k < nr && k < 5 && len < sizeof counts; k++)
+            len += (size_t)snprintf(counts + len, sizeof counts - len, "%s %d  ",
+                                    rating_word(a, k), o->counts[k]);
+        ui_text_fit(a, FACE_REGULAR, m->small, C_TEXT2, cx, cy + blh, w - 2 * m->pad, counts);
+        y += row_h;
+    }
+}

@@ -68,3 +68,16 @@ void meeting_info_free(MeetingInfo *m)
     free(m->topic);
     memset(m, 0, sizeof *m);
 }
+
+void meeting_result_free(MeetingResult *r)
+{
+    if (!r)
+        return;
+    for (int i = 0; i < r->n; i++) {
+        free(r->rows[i].name);
+        free(r->rows[i].role);
+    }
+    free(r->rows);
+    free(r->topic);
+    memset(r, 0, sizeof *r);
+}

@@ -90,6 +90,26 @@ typedef struct MeetingInfo {
 
 void meeting_info_free(MeetingInfo *m);
 
+/* The results of the hall's last closed meeting. */
+typedef struct ResultRow {
+    char *name;          /* the subject */
+    char *role;          /* "branch" or a DOMAIN_ROLES key */
+    int counts[5];       /* excellent good fair poor unknown */
+    double rate;         /* excellence rate 0..1, or -1 for too few ratings */
+    int rank;            /* 1 = best, 0 when not ranked */
+} ResultRow;
+
+typedef struct MeetingResult {
+    char id[32];
+    char *topic;
+    char day[11];        /* the meeting's day */
+    int ballots;
+    int n;
+    ResultRow *rows;     /* n rows, in the meeting's order */
+} MeetingResult;
+
+void meeting_result_free(MeetingResult *r);
+
 /* A USB stick being synced (or enrolled) in the background. */
 enum { STICK_IDLE = 0, STICK_RUNNING, STICK_DONE, STICK_FAILED };
 typedef struct StickStatus {
@@ -128,6 +148,9 @@ typedef struct Source {
      * subject): 0 counted, 1 the cap is reached, -1 an error (msg). */
     int (*cast)(void *ctx, const char *meeting, const char *const *ratings, int n, char *msg,
                 int msglen);
+    /* The hall's last closed meeting's results: 0 filled, 1 none yet, -1
+     * an error (msg). May be NULL. */
+    int (*results)(void *ctx, MeetingResult *out, char *msg, int msglen);
     /* The stick: looks for one about once a second and syncs it in the
      * background; fills *out with where that stands. May be NULL. Called
      * with stick_ctx. */

@@ -106,6 +106,12 @@ static const char *const ZH[S_COUNT] = {
     [S_BALLOT_THANKS_SUB] = "评议不记名，只计总数",
     [S_BALLOT_FAILED] = "这张评议票没有记上，请找工作人员",
     [S_ROLE_BRANCH] = "村党支部",
+    [S_RESULTS] = "评议结果",
+    [S_NO_RESULTS] = "还没有评议结果：评议会结束后在这里公布",
+    [S_RESULTS_SUB_FMT] = "%s · %s · %d 张选票",
+    [S_RATE] = "优秀率",
+    [S_RANK_FMT] = "第 %d 名",
+    [S_TOO_FEW] = "票数太少",
 };
 
 static const char *const EN[S_COUNT] = {
@@ -209,6 +215,12 @@ static const char *const EN[S_COUNT] = {
     [S_BALLOT_THANKS_SUB] = "Ballots are anonymous: only totals are kept",
     [S_BALLOT_FAILED] = "This ballot was not counted: please tell the staff",
     [S_ROLE_BRANCH] = "Party branch",
+    [S_RESULTS] = "Results",
+    [S_NO_RESULTS] = "No results yet: they appear here after the meeting",
+    [S_RESULTS_SUB_FMT] = "%s · %s · %d ballots",
+    [S_RATE] = "excellent",
+    [S_RANK_FMT] = "No. %d",
+    [S_TOO_FEW] = "too few ballots",
 };
 
 static const char *const *const TABLES[LANG_COUNT] = {ZH, EN};

@@ -112,6 +112,12 @@ typedef enum {
     S_BALLOT_THANKS_SUB,/* 您的评议不记名… */
     S_BALLOT_FAILED,    /* 这张评议票没有记上，请找工作人员 */
     S_ROLE_BRANCH,      /* 村党支部 */
+    S_RESULTS,          /* 评议结果 */
+    S_NO_RESULTS,       /* 还没有评议结果 */
+    S_RESULTS_SUB_FMT,  /* %s · %s · %d 张选票 */
+    S_RATE,             /* 优秀率 */
+    S_RANK_FMT,         /* 第 %d 名 */
+    S_TOO_FEW,          /* 票数太少 */
     S_COUNT
 } StrId;
 

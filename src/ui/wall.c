@@ -365,15 +365,26 @@ void wall_draw(App *a)
     load(a);
     layout_columns(a);
     int band_h = m->target + m->pad;
-    SDL_Rect band = {0, 0, a->w, band_h};
     char sub[256];
     snprintf(sub, sizeof sub, tr(a->lang, S_TOWN_WALL_FMT), a->fig.town ? a->fig.town : "");
     double wmm = a->w / m->pxmm;
-    ui_header(a, band, 1, tr(a->lang, S_APP_TITLE), wmm >= 250 ? NULL : sub);
+    /* 评议结果 on the band's right, when the kiosk has results to show. */
+    int rbw = a->src->results ? ui_width(a, FACE_BOLD, m->body, tr(a->lang, S_RESULTS)) + 3 * m->pad
+                              : 0;
+    SDL_Rect text_band = {0, 0, a->w - (rbw ? rbw + m->pad : 0), band_h};
+    ui_header(a, text_band, 1, tr(a->lang, S_APP_TITLE), wmm >= 250 ? NULL : sub);
+    if (rbw) {
+        SDL_Rect rest = {text_band.w, 0, a->w - text_band.w, band_h};
+        draw_fill(a->r, rest, rgb(C_RED));
+        SDL_Rect b = {a->w - m->pad - rbw, (band_h - m->target) / 2, rbw, m->target};
+        ui_control(a, b, tr(a->lang, S_RESULTS), ACT_RESULTS, 0, 1);
+        draw_round(a->r, b, m->radius * 2, rgb(ui_is_pressed(a, ACT_RESULTS, 0) ? 0x7E1218 : 0x961720));
+        ui_text_center(a, FACE_BOLD, m->body, C_WHITE, b, tr(a->lang, S_RESULTS));
+    }
     if (wmm >= 250) {
         int fpx = m->heading, lpx = m->body;
         int fy = (band_h - ui_line_h(a, FACE_BOLD, fpx)) / 2;
-        ui_figures(a, a->w - m->pad, fy, fpx, lpx);
+        ui_figures(a, a->w - m->pad - (rbw ? rbw + m->pad : 0), fy, fpx, lpx);
     }
     int ty = band_h + m->gap / 2;
     toolbar(a, ty, m->target);
