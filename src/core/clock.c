@@ -12,6 +12,13 @@ static int64_t fixed_ms;
 
 void clock_set_fixed(int64_t ms) { fixed_ms = ms; }
 
+int64_t clock_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Parses ECHOWALL_NOW; 0 when unset or malformed. */
 static int64_t env_now(void)
 {

@@ -18,6 +18,9 @@
 
 /* Milliseconds since the Unix epoch (pinned value when one is set). */
 int64_t clock_now_ms(void);
+/* Milliseconds of a monotonic clock (for durations: never pinned, never
+ * stepped by the wall clock). */
+int64_t clock_mono_ms(void);
 /* Pins wall time to ms; 0 unpins (back to ECHOWALL_NOW or the real clock). */
 void clock_set_fixed(int64_t ms);
 

@@ -60,6 +60,16 @@ int device_exists(sqlite3 *db)
     return n > 0;
 }
 
+int device_certified(sqlite3 *db)
+{
+    int64_t n = 0;
+    db_int(db, NULL, &n, 0,
+           "SELECT count(*) FROM devices d JOIN device_self s ON s.device=d.device "
+           "WHERE d.cert IS NOT NULL",
+           NULL);
+    return n > 0;
+}
+
 int device_init(sqlite3 *db, const DeviceSpec *spec, EwErr *err)
 {
     if (device_exists(db))

@@ -51,6 +51,8 @@ typedef struct DeviceSpec {
 int device_init(sqlite3 *db, const DeviceSpec *spec, EwErr *err);
 /* 1 when the database has an identity. */
 int device_exists(sqlite3 *db);
+/* 1 when this device holds a certificate from the town (enrolled). */
+int device_certified(sqlite3 *db);
 /* Loads this device as an Author. EW_ENOTFOUND when it has no identity. */
 int device_load_self(sqlite3 *db, Author *a, EwErr *err);
 /* Makes an in-memory author (demo/tests) from a seed, not stored as self. */

@@ -1259,12 +1259,7 @@ int sync_stick_progress(sqlite3 *db, StickIO *io, const char *dir, const SyncPro
                           "forks", "office_seen", 0, "safe_to_remove", 0);
     *report = r;
     unsigned char town_pk[crypto_sign_PUBLICKEYBYTES];
-    int64_t certified = 0;
-    db_int(db, NULL, &certified, 0,
-           "SELECT count(*) FROM devices d JOIN device_self s ON s.device=d.device "
-           "WHERE d.cert IS NOT NULL",
-           NULL);
-    if (device_town_pk(db, town_pk) != 0 || !certified)
+    if (device_town_pk(db, town_pk) != 0 || !device_certified(db))
         return ew_err(err, EW_ESTATE, "this device is not enrolled: run `echowallctl enroll "
                                       "DIR` with a stick, and take the stick to the office");
     int rc = device_check_board(db, err);

@@ -21,11 +21,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "app.h"
 #include "config.h"
+#include "clock.h"
 #include "db.h"
 #include "demo.h"
 #include "display.h"
@@ -51,18 +51,11 @@ static void on_term(int sig)
     g_term = 1;
 }
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* With ECHOWALL_TIMINGS set, says how long each phase of the start took. */
 static void timing(int64_t t0, const char *what)
 {
     if (getenv("ECHOWALL_TIMINGS"))
-        fprintf(stderr, "echowall: %s %lld ms after start\n", what, (long long)(mono_ms() - t0));
+        fprintf(stderr, "echowall: %s %lld ms after start\n", what, (long long)(clock_mono_ms() - t0));
 }
 
 static int usage(const char *msg)
@@ -225,7 +218,7 @@ static char *setting(sqlite3 *db, const char *key)
 static int live(App *a, Display *d, int64_t t0)
 {
     int first = 1;
-    int64_t last = mono_ms();
+    int64_t last = clock_mono_ms();
     while (!app_quit_requested(a) && !g_term) {
         SDL_Event e;
         while (SDL_PollEvent(&e)) {
@@ -240,18 +233,18 @@ static int live(App *a, Display *d, int64_t t0)
             if (event_from_sdl(&e, &d->map, &ev))
                 app_push(a, &ev);
         }
-        int64_t now = mono_ms();
+        int64_t now = clock_mono_ms();
         app_advance(a, now - last);
         last = now;
         if (app_wants_frame(a)) {
-            int64_t f0 = mono_ms();
+            int64_t f0 = clock_mono_ms();
             display_begin(d);
             app_frame(a);
             display_finish(d);
             if (first)
                 timing(t0, "first frame");
             first = 0;
-            int64_t spent = mono_ms() - f0;
+            int64_t spent = clock_mono_ms() - f0;
             if (spent < 16)
                 SDL_Delay((Uint32)(16 - spent)); /* at most about 60 frames a second */
         } else {
@@ -263,7 +256,7 @@ static int live(App *a, Display *d, int64_t t0)
 
 int kiosk_main(int argc, char **argv)
 {
-    int64_t t0 = mono_ms();
+    int64_t t0 = clock_mono_ms();
     Opts o;
     int rc = parse(argc, argv, &o);
     if (rc)

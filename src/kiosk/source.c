@@ -93,12 +93,7 @@ static int figures(void *ctx, Figures *out, char *msg, int msglen)
     out->last_sync = dup_str(s, "last_office_sync");
     json_decref(s);
     clock_format_day(db_today(db), out->today);
-    int64_t certified = 0;
-    db_int(db, NULL, &certified, 0,
-           "SELECT count(*) FROM devices d JOIN device_self s ON s.device=d.device "
-           "WHERE d.cert IS NOT NULL",
-           NULL);
-    out->enrolled = certified > 0;
+    out->enrolled = device_certified(db);
     Author self;
     if (device_load_self(db, &self, &e) == EW_OK && self.hall[0]) {
         snprintf(out->hall, sizeof out->hall, "%s", self.hall);

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
+#include "clock.h"
 #include "db.h"
 #include "enroll.h"
 #include "ew.h"
@@ -32,13 +32,6 @@ struct Stick {
     int64_t last_poll; /* ms, monotonic */
     StickStatus st;    /* guarded by lock */
 };
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int stick_present(const char *mount)
 {
@@ -171,7 +164,7 @@ static void *worker(void *arg)
 
 void stick_poll(Stick *s, StickStatus *out)
 {
-    int64_t now = mono_ms();
+    int64_t now = clock_mono_ms();
     pthread_mutex_lock(&s->lock);
     int finished = s->finished;
     pthread_mutex_unlock(&s->lock);
