@@ -9,6 +9,7 @@
 
 #include "db.h"
 #include "domain.h"
+#include "roster.h"
 
 /* The subjects of an open meeting and its cap; EW_ENOTFOUND when it is not
  * open. *subjects: caller json_decref's. */
@@ -60,18 +61,11 @@ int ballot_meeting(sqlite3 *db, const char *hall, json_t **out, EwErr *err)
         size_t i;
         json_t *s;
         json_array_foreach(subjects, i, s) {
-            const char *who = json_string_value(s);
-            char *name = NULL, *role = NULL;
-            if (who && strcmp(who, "branch") == 0) {
-                db_text(db, NULL, &name, "SELECT name FROM branches WHERE code=?", "t", hall);
-                role = ew_xstrdup("branch");
-            } else if (who) {
-                db_text(db, NULL, &name, "SELECT name FROM people WHERE id=?", "t", who);
-                db_text(db, NULL, &role, "SELECT role FROM people WHERE id=?", "t", who);
-            }
-            json_array_append_new(list, json_pack("{s:s,s:s,s:s}", "who", who ? who : "",
-                                                  "name", name ? name : (who ? who : ""),
-                                                  "role", role ? role : ""));
+            const char *who = json_string_value(s) ? json_string_value(s) : "";
+            char *name, *role;
+            roster_subject(db, hall, who, &name, &role);
+            json_array_append_new(list,
+                                  json_pack("{s:s,s:s,s:s}", "who", who, "name", name, "role", role));
             free(name);
             free(role);
         }

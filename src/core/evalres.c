@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "db.h"
 #include "domain.h"
+#include "roster.h"
 
 static int by_rate_desc(const void *x, const void *y)
 {
@@ -54,23 +55,6 @@ void eval_rank(EvalRow *rows, int n, int min_ratings, int warn)
     free(order);
 }
 
-/* Name and role of a subject ("branch" of hall, or a person's id). */
-static void who(sqlite3 *db, const char *hall, const char *id, char **name, char **role)
-{
-    *name = *role = NULL;
-    if (strcmp(id, "branch") == 0) {
-        db_text(db, NULL, name, "SELECT name FROM branches WHERE code=?", "t", hall);
-        *role = ew_xstrdup("branch");
-    } else {
-        db_text(db, NULL, name, "SELECT name FROM people WHERE id=?", "t", id);
-        db_text(db, NULL, role, "SELECT role FROM people WHERE id=?", "t", id);
-    }
-    if (!*name)
-        *name = ew_xstrdup(id);
-    if (!*role)
-        *role = ew_xstrdup("");
-}
-
 /* Adds tallies[subject] into counts. */
 static void add_counts(json_t *tally, int64_t counts[5])
 {
@@ -97,17 +81,22 @@ int eval_meeting(sqlite3 *db, const char *id, int min_ratings, json_t **out, EwE
 {
     *out = NULL;
     char *status = NULL, *tallies = NULL, *subjects = NULL, *hall = NULL;
-    int rc = db_text(db, err, &status, "SELECT status FROM meetings WHERE id=?", "t", id);
-    if (rc == EW_OK && !status)
+    int rc = EW_OK;
+    sqlite3_stmt *st = db_prep(
+        db, err, "SELECT status, tallies, subjects, hall FROM meetings WHERE id=?", "t", id);
+    if (!st)
+        return EW_EDB;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        char **cols[4] = {&status, &tallies, &subjects, &hall};
+        for (int c = 0; c < 4; c++)
+            if (sqlite3_column_type(st, c) != SQLITE_NULL)
+                *cols[c] = ew_xstrdup((const char *)sqlite3_column_text(st, c));
+    }
+    db_done(st);
+    if (!status)
         rc = ew_err(err, EW_ENOTFOUND, "no meeting %s", id);
-    if (rc == EW_OK && strcmp(status, "closed") != 0)
+    else if (strcmp(status, "closed") != 0)
         rc = ew_err(err, EW_ESTATE, "meeting %s is still open: results come when it closes", id);
-    if (rc == EW_OK)
-        rc = db_text(db, err, &tallies, "SELECT tallies FROM meetings WHERE id=?", "t", id);
-    if (rc == EW_OK)
-        rc = db_text(db, err, &subjects, "SELECT subjects FROM meetings WHERE id=?", "t", id);
-    if (rc == EW_OK)
-        rc = db_text(db, err, &hall, "SELECT hall FROM meetings WHERE id=?", "t", id);
     json_t *t = rc == EW_OK && tallies ? json_loads(tallies, 0, NULL) : NULL;
     json_t *s = rc == EW_OK && subjects ? json_loads(subjects, 0, NULL) : NULL;
     if (rc == EW_OK && (!json_is_object(t) || !json_is_array(s)))
@@ -123,7 +112,7 @@ int eval_meeting(sqlite3 *db, const char *id, int min_ratings, json_t **out, EwE
         for (int i = 0; i < n; i++) {
             const char *key = json_string_value(json_array_get(s, (size_t)i));
             char *name, *role;
-            who(db, hall, key ? key : "", &name, &role);
+            roster_subject(db, hall, key ? key : "", &name, &role);
             json_array_append_new(*out, row_json(key ? key : "", name, role, &rows[i]));
             free(name);
             free(role);
@@ -219,7 +208,7 @@ int eval_round(sqlite3 *db, const char *round, int min_ratings, json_t **out, Ew
         for (int j = 0; j < 5; j++)
             rows[i].counts[j] = json_integer_value(json_array_get(v, (size_t)j));
         const char *hall = json_string_value(json_object_get(halls, k));
-        who(db, hall, strncmp(k, "branch:", 7) == 0 ? "branch" : k, &names[i], &roles[i]);
+        roster_subject(db, hall, strncmp(k, "branch:", 7) == 0 ? "branch" : k, &names[i], &roles[i]);
         i++;
     }
     EvalRow *group = ew_xcalloc((size_t)(n ? n : 1), sizeof *group);

@@ -197,3 +197,19 @@ int roster_json(sqlite3 *db, json_t **out, EwErr *err)
     }
     return EW_OK;
 }
+
+void roster_subject(sqlite3 *db, const char *hall, const char *who, char **name, char **role)
+{
+    *name = *role = NULL;
+    if (strcmp(who, "branch") == 0) {
+        db_text(db, NULL, name, "SELECT name FROM branches WHERE code=?", "t", hall ? hall : "");
+        *role = ew_xstrdup("branch");
+    } else {
+        db_text(db, NULL, name, "SELECT name FROM people WHERE id=?", "t", who);
+        db_text(db, NULL, role, "SELECT role FROM people WHERE id=?", "t", who);
+    }
+    if (!*name)
+        *name = ew_xstrdup(who);
+    if (!*role)
+        *role = ew_xstrdup("");
+}

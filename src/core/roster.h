@@ -37,5 +37,9 @@ int roster_find_branch(sqlite3 *db, const char *who, char code_out[4], EwErr *er
 /* {"branches": [{code,name,grids}], "people": [{id,name,role,branch}],
  *  "units": [{id,name}]} */
 int roster_json(sqlite3 *db, json_t **out, EwErr *err);
+/* The name and role of a meeting's subject: "branch" is hall's branch
+ * (role "branch"), anything else a person's roster ID. Unknown IDs keep the
+ * ID as name and "" as role. *name and *role malloc'd (caller frees). */
+void roster_subject(sqlite3 *db, const char *hall, const char *who, char **name, char **role);
 
 #endif
