@@ -511,6 +511,7 @@ static void test_strings(void **state)
         {S_BALLOT_PROGRESS_FMT, "S_BALLOT_PROGRESS_FMT", "dd"},
         {S_RESULTS_SUB_FMT, "S_RESULTS_SUB_FMT", "ssd"},
         {S_RANK_FMT, "S_RANK_FMT", "d"},
+        {S_FILTER_FMT, "S_FILTER_FMT", "ss"},
     };
     int is_fmt[S_COUNT] = {0};
     for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {

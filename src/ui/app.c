@@ -206,6 +206,35 @@ int app_busy(const App *a)
     return a->stick.state == STICK_RUNNING;
 }
 
+void app_load_figures(App *a)
+{
+    if (a->fig_loaded)
+        return;
+    char msg[256];
+    figures_free(&a->fig);
+    a->fig_failed = a->src->figures(a->src->ctx, &a->fig, msg, sizeof msg) != 0;
+    if (a->fig_failed)
+        SDL_Log("figures: %s", msg);
+    cardlist_free(&a->recent);
+    WallQuery q = {NULL, -1, "solved", RECENT_MAX};
+    if (a->src->cards(a->src->ctx, &q, &a->recent, msg, sizeof msg) != 0)
+        SDL_Log("recent: %s", msg);
+    a->fig_loaded = 1;
+}
+
+void ui_toast(App *a, StrId id)
+{
+    a->toast = id;
+    a->toast_until = a->now + TOAST_MS;
+    a->dirty = 1;
+}
+
+/* Where 返回 and Escape lead from a screen. */
+static ScreenId parent(ScreenId s)
+{
+    return s == SCR_DETAIL || s == SCR_RESULTS ? SCR_WALL : SCR_HOME;
+}
+
 static void go_home_after_idle(App *a)
 {
     if (a->stick.state != STICK_RUNNING)
@@ -338,11 +367,9 @@ static void on_event(App *a, const AppEvent *ev)
         if (ev->key == KEY_ESCAPE) {
             if (a->overlay != OV_NONE)
                 a->overlay = OV_NONE;
-            else if (a->screen == SCR_DETAIL || a->screen == SCR_RESULTS)
-                app_go(a, SCR_WALL);
             else if (a->screen != SCR_HOME) {
                 ballot_discard(a); /* leaving a ballot unsubmitted discards it */
-                app_go(a, SCR_HOME);
+                app_go(a, parent(a->screen));
             }
         } else if (a->overlay == OV_PIN && ev->key == KEY_BACKSPACE) {
             size_t n = strlen(a->pin);
@@ -411,7 +438,7 @@ static void activate(App *a, const Control *c)
         if (a->screen == SCR_BALLOT)
             ballot_back(a);
         else
-            app_go(a, a->screen == SCR_DETAIL || a->screen == SCR_RESULTS ? SCR_WALL : SCR_HOME);
+            app_go(a, parent(a->screen));
         break;
     case ACT_RATE:
         ballot_rate(a, c->arg);
@@ -479,8 +506,7 @@ static void activate(App *a, const Control *c)
         a->quit = 1;
         break;
     case ACT_HINT:
-        a->toast = (StrId)c->arg;
-        a->toast_until = a->now + TOAST_MS;
+        ui_toast(a, (StrId)c->arg);
         break;
     case ACT_STICK_OK:
         a->stick_acked = a->stick.serial;

@@ -17,6 +17,7 @@
 #define MAX_SHOWN 512
 #define QUEUE_LEN 256
 #define STEP_MS 16
+#define RECENT_MAX 6  /* recently solved appeals on Home's attract panel */
 #define FRICTION 0.95 /* fling velocity kept per 16 ms step */
 
 /* Palette (UI.md). */
@@ -227,6 +228,11 @@ uint32_t status_colour(const char *key);
 void ui_header(App *a, SDL_Rect band, int with_back, const char *title, const char *subtitle);
 void ui_figures(App *a, int right, int y, int digits_px, int label_px);
 void app_go(App *a, ScreenId s);
+/* Loads the town's figures and the recently solved appeals, once per visit
+ * of Home (Home and the wall both need the figures). */
+void app_load_figures(App *a);
+/* Shows a short message at the bottom for a moment. */
+void ui_toast(App *a, StrId id);
 
 /* The status filters the wall offers: NULL (all), status keys, "overdue". */
 extern const char *const STATUS_FILTERS[];

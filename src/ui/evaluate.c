@@ -18,13 +18,6 @@
 #define THANKS_MS 3000
 #define MAX_SUBJECTS 64
 
-static void toast(App *a, StrId id)
-{
-    a->toast = id;
-    a->toast_until = a->now + 2500;
-    a->dirty = 1;
-}
-
 void ballot_discard(App *a)
 {
     meeting_info_free(&a->meeting);
@@ -35,7 +28,7 @@ void ballot_discard(App *a)
 void ballot_start(App *a)
 {
     if (a->now < a->cooldown_until) {
-        toast(a, S_BALLOT_WAIT);
+        ui_toast(a, S_BALLOT_WAIT);
         return;
     }
     ballot_discard(a);
@@ -44,17 +37,17 @@ void ballot_start(App *a)
     if (rc != 0) {
         if (rc < 0)
             SDL_Log("meeting: %s", msg);
-        toast(a, rc > 0 ? S_NO_MEETING : S_LOAD_FAILED);
+        ui_toast(a, rc > 0 ? S_NO_MEETING : S_LOAD_FAILED);
         ballot_discard(a);
         return;
     }
     if (a->meeting.cap > 0 && a->meeting.ballots >= a->meeting.cap) {
-        toast(a, S_BALLOT_FULL);
+        ui_toast(a, S_BALLOT_FULL);
         ballot_discard(a);
         return;
     }
     if (a->meeting.n < 1 || a->meeting.n > MAX_SUBJECTS) {
-        toast(a, S_LOAD_FAILED);
+        ui_toast(a, S_LOAD_FAILED);
         ballot_discard(a);
         return;
     }
@@ -103,7 +96,7 @@ void ballot_submit(App *a)
     if (rc < 0)
         SDL_Log("ballot: %s", msg);
     app_go(a, SCR_HOME);
-    toast(a, rc > 0 ? S_BALLOT_FULL : S_BALLOT_FAILED);
+    ui_toast(a, rc > 0 ? S_BALLOT_FULL : S_BALLOT_FAILED);
 }
 
 static const char *rating_word(App *a, int r)

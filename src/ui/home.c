@@ -15,23 +15,6 @@
 #include "clock.h"
 
 #define ATTRACT_MS 8000
-#define RECENT_MAX 6
-
-static void load(App *a)
-{
-    if (a->fig_loaded)
-        return;
-    char msg[256];
-    figures_free(&a->fig);
-    a->fig_failed = a->src->figures(a->src->ctx, &a->fig, msg, sizeof msg) != 0;
-    if (a->fig_failed)
-        SDL_Log("figures: %s", msg);
-    cardlist_free(&a->recent);
-    WallQuery q = {NULL, -1, "solved", RECENT_MAX};
-    if (a->src->cards(a->src->ctx, &q, &a->recent, msg, sizeof msg) != 0)
-        SDL_Log("recent: %s", msg);
-    a->fig_loaded = 1;
-}
 
 static void date_line(App *a, char *out, size_t n)
 {
@@ -162,7 +145,7 @@ static void attract(App *a, SDL_Rect r)
 
 void home_draw(App *a)
 {
-    load(a);
+    app_load_figures(a);
     const Metrics *m = &a->m;
     double hmm = a->h / m->pxmm, wmm = a->w / m->pxmm;
     int compact = hmm < 110; /* 800x480: one row of header */

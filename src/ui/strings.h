@@ -36,6 +36,7 @@ typedef enum {
     S_SCOPE_TOWN,       /* 全镇 */
     S_FILTER_GRADE,     /* 颜色 */
     S_FILTER_STATUS,    /* 状态 */
+    S_FILTER_FMT,       /* %s：%s ▼ (a filter and its choice) */
     S_ALL,              /* 全部 */
     S_OVERDUE,          /* 已超期 */
     S_COUNT_FMT,        /* 共 %d 条 */

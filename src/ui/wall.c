@@ -328,16 +328,10 @@ static void toolbar(App *a, int y, int h)
         x += r2.w + m->gap;
     }
     char g[96], s[96];
-    snprintf(g, sizeof g, "%s：%s ▼", tr(a->lang, S_FILTER_GRADE),
+    snprintf(g, sizeof g, tr(a->lang, S_FILTER_FMT), tr(a->lang, S_FILTER_GRADE),
              w->grade < 0 ? tr(a->lang, S_ALL) : grade_word(a, w->grade));
-    snprintf(s, sizeof s, "%s：%s ▼", tr(a->lang, S_FILTER_STATUS),
+    snprintf(s, sizeof s, tr(a->lang, S_FILTER_FMT), tr(a->lang, S_FILTER_STATUS),
              w->status == 0 ? tr(a->lang, S_ALL) : status_word(a, STATUS_FILTERS[w->status]));
-    if (a->lang == LANG_EN) {
-        snprintf(g, sizeof g, "%s: %s ▼", tr(a->lang, S_FILTER_GRADE),
-                 w->grade < 0 ? tr(a->lang, S_ALL) : grade_word(a, w->grade));
-        snprintf(s, sizeof s, "%s: %s ▼", tr(a->lang, S_FILTER_STATUS),
-                 w->status == 0 ? tr(a->lang, S_ALL) : status_word(a, STATUS_FILTERS[w->status]));
-    }
     SDL_Rect rg = {x, y, ui_chip_w(a, g), h};
     ui_chip(a, rg, g, ACT_PICK_GRADE, 0, 0);
     x += rg.w + m->gap;
@@ -356,12 +350,7 @@ void wall_draw(App *a)
 {
     WallState *w = &a->wall;
     const Metrics *m = &a->m;
-    if (!a->fig_loaded) { /* the hall code and the town name */
-        char msg[256];
-        figures_free(&a->fig);
-        a->fig_failed = a->src->figures(a->src->ctx, &a->fig, msg, sizeof msg) != 0;
-        a->fig_loaded = 1;
-    }
+    app_load_figures(a); /* the hall code and the town name */
     load(a);
     layout_columns(a);
     int band_h = m->target + m->pad;
