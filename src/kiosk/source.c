@@ -71,6 +71,18 @@ static void fill_card(Card *c, json_t *o, int64_t today)
         c->answer = dup_str(o, "answer");
 }
 
+/* This kiosk's hall code into hall[4]; 0 when it is not (yet) a hall's.
+ * The identity's keys are wiped as soon as the code is read. */
+static int own_hall(sqlite3 *db, char hall[4])
+{
+    Author self;
+    hall[0] = 0;
+    if (device_load_self(db, &self, NULL) == EW_OK)
+        snprintf(hall, 4, "%s", self.hall);
+    sodium_memzero(&self, sizeof self);
+    return hall[0] != 0;
+}
+
 static int fail(char *msg, int msglen, const EwErr *e)
 {
     snprintf(msg, (size_t)msglen, "%s", e->msg[0] ? e->msg : "database error");
@@ -94,14 +106,9 @@ static int figures(void *ctx, Figures *out, char *msg, int msglen)
     json_decref(s);
     clock_format_day(db_today(db), out->today);
     out->enrolled = device_certified(db);
-    Author self;
-    if (device_load_self(db, &self, &e) == EW_OK && self.hall[0]) {
-        snprintf(out->hall, sizeof out->hall, "%s", self.hall);
-        char *name = NULL;
-        db_text(db, NULL, &name, "SELECT name FROM branches WHERE code=?", "t", self.hall);
-        out->hall_name = name;
-    }
-    sodium_memzero(&self, sizeof self);
+    if (own_hall(db, out->hall))
+        db_text(db, NULL, &out->hall_name, "SELECT name FROM branches WHERE code=?", "t",
+                out->hall);
     return 0;
 }
 
@@ -224,13 +231,12 @@ static int meeting(void *ctx, MeetingInfo *out, char *msg, int msglen)
 {
     sqlite3 *db = ctx;
     EwErr e = {0};
-    Author self;
+    char hall[4];
     memset(out, 0, sizeof *out);
-    if (device_load_self(db, &self, &e) != EW_OK || !self.hall[0])
+    if (!own_hall(db, hall))
         return 1; /* not a hall's kiosk (yet): no meetings here */
     json_t *m = NULL;
-    int rc = ballot_meeting(db, self.hall, &m, &e);
-    sodium_memzero(&self, sizeof self);
+    int rc = ballot_meeting(db, hall, &m, &e);
     if (rc == EW_ENOTFOUND)
         return 1;
     if (rc != EW_OK)
@@ -265,17 +271,16 @@ static int results(void *ctx, MeetingResult *out, char *msg, int msglen)
 {
     sqlite3 *db = ctx;
     EwErr e = {0};
-    Author self;
+    char hall[4];
     memset(out, 0, sizeof *out);
-    if (device_load_self(db, &self, &e) != EW_OK || !self.hall[0])
+    if (!own_hall(db, hall))
         return 1;
     char *id = NULL, *topic = NULL;
     int64_t day = 0, ballots = 0;
     db_text(db, NULL, &id,
             "SELECT id FROM meetings WHERE hall=? AND status='closed' "
             "ORDER BY opened_day DESC, id DESC LIMIT 1",
-            "t", self.hall);
-    sodium_memzero(&self, sizeof self);
+            "t", hall);
     if (!id)
         return 1;
     json_t *rows = NULL;
