@@ -81,7 +81,7 @@ static int parse(int argc, char **argv, Opts *o)
         else if (strcmp(a, "--headless") == 0)
             o->headless = 1;
         else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
-            return usage(NULL) - 2 - 1;
+            return usage(NULL), -1; /* asked for: exit 0 */
         else if (strcmp(a, "--db") && strcmp(a, "--lang") && strcmp(a, "--script") &&
                  strcmp(a, "--screenshots") && strcmp(a, "--window") && strcmp(a, "--rotate")) {
             char m[300];

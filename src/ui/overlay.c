@@ -12,8 +12,6 @@
  * conversions test_strings checks against each _FMT entry's arguments. */
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 
-#define HOLD_IDLE_WARN_MS 10000
-
 static void dim(App *a)
 {
     SDL_Rect all = {0, 0, a->w, a->h};

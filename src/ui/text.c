@@ -317,7 +317,9 @@ static uint64_t fnv(Face f, int px, uint32_t colour, const char *s)
     return h;
 }
 
-/* Drops least recently used textures until the budget has room. */
+/* Drops least recently used textures until the budget has room. Any
+ * texture may go, even one drawn earlier in this frame: ui_text copies a
+ * texture onto the screen as soon as it has it. */
 static void evict(Text *t, size_t need)
 {
     while (t->bytes + need > TEX_BUDGET && t->entries > 0) {
@@ -327,8 +329,6 @@ static void evict(Text *t, size_t need)
                 if (!oldest || (*pe)->used < (*oldest)->used)
                     oldest = pe;
         TexEntry *e = *oldest;
-        if (e->used == t->tick) /* in use this very draw: keep it */
-            break;
         *oldest = e->next;
         tex_drop(t, e);
     }

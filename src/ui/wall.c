@@ -28,10 +28,8 @@ void wall_reset(App *a)
     free(w->lay);
     free(w->row_y);
     free(w->row_h);
-    int scope = w->scope_town;
-    memset(w, 0, sizeof *w);
+    memset(w, 0, sizeof *w); /* a new villager starts on the hall's own appeals */
     w->grade = -1;
-    (void)scope; /* a new villager starts on the hall's own appeals */
 }
 
 static void load(App *a)
