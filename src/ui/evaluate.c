@@ -174,6 +174,11 @@ static void review_page(App *a, int top)
     int bottom = a->h - m->pad - m->target - m->gap;
     int cols = a->meeting.n > 4 && a->w / m->pxmm >= 180 ? 2 : 1;
     int cw = (w - (cols - 1) * m->gap) / cols;
+    int maxw = (int)(120 * m->pxmm); /* a name and its rating stay within one glance */
+    if (cw > maxw) {
+        cw = maxw;
+        x = (a->w - (cols * cw + (cols - 1) * m->gap)) / 2;
+    }
     int rows = (a->meeting.n + cols - 1) / cols;
     int rh = blh + m->gap / 2;
     if (rows * rh > bottom - y && rows > 0)
@@ -190,7 +195,7 @@ static void review_page(App *a, int top)
     int bw = (int)(60 * m->pxmm);
     if (bw > (w - m->gap) / 2)
         bw = (w - m->gap) / 2;
-    SDL_Rect cancel = {x, a->h - m->pad - m->target, bw, m->target};
+    SDL_Rect cancel = {m->pad, a->h - m->pad - m->target, bw, m->target};
     ui_button(a, cancel, tr(a->lang, S_CANCEL), ACT_BALLOT_CANCEL, 0, 0xE8EAED, C_TEXT, 1);
     SDL_Rect submit = {a->w - m->pad - bw, a->h - m->pad - m->target, bw, m->target};
     ui_button(a, submit, tr(a->lang, S_SUBMIT), ACT_BALLOT_SUBMIT, 0, C_RED, C_WHITE, 1);
