@@ -532,6 +532,7 @@ static const char *const SHIPPED[] = {
     "fe7a4a3f40961b123ae1deaf346ee224dad20d3d911183a3389ad73bf62b137c",
     "459bb1c8ab9f3616f4ee8594bf0accaa1db6be7ce72e50177244b0e1a85ad581",
     "adfb3964d129a1aa58926a997bf024d533cced2de8551768991ab40138fc24ae",
+    "d50a2e982ace160dd55d5552336ca7c75344d3aca8ffc5510213b2fee6c748f3",
 };
 
 static void test_shipped_steps_unchanged(void **state)

@@ -58,7 +58,7 @@ int64_t db_now_ms(sqlite3 *db);
 int64_t db_today(sqlite3 *db);
 
 /* Schema (schema.c). */
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 /* Migrates from the file's user_version up to `target`; *refold set to 1
  * when derived tables were (re)created and must be refolded. */
 int schema_migrate(sqlite3 *db, int target, int *refold, EwErr *err);

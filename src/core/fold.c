@@ -674,7 +674,7 @@ static int clear_derived(sqlite3 *db, EwErr *err)
                    "DELETE FROM branches; DELETE FROM people; DELETE FROM units;"
                    "DELETE FROM town_config; DELETE FROM appeals; DELETE FROM timeline;"
                    "DELETE FROM meetings; DELETE FROM fold_state; DELETE FROM revoked;"
-                   "DELETE FROM purged;"
+                   "DELETE FROM purged; DELETE FROM pin_resets;"
                    "UPDATE records SET state=NULL, note=NULL WHERE state IS NOT NULL;");
 }
 

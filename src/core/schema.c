@@ -119,6 +119,16 @@ static const Step steps[] = {
      "ALTER TABLE appeals ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE device_self ADD COLUMN manifest_next INTEGER NOT NULL DEFAULT 1;",
      1},
+    /* 5: evaluation: one-time ballot tokens (local, outside the log, like
+     * meeting_tally: a used flag flipped in place, never who or when),
+     * office-voided meetings, and office PIN resets (derived). */
+    {"CREATE TABLE ballot_tokens("
+     "  meeting TEXT NOT NULL, token TEXT NOT NULL, used INTEGER NOT NULL DEFAULT 0,"
+     "  PRIMARY KEY (meeting, token)) WITHOUT ROWID;"
+     "CREATE TABLE pin_resets("           /* derived: the newest staff.pin_reset per hall */
+     "  hall TEXT PRIMARY KEY, hlc INTEGER NOT NULL, pin_hash TEXT NOT NULL) WITHOUT ROWID;"
+     "ALTER TABLE meetings ADD COLUMN void_reason TEXT;",
+     1},
 };
 
 int schema_migrate(sqlite3 *db, int target, int *refold, EwErr *err)
