@@ -1,8 +1,10 @@
 #!/bin/sh
-# The villager's ballot at the kiosk (the real binaries, headless): 30
-# ballots cast by `press` count exactly; 取消, walking away and the
-# cooldown count nothing; no open meeting and a full cap are said kindly;
-# every frame's touch targets are checked. Usage: kiosk_ballot.sh BIN_DIR
+# The evaluation meeting at the kiosk (the real binaries, headless): staff
+# open it behind the PIN (topic, who, a cap), 30 ballots cast by `press`
+# count exactly; 取消, walking away and the cooldown count nothing; staff
+# close it and the results page shows what `eval results` says; no open
+# meeting and a full cap are said kindly; every frame's touch targets are
+# checked. Usage: kiosk_ballot.sh BIN_DIR
 set -eu
 bin=$1
 tmp=$(mktemp -d)
@@ -16,10 +18,42 @@ kiosk() { # SCRIPT-FILE [SIZE]
 }
 
 "$ctl" --db "$tmp/h.db" demo --hall H07 >/dev/null
-id=$("$ctl" --db "$tmp/h.db" meeting open --hall H07 --topic 四季度述职评议 | tail -1)
+echo 2468 | "$ctl" --db "$tmp/h.db" staff set-pin >/dev/null
 q() { sqlite3 "$tmp/h.db" "$1"; }
+staff='drag 120 60 120 60 3100
+press 2
+press 4
+press 6
+press 8
+press 确认'
+
+# Staff open the meeting: the quarter's topic, everyone but the last
+# grid leader (tapped away), a cap of 40 typed on the pad.
+last=$(q "SELECT name FROM people WHERE branch='H07' AND role='grid_leader' ORDER BY id DESC LIMIT 1")
+cat >"$tmp/open.txt" <<S
+$staff
+press 开评议会
+expect 2026年第四季度述职评议
+screenshot setup
+press $last
+press 不限
+expect 票数上限：到会人数
+press 4
+press 0
+press 确认
+expect 40
+press 开始评议
+expect 评议会已开始
+S
+kiosk "$tmp/open.txt" || fail "staff could not open the meeting"
+id=$(q "SELECT id FROM meetings WHERE status='open'")
+[ "$(q "SELECT topic || '|' || cap FROM meetings WHERE id='$id'")" = "2026年第四季度述职评议|40" ] ||
+    fail "the meeting opened is not what staff chose: $(q "SELECT * FROM meetings WHERE id='$id'")"
 n=$(q "SELECT json_array_length(subjects) FROM meetings WHERE id='$id'")
 [ "$n" -ge 2 ] || fail "the meeting has $n subjects"
+[ "$(q "SELECT count(*) FROM meetings, json_each(meetings.subjects) j, people p
+        WHERE meetings.id='$id' AND p.id=j.value AND p.name='$last'")" = 0 ] ||
+    fail "$last was tapped away but is evaluated"
 
 # 30 ballots; ballot b rates subject i with rating (b + i) mod 5.
 words="优秀 良好 一般 差 不了解"
@@ -70,7 +104,19 @@ while [ $i -lt "$n" ]; do echo "press 良好" >>"$tmp/cool.txt"; i=$((i + 1)); d
 printf 'press 提交\npress 确认\npress 我要评议\nexpect 请稍等几秒\nwait 3100\npress 我要评议\nexpect 第 1 / %s 位\n' "$n" >>"$tmp/cool.txt"
 kiosk "$tmp/cool.txt" 1080x1920 || fail "cooldown"
 
-"$ctl" --db "$tmp/h.db" meeting close "$id" >/dev/null
+# Staff close it at the kiosk: told how many ballots, then the results.
+"$ctl" --db "$tmp/h.db" eval results --meeting "$id" >/dev/null 2>&1 &&
+    fail "eval results gave results of an open meeting"
+cat >"$tmp/close.txt" <<S
+$staff
+press 结束评议会
+screenshot close
+screenshot close
+press 结束评议会
+expect 评议结果
+expect 31 张选票
+S
+kiosk "$tmp/close.txt" || fail "staff could not close the meeting"
 [ "$(q "SELECT status, ballots FROM meetings WHERE id='$id'")" = "closed|31" ] ||
     fail "the meeting did not close with 31 ballots: $(q "SELECT status, ballots FROM meetings WHERE id='$id'")"
 # Every subject: 6 of each rating, and the cooldown walk's ballot one more 良好.

@@ -213,3 +213,22 @@ void roster_subject(sqlite3 *db, const char *hall, const char *who, char **name,
     if (!*role)
         *role = ew_xstrdup("");
 }
+
+int roster_meeting_subjects(sqlite3 *db, const char *hall, json_t **out, EwErr *err)
+{
+    json_t *subj = json_array();
+    json_array_append_new(subj, json_string("branch"));
+    sqlite3_stmt *st = db_prep(db, err,
+                               "SELECT id FROM people WHERE branch=? AND role IN "
+                               "('secretary','grid_leader') ORDER BY role='grid_leader', id",
+                               "t", hall);
+    while (st && sqlite3_step(st) == SQLITE_ROW)
+        json_array_append_new(subj, json_string((const char *)sqlite3_column_text(st, 0)));
+    db_done(st);
+    if (!st) {
+        json_decref(subj);
+        return EW_EDB;
+    }
+    *out = subj;
+    return EW_OK;
+}

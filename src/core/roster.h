@@ -41,5 +41,8 @@ int roster_json(sqlite3 *db, json_t **out, EwErr *err);
  * (role "branch"), anything else a person's roster ID. Unknown IDs keep the
  * ID as name and "" as role. *name and *role malloc'd (caller frees). */
 void roster_subject(sqlite3 *db, const char *hall, const char *who, char **name, char **role);
+/* Who a meeting of hall evaluates unless told otherwise: ["branch", its
+ * secretary, its micro-grid leaders by ID]. *out: caller json_decref's. */
+int roster_meeting_subjects(sqlite3 *db, const char *hall, json_t **out, EwErr *err);
 
 #endif

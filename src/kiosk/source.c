@@ -20,6 +20,8 @@
 #include "staff.h"
 #include "ballot.h"
 #include "evalres.h"
+#include "meeting.h"
+#include "roster.h"
 #include "view.h"
 
 static char *dup_str(json_t *o, const char *k)
@@ -257,10 +259,11 @@ static int meeting(void *ctx, MeetingInfo *out, char *msg, int msglen)
     return 0;
 }
 
-static int cast(void *ctx, const char *meeting_id, const char *const *ratings, int n, char *msg,
-                int msglen)
+static int cast(void *ctx, const char *meeting_id, const char *token, const char *const *ratings,
+                int n, char *msg, int msglen)
 {
     EwErr e = {0};
+    (void)token;
     int rc = ballot_cast(ctx, meeting_id, ratings, n, &e);
     if (rc == EW_ESTATE)
         return 1;
@@ -314,6 +317,94 @@ static int results(void *ctx, MeetingResult *out, char *msg, int msglen)
     return 0;
 }
 
+/* The branch, its secretary and its micro-grid leaders, as meeting_open
+ * offers them by default. */
+static int candidates(void *ctx, CandidateList *out, char *msg, int msglen)
+{
+    sqlite3 *db = ctx;
+    EwErr e = {0};
+    char hall[4];
+    memset(out, 0, sizeof *out);
+    if (!own_hall(db, hall)) {
+        snprintf(msg, (size_t)msglen, "this kiosk is not enrolled for a hall");
+        return -1;
+    }
+    json_t *who = NULL;
+    if (roster_meeting_subjects(db, hall, &who, &e) != EW_OK)
+        return fail(msg, msglen, &e);
+    out->n = (int)json_array_size(who);
+    out->v = ew_xcalloc((size_t)(out->n ? out->n : 1), sizeof *out->v);
+    for (int i = 0; i < out->n; i++) {
+        Candidate *c = &out->v[i];
+        snprintf(c->who, sizeof c->who, "%s", json_string_value(json_array_get(who, (size_t)i)));
+        roster_subject(db, hall, c->who, &c->name, &c->role);
+    }
+    json_decref(who);
+    return 0;
+}
+
+/* One write as this device: begin, its identity, fn, commit. */
+typedef int (*WriteFn)(sqlite3 *db, Author *self, const void *arg, EwErr *e);
+static int write_as_self(sqlite3 *db, WriteFn fn, const void *arg, EwErr *e)
+{
+    Author self;
+    int rc = db_begin(db, e);
+    if (rc == EW_OK)
+        rc = device_load_self(db, &self, e);
+    if (rc == EW_OK)
+        rc = fn(db, &self, arg, e);
+    if (rc == EW_OK)
+        rc = db_commit(db, e);
+    if (rc)
+        db_rollback(db);
+    sodium_memzero(&self, sizeof self);
+    return rc;
+}
+
+static int w_open(sqlite3 *db, Author *self, const void *arg, EwErr *e)
+{
+    const MeetingSetup *s = arg;
+    const char **who = ew_xcalloc((size_t)s->n + 1, sizeof *who);
+    for (int i = 0; i < s->n; i++)
+        who[i] = s->who[i];
+    char id[MEETING_ID_MAX];
+    int rc = meeting_open(db, self, self->hall, s->topic, who, s->cap, NULL, 0, id, e);
+    free(who);
+    return rc;
+}
+
+static int open_meeting(void *ctx, const MeetingSetup *s, char *msg, int msglen)
+{
+    EwErr e = {0};
+    if (s->n < 1)
+        return snprintf(msg, (size_t)msglen, "no subjects chosen"), 1;
+    int rc = write_as_self(ctx, w_open, s, &e);
+    if (rc == EW_OK)
+        return 0;
+    fail(msg, msglen, &e);
+    return rc == EW_ESTATE ? 1 : -1;
+}
+
+static int w_close(sqlite3 *db, Author *self, const void *arg, EwErr *e)
+{
+    return meeting_close(db, self, arg, NULL, 0, e);
+}
+
+static int close_meeting(void *ctx, const char *meeting_id, char *msg, int msglen)
+{
+    EwErr e = {0};
+    return write_as_self(ctx, w_close, meeting_id, &e) == EW_OK ? 0 : fail(msg, msglen, &e);
+}
+
+static int set_pin(void *ctx, const char *pin, char *msg, int msglen)
+{
+    EwErr e = {0};
+    int rc = staff_pin_set(ctx, pin, &e);
+    if (rc == EW_EINPUT)
+        return 1;
+    return rc == EW_OK ? 0 : fail(msg, msglen, &e);
+}
+
 void source_init(Source *src, sqlite3 *db)
 {
     memset(src, 0, sizeof *src);
@@ -325,4 +416,8 @@ void source_init(Source *src, sqlite3 *db)
     src->meeting = meeting;
     src->cast = cast;
     src->results = results;
+    src->candidates = candidates;
+    src->open_meeting = open_meeting;
+    src->close_meeting = close_meeting;
+    src->set_pin = set_pin;
 }

@@ -101,6 +101,8 @@ void app_free(App *a)
     wall_reset(a);
     detail_reset(a);
     meeting_info_free(&a->meeting);
+    meeting_info_free(&a->staff_meeting);
+    candidates_free(&a->cands);
     meeting_result_free(&a->results);
     figures_free(&a->fig);
     cardlist_free(&a->recent);
@@ -143,8 +145,11 @@ int app_quit_requested(const App *a)
 
 const char *app_screen_name(const App *a)
 {
-    static const char *const names[] = {"home",   "wall",   "detail", "soon",
-                                        "ballot", "thanks", "results"};
+    static const char *const names[] = {
+        [SCR_HOME] = "home",     [SCR_WALL] = "wall",     [SCR_DETAIL] = "detail",
+        [SCR_SOON] = "soon",     [SCR_BALLOT] = "ballot", [SCR_THANKS] = "thanks",
+        [SCR_RESULTS] = "results", [SCR_MEET_SETUP] = "meeting-setup"};
+    _Static_assert(sizeof names / sizeof names[0] == SCR_MEET_SETUP + 1, "a name per screen");
     return names[a->screen];
 }
 
@@ -244,6 +249,7 @@ static void go_home_after_idle(App *a)
     wall_reset(a); /* the next villager starts on a fresh wall */
     detail_reset(a);
     a->pin[0] = 0;
+    memset(a->new_pin, 0, sizeof a->new_pin);
 }
 
 /* ---- input -------------------------------------------------------------- */
@@ -375,6 +381,8 @@ static void on_event(App *a, const AppEvent *ev)
             size_t n = strlen(a->pin);
             if (n)
                 a->pin[n - 1] = 0;
+        } else if (a->overlay == OV_PIN && ev->key == KEY_RETURN) {
+            pad_ok(a); /* a keyboard's Enter, or a barcode scanner's after a token */
         } else if (a->overlay == OV_NONE && (a->screen == SCR_WALL || a->screen == SCR_DETAIL)) {
             double page = a->h * 0.6;
             if (ev->key == KEY_DOWN || ev->key == KEY_SPACE)
@@ -384,36 +392,15 @@ static void on_event(App *a, const AppEvent *ev)
         }
         break;
     case EV_TEXT:
+        /* A barcode scanner types a ballot token's QR on Home: the ballot
+         * starts as if 我要评议 had been tapped, with the token typed in. */
+        if (a->screen == SCR_HOME && a->overlay == OV_NONE && a->src->meeting)
+            ballot_start(a, 1);
         if (a->overlay == OV_PIN)
-            for (const char *p = ev->text; *p; p++)
-                if (*p >= '0' && *p <= '9' && strlen(a->pin) < 8) {
-                    size_t n = strlen(a->pin);
-                    a->pin[n] = *p;
-                    a->pin[n + 1] = 0;
-                }
+            pad_type(a, ev->text);
         break;
     case EV_QUIT:
         break;
-    }
-}
-
-static void check_pin(App *a)
-{
-    int64_t wait = 0;
-    int rc = a->src->check_pin ? a->src->check_pin(a->src->ctx, a->pin, a->now, &wait) : 3;
-    a->pin[0] = 0;
-    if (rc == 0) {
-        a->overlay = OV_STAFF;
-        a->pin_msg = 0;
-    } else if (rc == 2) {
-        a->pin_msg = S_STAFF_LOCKED_FMT;
-        a->pin_wait_s = (wait + 999) / 1000;
-    } else if (rc == 3) {
-        a->pin_msg = S_STAFF_NO_PIN;
-    } else if (rc == 1) {
-        a->pin_msg = S_STAFF_WRONG;
-    } else {
-        a->pin_msg = S_LOAD_FAILED;
     }
 }
 
@@ -428,7 +415,7 @@ static void activate(App *a, const Control *c)
         if (c->arg == 0) {
             app_go(a, SCR_WALL);
         } else if (c->arg == 1 && a->src->meeting) {
-            ballot_start(a);
+            ballot_start(a, 0);
         } else {
             a->soon_tile = c->arg;
             app_go(a, SCR_SOON);
@@ -485,14 +472,11 @@ static void activate(App *a, const Control *c)
         a->overlay = OV_NONE;
         a->pin[0] = 0;
         break;
-    case ACT_PIN_DIGIT:
-        if (strlen(a->pin) < 8) {
-            size_t n = strlen(a->pin);
-            a->pin[n] = (char)('0' + c->arg);
-            a->pin[n + 1] = 0;
-        }
-        a->pin_msg = 0;
+    case ACT_PIN_DIGIT: {
+        char d[2] = {(char)('0' + c->arg), 0};
+        pad_type(a, d);
         break;
+    }
     case ACT_PIN_DELETE: {
         size_t n = strlen(a->pin);
         if (n)
@@ -500,7 +484,33 @@ static void activate(App *a, const Control *c)
         break;
     }
     case ACT_PIN_OK:
-        check_pin(a);
+        pad_ok(a);
+        break;
+    case ACT_STAFF_OPEN:
+        meet_setup_open(a);
+        break;
+    case ACT_STAFF_CLOSE:
+        a->overlay = OV_CLOSE_MEETING;
+        break;
+    case ACT_CLOSE_CONFIRM:
+        meet_close(a);
+        break;
+    case ACT_PICK_TOPIC:
+        a->overlay = OV_PICK_TOPIC;
+        break;
+    case ACT_TOPIC:
+        if (c->arg >= 0 && c->arg < (int)(sizeof a->topics / sizeof a->topics[0]))
+            a->topic_choice = c->arg;
+        a->overlay = OV_NONE;
+        break;
+    case ACT_SUBJECT:
+        meet_toggle(a, c->arg);
+        break;
+    case ACT_PAD:
+        pad_open(a, (PadFor)c->arg);
+        break;
+    case ACT_MEET_START:
+        meet_start(a);
         break;
     case ACT_STAFF_QUIT:
         a->quit = 1;
@@ -540,10 +550,7 @@ static void step(App *a)
         a->now - a->down_at >= HOLD_MS) {
         a->pressed = 0;
         a->down = 0;
-        a->overlay = OV_PIN;
-        a->pin[0] = 0;
-        a->pin_msg = 0;
-        a->dirty = 1;
+        pad_open(a, PAD_PIN);
     }
     if (a->screen == SCR_THANKS && a->now >= a->thanks_until) {
         app_go(a, SCR_HOME); /* the thank-you page ends by itself */
@@ -683,6 +690,9 @@ void app_frame(App *a)
         break;
     case SCR_RESULTS:
         results_draw(a);
+        break;
+    case SCR_MEET_SETUP:
+        meet_setup_draw(a);
         break;
     }
     if (a->overlay != OV_NONE) {

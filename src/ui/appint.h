@@ -35,8 +35,24 @@
 #define C_CHIP 0xE8EBF0
 #define C_WHITE 0xFFFFFF
 
-typedef enum { SCR_HOME, SCR_WALL, SCR_DETAIL, SCR_SOON, SCR_BALLOT, SCR_THANKS, SCR_RESULTS } ScreenId;
-typedef enum { OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF, OV_STICK } OverlayId;
+typedef enum {
+    SCR_HOME, SCR_WALL, SCR_DETAIL, SCR_SOON, SCR_BALLOT, SCR_THANKS, SCR_RESULTS,
+    SCR_MEET_SETUP /* staff: opening a meeting */
+} ScreenId;
+typedef enum {
+    OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF, OV_STICK,
+    OV_PICK_TOPIC, OV_CLOSE_MEETING
+} OverlayId;
+
+/* What the number pad (OV_PIN) is typing. */
+typedef enum {
+    PAD_PIN,      /* the staff PIN, to enter staff mode */
+    PAD_NEW_PIN,  /* a new PIN, after the office reset it */
+    PAD_NEW_PIN2, /* the new PIN again */
+    PAD_CAP,      /* a meeting's cap on ballots */
+    PAD_TOKENS,   /* how many ballot tokens to print */
+    PAD_TOKEN     /* a villager's ballot token (or a scanner's QR text) */
+} PadFor;
 
 /* What tapping a control does. */
 typedef enum {
@@ -62,7 +78,15 @@ typedef enum {
     ACT_BALLOT_SUBMIT,
     ACT_BALLOT_CANCEL,
     ACT_THANKS_DONE,
-    ACT_RESULTS      /* the last meeting's results */
+    ACT_RESULTS,     /* the last meeting's results */
+    ACT_STAFF_OPEN,  /* staff: the meeting setup screen */
+    ACT_STAFF_CLOSE, /* staff: asks to close the open meeting */
+    ACT_CLOSE_CONFIRM,
+    ACT_PICK_TOPIC,
+    ACT_TOPIC,       /* arg: index in the topic choices */
+    ACT_SUBJECT,     /* arg: index in the candidates: chosen or not */
+    ACT_PAD,         /* arg: a PadFor: opens the number pad for it */
+    ACT_MEET_START
 } Action;
 
 typedef struct Control {
@@ -157,10 +181,22 @@ struct App {
     StrId toast;
     int64_t toast_until;
 
-    /* Staff PIN entry. */
-    char pin[16];
+    /* The number pad: the staff PIN, numbers, a ballot token. */
+    PadFor pad_for;
+    char pin[80];             /* what was typed (a scanner may type a URL) */
+    char new_pin[16];         /* the new PIN's first entry */
     int pin_msg;              /* 0 none, or a StrId */
     int64_t pin_wait_s;
+
+    /* Staff: the meeting open now (its id "" when none), read when the
+     * staff menu opens, and the setup of a new one. */
+    MeetingInfo staff_meeting;
+    CandidateList cands;
+    int cand_chosen[64];      /* order of choosing, 1-based; 0 not chosen */
+    int cands_state;          /* 0 not loaded, 1 loaded, 2 failed */
+    int topic_choice;         /* index in the topic choices */
+    char topics[3][96];       /* this quarter's report, this month's, the year-end */
+    int setup_cap, setup_tokens;
 
     /* Home: figures and the attract loop. */
     Figures fig;
@@ -177,6 +213,7 @@ struct App {
     int ballot_rating[64];    /* per subject: index in DOMAIN_RATINGS, -1 not yet */
     int64_t thanks_until;     /* the thank-you page's end (app clock) */
     int64_t cooldown_until;   /* no new ballot before (app clock) */
+    char ballot_token[80];    /* the token this ballot spends (token mode) */
     MeetingResult results;    /* the results page's data */
     int results_state;        /* 0 not loaded, 1 shown, 2 none yet, 3 failed */
 
@@ -253,7 +290,9 @@ void detail_scroll_by(App *a, double dy);
 int detail_step(App *a);
 void detail_reset(App *a);
 /* evaluate.c: the ballot */
-void ballot_start(App *a);
+/* 我要评议 (scanned 0), or a scanner typing a token on Home (1: starts
+ * only in token mode, silently otherwise). */
+void ballot_start(App *a, int scanned);
 void ballot_draw(App *a);
 void thanks_draw(App *a);
 void results_open(App *a);
@@ -262,6 +301,23 @@ void ballot_discard(App *a);
 void ballot_rate(App *a, int rating);
 void ballot_submit(App *a);
 void ballot_back(App *a);
+void ballot_token_entered(App *a);
+/* staffmeet.c: staff open and close meetings */
+void staff_menu_open(App *a);
+void meet_setup_open(App *a);
+void meet_setup_draw(App *a);
+void meet_toggle(App *a, int i);
+void meet_start(App *a);
+void meet_close(App *a);
+/* The number pad's title, and whether it shows dots (a PIN) or digits. */
+StrId pad_title(const App *a);
+int pad_secret(const App *a);
+/* Opens the number pad for what. */
+void pad_open(App *a, PadFor what);
+/* Typed on the number pad (keys, a keyboard, a scanner): what fits. */
+void pad_type(App *a, const char *text);
+/* 确认 on the number pad (or Return). */
+void pad_ok(App *a);
 /* overlay.c */
 void overlay_draw(App *a);
 void soon_draw(App *a);

@@ -21,12 +21,15 @@
 void ballot_discard(App *a)
 {
     meeting_info_free(&a->meeting);
+    memset(a->ballot_token, 0, sizeof a->ballot_token);
     memset(a->ballot_rating, 0, sizeof a->ballot_rating);
     a->ballot_page = 0;
 }
 
-void ballot_start(App *a)
+void ballot_start(App *a, int scanned)
 {
+    if (scanned && a->now < a->cooldown_until)
+        return; /* keys typed on Home, not a tap: nothing to say yet */
     if (a->now < a->cooldown_until) {
         ui_toast(a, S_BALLOT_WAIT);
         return;
@@ -51,9 +54,36 @@ void ballot_start(App *a)
         ballot_discard(a);
         return;
     }
+    if (scanned && !a->meeting.tokens) {
+        ballot_discard(a); /* typing on Home means nothing without tokens */
+        return;
+    }
     for (int i = 0; i < a->meeting.n; i++)
         a->ballot_rating[i] = -1;
     a->ballot_page = 0;
+    if (a->meeting.tokens)
+        pad_open(a, PAD_TOKEN); /* first the token, then the subjects */
+    else
+        app_go(a, SCR_BALLOT);
+}
+
+/* The token typed or scanned: checked, not spent (提交 spends it with the
+ * ballot, so a ballot walked away from leaves its token good). */
+void ballot_token_entered(App *a)
+{
+    char msg[256];
+    int rc = a->src->check_token
+                 ? a->src->check_token(a->src->ctx, a->meeting.id, a->pin, msg, sizeof msg)
+                 : -1;
+    if (rc != 0) {
+        if (rc < 0)
+            SDL_Log("token: %s", a->src->check_token ? msg : "no check");
+        a->pin[0] = 0;
+        a->pin_msg = rc > 0 ? S_TOKEN_BAD : S_LOAD_FAILED;
+        return;
+    }
+    snprintf(a->ballot_token, sizeof a->ballot_token, "%s", a->pin);
+    memset(a->pin, 0, sizeof a->pin);
     app_go(a, SCR_BALLOT);
 }
 
@@ -85,7 +115,9 @@ void ballot_submit(App *a)
         ratings[i] = DOMAIN_RATINGS[a->ballot_rating[i]].key;
     }
     char msg[256];
-    int rc = a->src->cast(a->src->ctx, a->meeting.id, ratings, a->meeting.n, msg, sizeof msg);
+    int rc = a->src->cast(a->src->ctx, a->meeting.id,
+                          a->meeting.tokens ? a->ballot_token : NULL, ratings, a->meeting.n,
+                          msg, sizeof msg);
     ballot_discard(a);
     if (rc == 0) {
         a->cooldown_until = a->now + (int64_t)a->cfg.cooldown_s * 1000;

@@ -69,6 +69,18 @@ void meeting_info_free(MeetingInfo *m)
     memset(m, 0, sizeof *m);
 }
 
+void candidates_free(CandidateList *l)
+{
+    if (!l)
+        return;
+    for (int i = 0; i < l->n; i++) {
+        free(l->v[i].name);
+        free(l->v[i].role);
+    }
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
 void meeting_result_free(MeetingResult *r)
 {
     if (!r)

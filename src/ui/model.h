@@ -86,6 +86,7 @@ typedef struct MeetingInfo {
     int n;          /* subjects */
     char **names;   /* n names (the branch's own name for the branch) */
     char **roles;   /* n role keys: "branch" or a DOMAIN_ROLES key */
+    int tokens;     /* 1: a ballot needs a one-time token */
 } MeetingInfo;
 
 void meeting_info_free(MeetingInfo *m);
@@ -109,6 +110,30 @@ typedef struct MeetingResult {
 } MeetingResult;
 
 void meeting_result_free(MeetingResult *r);
+
+/* Someone staff may choose to be evaluated at a meeting: the branch
+ * itself, its secretary, its micro-grid leaders. */
+typedef struct Candidate {
+    char who[40];   /* "branch" or a roster id */
+    char *name;
+    char *role;     /* "branch" or a DOMAIN_ROLES key */
+} Candidate;
+
+typedef struct CandidateList {
+    int n;
+    Candidate *v;
+} CandidateList;
+
+void candidates_free(CandidateList *l);
+
+/* What staff chose when opening a meeting. */
+typedef struct MeetingSetup {
+    const char *topic;
+    const char *const *who; /* n subjects, in order */
+    int n;
+    int cap;                /* most ballots, 0: none */
+    int tokens;             /* one-time tokens to print, 0: none */
+} MeetingSetup;
 
 /* A USB stick being synced (or enrolled) in the background. */
 enum { STICK_IDLE = 0, STICK_RUNNING, STICK_DONE, STICK_FAILED };
@@ -139,15 +164,31 @@ typedef struct Source {
     int (*cards)(void *ctx, const WallQuery *q, CardList *out, char *msg, int msglen);
     int (*detail)(void *ctx, const char *code, Detail *out, char *msg, int msglen);
     /* Checks a staff PIN at app time now_ms: 0 right, 1 wrong, 2 locked
-     * (*wait_ms set), 3 no PIN set, -1 error. May be NULL (no staff mode). */
+     * (*wait_ms set), 3 no PIN set, 4 right but it is the office's reset
+     * PIN, to be replaced now, -1 error. May be NULL (no staff mode). */
     int (*check_pin)(void *ctx, const char *pin, int64_t now_ms, int64_t *wait_ms);
     /* The hall's open meeting: 0 and *out filled, 1 when none is open, -1
      * on an error (msg). May be NULL (no evaluation). */
     int (*meeting)(void *ctx, MeetingInfo *out, char *msg, int msglen);
     /* Casts a whole ballot (ratings: DOMAIN_RATINGS keys, one per
      * subject): 0 counted, 1 the cap is reached, -1 an error (msg). */
-    int (*cast)(void *ctx, const char *meeting, const char *const *ratings, int n, char *msg,
-                int msglen);
+    int (*cast)(void *ctx, const char *meeting, const char *token, const char *const *ratings,
+                int n, char *msg, int msglen);
+    /* A one-time ballot token typed or scanned (token mode): 0 unused, 1
+     * used or not of this meeting, -1 an error (msg). Not spent yet: cast
+     * spends it with the ballot. */
+    int (*check_token)(void *ctx, const char *meeting, const char *token, char *msg, int msglen);
+    /* Staff: who may be evaluated here (0, or -1 and msg). */
+    int (*candidates)(void *ctx, CandidateList *out, char *msg, int msglen);
+    /* Staff: opens the hall's meeting and prints its tokens: 0 opened, 1
+     * refused with a reason for staff in msg (a meeting already open, no
+     * printer for the tokens), -1 an error (msg). */
+    int (*open_meeting)(void *ctx, const MeetingSetup *s, char *msg, int msglen);
+    /* Staff: closes the meeting: 0 closed, -1 an error (msg). */
+    int (*close_meeting)(void *ctx, const char *meeting, char *msg, int msglen);
+    /* Staff: sets a new PIN (after an office reset): 0, 1 not 4 to 8
+     * digits, -1 an error (msg). */
+    int (*set_pin)(void *ctx, const char *pin, char *msg, int msglen);
     /* The hall's last closed meeting's results: 0 filled, 1 none yet, -1
      * an error (msg). May be NULL. */
     int (*results)(void *ctx, MeetingResult *out, char *msg, int msglen);

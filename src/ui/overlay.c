@@ -30,12 +30,15 @@ static SDL_Rect sheet(App *a, int w, int h)
     return r;
 }
 
-/* Options as big buttons in a grid under a title; a 取消 at the bottom. */
+/* Options as big buttons in a grid under a title; a 取消 at the bottom.
+ * cols 0: as many as the screen's width suits (short labels). */
 static void picker(App *a, const char *title, int n, const char *const *labels, Action act,
-                   const int *args, int current)
+                   const int *args, int current, int cols)
 {
     const Metrics *m = &a->m;
-    int cols = a->w / m->pxmm >= 180 ? 3 : 2;
+    int colw = cols ? 130 : 52; /* mm: one column is for long labels */
+    if (!cols)
+        cols = a->w / m->pxmm >= 180 ? 3 : 2;
     int rows = (n + cols - 1) / cols;
     int tpx = m->heading, pad = m->pad;
     int hlh = ui_line_h(a, FACE_BOLD, tpx);
@@ -47,7 +50,7 @@ static void picker(App *a, const char *title, int n, const char *const *labels, 
         hlh = ui_line_h(a, FACE_BOLD, tpx);
         h = pad + hlh + gap + rows * (bh + gap) + bh + pad;
     }
-    int w = (int)(cols * 52 * m->pxmm);
+    int w = (int)(cols * colw * m->pxmm);
     dim(a);
     SDL_Rect s = sheet(a, w, h);
     ui_text(a, FACE_BOLD, tpx, C_TEXT, s.x + m->pad, s.y + pad, title);
@@ -67,7 +70,7 @@ static void pick_grade(App *a)
                              grade_word(a, GRADE_BLUE), grade_word(a, GRADE_ORANGE),
                              grade_word(a, GRADE_NONE)};
     const int args[5] = {-1, GRADE_GREEN, GRADE_BLUE, GRADE_ORANGE, GRADE_NONE};
-    picker(a, tr(a->lang, S_PICK_GRADE), 5, labels, ACT_GRADE, args, a->wall.grade);
+    picker(a, tr(a->lang, S_PICK_GRADE), 5, labels, ACT_GRADE, args, a->wall.grade, 0);
 }
 
 static void pick_status(App *a)
@@ -79,7 +82,14 @@ static void pick_status(App *a)
         args[i] = i;
     }
     picker(a, tr(a->lang, S_PICK_STATUS), N_STATUS_FILTERS, labels, ACT_STATUS, args,
-           a->wall.status);
+           a->wall.status, 0);
+}
+
+static void pick_topic(App *a)
+{
+    const char *labels[3] = {a->topics[0], a->topics[1], a->topics[2]};
+    const int args[3] = {0, 1, 2};
+    picker(a, tr(a->lang, S_MEET_TOPIC), 3, labels, ACT_TOPIC, args, a->topic_choice, 1);
 }
 
 static void idle(App *a)
@@ -124,26 +134,49 @@ static void pin_pad(App *a)
 {
     const Metrics *m = &a->m;
     dim(a);
-    int hlh = ui_line_h(a, FACE_BOLD, m->heading), blh = ui_line_h(a, FACE_REGULAR, m->body);
+    int blh = ui_line_h(a, FACE_REGULAR, m->body);
     int key = m->target, gap = m->gap;
     int keys_h = 4 * key + 3 * gap;
+    int colw = (int)(80 * m->pxmm);
+    /* The title: in heading type when it fits one line, else in body
+     * type over up to three lines (a token's or a number's explains itself). */
+    const char *title = tr(a->lang, pad_title(a));
+    int one = ui_width(a, FACE_BOLD, m->heading, title) <= colw;
+    int hlh = one ? ui_line_h(a, FACE_BOLD, m->heading) : 3 * ui_line_h(a, FACE_BOLD, m->body);
     int stacked_h = 2 * m->pad + hlh + blh * 2 + gap + keys_h + gap + key;
     int side = stacked_h > a->h - 2 * m->pad && a->w > a->h;
-    int colw = (int)(80 * m->pxmm);
     SDL_Rect s = side ? sheet(a, 2 * colw + 3 * m->pad, 2 * m->pad + keys_h + gap + key)
                       : sheet(a, colw + 2 * m->pad, stacked_h);
     int lw = side ? (s.w - 3 * m->pad) / 2 : s.w - 2 * m->pad;
     int x = s.x + m->pad, y = s.y + m->pad;
-    SDL_Rect t = {x, y, lw, hlh};
-    const char *title = tr(a->lang, S_STAFF_PIN);
-    ui_text_center(a, FACE_BOLD, ui_width(a, FACE_BOLD, m->heading, title) <= lw ? m->heading : m->body,
-                   C_TEXT, t, title);
-    y += hlh;
-    char dots[40] = "";
-    for (size_t i = 0; i < strlen(a->pin); i++)
-        strcat(dots, "● ");
+    int tpx = ui_width(a, FACE_BOLD, m->heading, title) <= lw ? m->heading : m->body;
+    LineSpan tl[3];
+    int ntl = ui_break(a, FACE_BOLD, tpx, title, lw, 3, tl, 3);
+    int tlh = ui_line_h(a, FACE_BOLD, tpx);
+    for (int i = 0; i < ntl; i++) {
+        char line[160];
+        snprintf(line, sizeof line, "%.*s%s", (int)tl[i].len, title + tl[i].start,
+                 tl[i].ellipsis ? LINEBREAK_ELLIPSIS : "");
+        SDL_Rect t = {x, y + i * tlh, lw, tlh};
+        ui_text_center(a, FACE_BOLD, tpx, C_TEXT, t, line);
+    }
+    y += ntl * tlh > hlh ? ntl * tlh : hlh;
+    char shown[100] = "";
+    if (pad_secret(a)) {
+        for (size_t i = 0; i < strlen(a->pin) && i < 8; i++)
+            strcat(shown, "● ");
+    } else {
+        /* Digits in fours, as a token is printed: 4821 0937. */
+        size_t k = 0, n = strlen(a->pin);
+        for (size_t i = 0; i < n && k + 2 < sizeof shown; i++) {
+            if (i && i % 4 == 0 && n <= 8)
+                shown[k++] = ' ';
+            shown[k++] = a->pin[i];
+        }
+        shown[k] = 0;
+    }
     SDL_Rect d = {x, y, lw, blh};
-    ui_text_center(a, FACE_BOLD, m->body, C_TEXT, d, dots[0] ? dots : "—");
+    ui_text_center(a, FACE_BOLD, m->body, C_TEXT, d, shown[0] ? shown : "—");
     y += blh;
     char msg[160] = "";
     if (a->pin_msg == S_STAFF_LOCKED_FMT)
@@ -165,19 +198,52 @@ static void pin_pad(App *a)
     ui_button(a, cancel, tr(a->lang, S_CANCEL), ACT_CLOSE_OVERLAY, 0, 0xE8EAED, C_TEXT, 1);
 }
 
+/* The staff menu: open or close the meeting, quit the program, back. */
 static void staff(App *a)
 {
     const Metrics *m = &a->m;
     dim(a);
     int hlh = ui_line_h(a, FACE_BOLD, m->heading);
-    SDL_Rect s = sheet(a, (int)(100 * m->pxmm), 2 * m->pad + hlh + 2 * (m->target + m->gap));
+    int meetings = a->src->open_meeting != NULL;
+    int rows = 2 + meetings;
+    SDL_Rect s = sheet(a, (int)(100 * m->pxmm), 2 * m->pad + hlh + rows * (m->target + m->gap));
     SDL_Rect t = {s.x, s.y + m->pad, s.w, hlh};
     ui_text_center(a, FACE_BOLD, m->heading, C_TEXT, t, tr(a->lang, S_STAFF_TITLE));
-    int y = t.y + hlh + m->gap;
-    SDL_Rect q = {s.x + m->pad, y, s.w - 2 * m->pad, m->target};
-    ui_button(a, q, tr(a->lang, S_STAFF_EXIT), ACT_STAFF_QUIT, 0, C_RED, C_WHITE, 1);
-    SDL_Rect b = {s.x + m->pad, y + m->target + m->gap, s.w - 2 * m->pad, m->target};
+    SDL_Rect b = {s.x + m->pad, t.y + hlh + m->gap, s.w - 2 * m->pad, m->target};
+    if (meetings) {
+        int open = a->staff_meeting.id[0] != 0;
+        ui_button(a, b, tr(a->lang, open ? S_STAFF_CLOSE_MEETING : S_STAFF_OPEN_MEETING),
+                  open ? ACT_STAFF_CLOSE : ACT_STAFF_OPEN, 0, C_RED, C_WHITE, 1);
+        b.y += m->target + m->gap;
+    }
+    ui_button(a, b, tr(a->lang, S_STAFF_EXIT), ACT_STAFF_QUIT, 0, 0xE8EAED, C_TEXT, 1);
+    b.y += m->target + m->gap;
     ui_button(a, b, tr(a->lang, S_BACK), ACT_CLOSE_OVERLAY, 0, 0xE8EAED, C_TEXT, 1);
+}
+
+/* Closing the meeting: what it is, how many ballots, no way back. */
+static void close_meeting(App *a)
+{
+    const Metrics *m = &a->m;
+    dim(a);
+    int hlh = ui_line_h(a, FACE_BOLD, m->heading), blh = ui_line_h(a, FACE_REGULAR, m->body);
+    char msg[400];
+    snprintf(msg, sizeof msg, tr(a->lang, S_CLOSE_CONFIRM_FMT),
+             a->staff_meeting.topic ? a->staff_meeting.topic : "", a->staff_meeting.ballots);
+    int w = (int)(130 * m->pxmm);
+    if (w > a->w - 2 * m->pad)
+        w = a->w - 2 * m->pad;
+    LineSpan ls[4];
+    int n = ui_break(a, FACE_REGULAR, m->body, msg, w - 2 * m->pad, 4, ls, 4);
+    SDL_Rect s = sheet(a, w, 2 * m->pad + hlh + n * blh + 2 * m->gap + m->target);
+    SDL_Rect t = {s.x, s.y + m->pad, s.w, hlh};
+    ui_text_center(a, FACE_BOLD, m->heading, C_TEXT, t, tr(a->lang, S_STAFF_CLOSE_MEETING));
+    ui_lines(a, FACE_REGULAR, m->body, C_TEXT, s.x + m->pad, t.y + hlh + m->gap, blh, msg, ls, n);
+    int bw = (s.w - 2 * m->pad - m->gap) / 2;
+    SDL_Rect back = {s.x + m->pad, s.y + s.h - m->pad - m->target, bw, m->target};
+    ui_button(a, back, tr(a->lang, S_BACK), ACT_CLOSE_OVERLAY, 0, 0xE8EAED, C_TEXT, 1);
+    SDL_Rect go = {back.x + bw + m->gap, back.y, bw, m->target};
+    ui_button(a, go, tr(a->lang, S_STAFF_CLOSE_MEETING), ACT_CLOSE_CONFIRM, 0, C_RED, C_WHITE, 1);
 }
 
 /* The stick: a progress bar while it syncs, then what happened. */
@@ -286,6 +352,12 @@ void overlay_draw(App *a)
         break;
     case OV_STICK:
         stick(a);
+        break;
+    case OV_PICK_TOPIC:
+        pick_topic(a);
+        break;
+    case OV_CLOSE_MEETING:
+        close_meeting(a);
         break;
     }
 }

@@ -119,6 +119,35 @@ typedef enum {
     S_RATE,             /* 优秀率 */
     S_RANK_FMT,         /* 第 %d 名 */
     S_TOO_FEW,          /* 票数太少 */
+    S_STAFF_OPEN_MEETING,
+    S_STAFF_CLOSE_MEETING,
+    S_MEET_TOPIC,
+    S_MEET_SUBJECTS,
+    S_MEET_CAP,
+    S_MEET_NO_CAP,
+    S_MEET_TOKENS,
+    S_MEET_NO_TOKENS,
+    S_MEET_TOKENS_FMT,
+    S_MEET_START,
+    S_MEET_NONE_CHOSEN,
+    S_MEET_OPENED,
+    S_MEET_OPEN_FAILED,
+    S_MEET_ALREADY_OPEN,
+    S_TOPIC_QUARTER_FMT,
+    S_TOPIC_MONTH_FMT,
+    S_TOPIC_YEAR_FMT,
+    S_CLOSE_CONFIRM_FMT,
+    S_MEET_CLOSE_FAILED,
+    S_CAP_TITLE,
+    S_TOKENS_TITLE,
+    S_TOKENS_TOO_MANY,
+    S_TOKEN_TITLE,
+    S_TOKEN_BAD,
+    S_NEW_PIN,
+    S_NEW_PIN_AGAIN,
+    S_NEW_PIN_BAD,
+    S_NEW_PIN_MISMATCH,
+    S_NEW_PIN_SET,
     S_COUNT
 } StrId;
 
