@@ -175,9 +175,12 @@ static int setup(void **state)
 {
     (void)state;
     EwErr err = {0};
+    double t0 = now_ms();
     fonts = print_fonts_new(NULL, &err);
     if (!fonts)
         fprintf(stderr, "%s\n", err.msg);
+    else
+        fprintf(stderr, "fonts opened in %.1f ms\n", now_ms() - t0);
     tmp = tu_tmpdir();
     return fonts ? 0 : -1;
 }

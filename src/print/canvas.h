@@ -18,7 +18,7 @@
  * Typical use:
  *     PrintFonts *f = print_fonts_new(NULL, &err);        // finds fonts/
  *     Canvas *c = canvas_new(384, &err);
- *     canvas_text(c, f, &(TextStyle){PFACE_BOLD, 32, ALIGN_CENTRE, 0}, "标题", &err);
+ *     canvas_text(c, f, &(TextStyle){PFACE_BOLD, 32, ALIGN_CENTRE, 0}, 8, "标题", &err);
  *     canvas_qr(c, "https://...", 240, &err);
  *     canvas_write_png(c, "slip.png", &err);
  *     canvas_free(c); print_fonts_free(f);

@@ -186,6 +186,7 @@ int printer_write(Printer *p, const uint8_t *bytes, size_t len, int stall_ms, in
     int64_t now = clock_mono_ms();
     int64_t job_end = now + PRINTER_JOB_TIMEOUT_MS, stall_end = now + stall_ms;
     size_t done = 0;
+    int ready = 0; /* poll said writable last time round */
     if (gone)
         *gone = 0;
     while (done < len) {
@@ -193,11 +194,15 @@ int printer_write(Printer *p, const uint8_t *bytes, size_t len, int stall_ms, in
         if (n > 0) {
             done += (size_t)n;
             stall_end = clock_mono_ms() + stall_ms;
+            ready = 0;
             continue;
         }
         int e = n < 0 ? errno : EAGAIN; /* 0 bytes taken: wait as for EAGAIN */
         if (e == EINTR)
             continue;
+        if (e == ENOSPC) /* usblp, when asked to abort on errors */
+            return ew_err(err, EW_EIO, "the printer %s is out of paper after %zu of %zu bytes",
+                          p->path, done, len);
         if (e != EAGAIN && e != EWOULDBLOCK) {
             if (gone_errno(e)) {
                 if (gone)
@@ -211,13 +216,20 @@ int printer_write(Printer *p, const uint8_t *bytes, size_t len, int stall_ms, in
         }
         now = clock_mono_ms();
         int64_t until = stall_end < job_end ? stall_end : job_end;
+        if (now >= job_end)
+            return ew_err(err, EW_EIO, "the printer %s is too slow: %zu of %zu bytes in %d s",
+                          p->path, done, len, PRINTER_JOB_TIMEOUT_MS / 1000);
         if (now >= until)
             return ew_err(err, EW_EIO,
                           "the printer %s took no data for %d ms after %zu of %zu bytes (out of "
-                          "paper, cover open or jammed?)", p->path,
-                          now >= job_end ? PRINTER_JOB_TIMEOUT_MS : stall_ms, done, len);
+                          "paper, cover open or jammed?)", p->path, stall_ms, done, len);
+        /* usblp reports "writable" while the paper is out yet still says
+         * EAGAIN: after a ready poll that did not help, nap instead of
+         * spinning. */
         struct pollfd pf = {p->fd, POLLOUT, 0};
-        int r = poll(&pf, 1, (int)(until - now));
+        int wait = (int)(until - now);
+        int r = ready ? poll(NULL, 0, wait < 20 ? wait : 20) : poll(&pf, 1, wait);
+        ready = !ready && r > 0;
         if (r > 0 && (pf.revents & (POLLHUP | POLLERR | POLLNVAL)) && !(pf.revents & POLLOUT)) {
             if (gone)
                 *gone = 1;
