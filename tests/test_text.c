@@ -505,6 +505,7 @@ static void test_strings(void **state)
         {S_TOPIC_MONTH_FMT, "S_TOPIC_MONTH_FMT", "dd"},
         {S_TOPIC_YEAR_FMT, "S_TOPIC_YEAR_FMT", "d"},
         {S_CLOSE_CONFIRM_FMT, "S_CLOSE_CONFIRM_FMT", "sd"},
+        {S_RATED_FMT, "S_RATED_FMT", "s"},
         {S_IDLE_COUNT_FMT, "S_IDLE_COUNT_FMT", "d"},
         {S_STAFF_LOCKED_FMT, "S_STAFF_LOCKED_FMT", "d"},
         {S_TODAY_FMT, "S_TODAY_FMT", "s"},

@@ -18,6 +18,7 @@
 #include "device.h"
 #include "ew.h"
 #include "staff.h"
+#include "appeal.h"
 #include "ballot.h"
 #include "evalres.h"
 #include "meeting.h"
@@ -185,10 +186,14 @@ static int detail(void *ctx, const char *code, Detail *out, char *msg, int msgle
     EwErr e = {0};
     json_t *o = NULL;
     memset(out, 0, sizeof *out);
-    if (view_appeal(db, code, &o, &e) != EW_OK)
+    int rc = view_appeal(db, code, &o, &e);
+    if (rc == EW_ENOTFOUND)
+        return 1;
+    if (rc != EW_OK)
         return fail(msg, msglen, &e);
     fill_card(&out->card, o, db_today(db));
     out->grid = dup_str(o, "grid");
+    out->satisfaction = dup_str(o, "satisfaction");
     json_t *tl = json_object_get(o, "timeline");
     size_t n = json_array_size(tl);
     out->steps = n ? ew_xcalloc(n, sizeof *out->steps) : NULL;
@@ -396,6 +401,33 @@ static int close_meeting(void *ctx, const char *meeting_id, char *msg, int msgle
     return write_as_self(ctx, w_close, meeting_id, &e) == EW_OK ? 0 : fail(msg, msglen, &e);
 }
 
+typedef struct RateArg {
+    const char *code, *proof;
+    int satisfied;
+} RateArg;
+
+static int w_rate(sqlite3 *db, Author *self, const void *arg, EwErr *e)
+{
+    const RateArg *r = arg;
+    return appeal_rate(db, self, r->code, r->proof, r->satisfied ? "satisfied" : "unsatisfied",
+                       NULL, 0, e);
+}
+
+/* The fold refuses a wrong rating code (EW_EDENIED) and an appeal not
+ * solved or rated already (EW_ESTATE); nothing is written then. */
+static int rate(void *ctx, const char *code, const char *proof, int satisfied, char *msg,
+                int msglen)
+{
+    EwErr e = {0};
+    RateArg r = {code, proof, satisfied};
+    int rc = write_as_self(ctx, w_rate, &r, &e);
+    if (rc == EW_EDENIED || rc == EW_EINPUT)
+        return 1;
+    if (rc == EW_ESTATE)
+        return 2;
+    return rc == EW_OK ? 0 : fail(msg, msglen, &e);
+}
+
 static int set_pin(void *ctx, const char *pin, char *msg, int msglen)
 {
     EwErr e = {0};
@@ -420,4 +452,5 @@ void source_init(Source *src, sqlite3 *db)
     src->open_meeting = open_meeting;
     src->close_meeting = close_meeting;
     src->set_pin = set_pin;
+    src->rate = rate;
 }

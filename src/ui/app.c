@@ -148,8 +148,8 @@ const char *app_screen_name(const App *a)
     static const char *const names[] = {
         [SCR_HOME] = "home",     [SCR_WALL] = "wall",     [SCR_DETAIL] = "detail",
         [SCR_SOON] = "soon",     [SCR_BALLOT] = "ballot", [SCR_THANKS] = "thanks",
-        [SCR_RESULTS] = "results", [SCR_MEET_SETUP] = "meeting-setup"};
-    _Static_assert(sizeof names / sizeof names[0] == SCR_MEET_SETUP + 1, "a name per screen");
+        [SCR_RESULTS] = "results", [SCR_MEET_SETUP] = "meeting-setup", [SCR_TRACK] = "track"};
+    _Static_assert(sizeof names / sizeof names[0] == SCR_TRACK + 1, "a name per screen");
     return names[a->screen];
 }
 
@@ -234,10 +234,12 @@ void ui_toast(App *a, StrId id)
     a->dirty = 1;
 }
 
-/* Where 返回 and Escape lead from a screen. */
-static ScreenId parent(ScreenId s)
+/* Where 返回 and Escape lead from the screen showing. */
+static ScreenId parent(const App *a)
 {
-    return s == SCR_DETAIL || s == SCR_RESULTS ? SCR_WALL : SCR_HOME;
+    if (a->screen == SCR_DETAIL && a->detail.from_track)
+        return SCR_TRACK;
+    return a->screen == SCR_DETAIL || a->screen == SCR_RESULTS ? SCR_WALL : SCR_HOME;
 }
 
 static void go_home_after_idle(App *a)
@@ -250,6 +252,8 @@ static void go_home_after_idle(App *a)
     detail_reset(a);
     a->pin[0] = 0;
     memset(a->new_pin, 0, sizeof a->new_pin);
+    a->track_code[0] = 0;
+    a->scan[0] = 0;
 }
 
 /* ---- input -------------------------------------------------------------- */
@@ -300,6 +304,7 @@ static void on_event(App *a, const AppEvent *ev)
     }
     switch (ev->type) {
     case EV_DOWN:
+        a->scan[0] = 0; /* a touch: whatever was typed on Home was not a scan */
         a->down = 1;
         a->down_x = a->last_x = ev->x;
         a->down_y = a->last_y = ev->y;
@@ -375,7 +380,7 @@ static void on_event(App *a, const AppEvent *ev)
                 a->overlay = OV_NONE;
             else if (a->screen != SCR_HOME) {
                 ballot_discard(a); /* leaving a ballot unsubmitted discards it */
-                app_go(a, parent(a->screen));
+                app_go(a, parent(a));
             }
         } else if (a->overlay == OV_PIN && ev->key == KEY_BACKSPACE) {
             size_t n = strlen(a->pin);
@@ -383,6 +388,12 @@ static void on_event(App *a, const AppEvent *ev)
                 a->pin[n - 1] = 0;
         } else if (a->overlay == OV_PIN && ev->key == KEY_RETURN) {
             pad_ok(a); /* a keyboard's Enter, or a barcode scanner's after a token */
+        } else if (a->overlay == OV_NONE && a->screen == SCR_TRACK && ev->key == KEY_RETURN) {
+            track_go(a);
+        } else if (a->overlay == OV_NONE && a->screen == SCR_TRACK && ev->key == KEY_BACKSPACE) {
+            track_delete(a);
+        } else if (a->overlay == OV_NONE && a->screen == SCR_HOME && ev->key == KEY_RETURN) {
+            scan_done(a); /* a barcode scanner ends its line with Return */
         } else if (a->overlay == OV_NONE && (a->screen == SCR_WALL || a->screen == SCR_DETAIL)) {
             double page = a->h * 0.6;
             if (ev->key == KEY_DOWN || ev->key == KEY_SPACE)
@@ -392,12 +403,17 @@ static void on_event(App *a, const AppEvent *ev)
         }
         break;
     case EV_TEXT:
-        /* A barcode scanner types a ballot token's QR on Home: the ballot
-         * starts as if 我要评议 had been tapped, with the token typed in. */
-        if (a->screen == SCR_HOME && a->overlay == OV_NONE && a->src->meeting)
-            ballot_start(a, 1);
-        if (a->overlay == OV_PIN)
+        /* Keys on Home are a barcode scanner's: kept until its Return
+         * (scan_done). On 查询进度 they are the code. */
+        if (a->overlay == OV_PIN) {
             pad_type(a, ev->text);
+        } else if (a->overlay == OV_NONE && a->screen == SCR_TRACK) {
+            track_type(a, ev->text);
+        } else if (a->overlay == OV_NONE && a->screen == SCR_HOME) {
+            size_t n = strlen(a->scan), k = strlen(ev->text);
+            if (n + k < sizeof a->scan)
+                memcpy(a->scan + n, ev->text, k + 1);
+        }
         break;
     case EV_QUIT:
         break;
@@ -416,6 +432,8 @@ static void activate(App *a, const Control *c)
             app_go(a, SCR_WALL);
         } else if (c->arg == 1 && a->src->meeting) {
             ballot_start(a, 0);
+        } else if (c->arg == 3) {
+            track_open(a);
         } else {
             a->soon_tile = c->arg;
             app_go(a, SCR_SOON);
@@ -425,7 +443,7 @@ static void activate(App *a, const Control *c)
         if (a->screen == SCR_BALLOT)
             ballot_back(a);
         else
-            app_go(a, parent(a->screen));
+            app_go(a, parent(a));
         break;
     case ACT_RATE:
         ballot_rate(a, c->arg);
@@ -511,6 +529,20 @@ static void activate(App *a, const Control *c)
         break;
     case ACT_MEET_START:
         meet_start(a);
+        break;
+    case ACT_TRACK_KEY: {
+        char k[2] = {(char)c->arg, 0};
+        track_type(a, k);
+        break;
+    }
+    case ACT_TRACK_DELETE:
+        track_delete(a);
+        break;
+    case ACT_TRACK_GO:
+        track_go(a);
+        break;
+    case ACT_SATISFY:
+        rate_ask(a, c->arg);
         break;
     case ACT_STAFF_QUIT:
         a->quit = 1;
@@ -693,6 +725,9 @@ void app_frame(App *a)
         break;
     case SCR_MEET_SETUP:
         meet_setup_draw(a);
+        break;
+    case SCR_TRACK:
+        track_draw(a);
         break;
     }
     if (a->overlay != OV_NONE) {

@@ -37,7 +37,8 @@
 
 typedef enum {
     SCR_HOME, SCR_WALL, SCR_DETAIL, SCR_SOON, SCR_BALLOT, SCR_THANKS, SCR_RESULTS,
-    SCR_MEET_SETUP /* staff: opening a meeting */
+    SCR_MEET_SETUP, /* staff: opening a meeting */
+    SCR_TRACK       /* 查询进度: typing a slip's code */
 } ScreenId;
 typedef enum {
     OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF, OV_STICK,
@@ -51,7 +52,8 @@ typedef enum {
     PAD_NEW_PIN2, /* the new PIN again */
     PAD_CAP,      /* a meeting's cap on ballots */
     PAD_TOKENS,   /* how many ballot tokens to print */
-    PAD_TOKEN     /* a villager's ballot token (or a scanner's QR text) */
+    PAD_TOKEN,    /* a villager's ballot token (or a scanner's QR text) */
+    PAD_RATING    /* a slip's 6-digit rating code */
 } PadFor;
 
 /* What tapping a control does. */
@@ -86,7 +88,11 @@ typedef enum {
     ACT_TOPIC,       /* arg: index in the topic choices */
     ACT_SUBJECT,     /* arg: index in the candidates: chosen or not */
     ACT_PAD,         /* arg: a PadFor: opens the number pad for it */
-    ACT_MEET_START
+    ACT_MEET_START,
+    ACT_TRACK_KEY,   /* arg: the character */
+    ACT_TRACK_DELETE,
+    ACT_TRACK_GO,
+    ACT_SATISFY      /* arg: 1 satisfied, 0 not */
 } Action;
 
 typedef struct Control {
@@ -140,6 +146,7 @@ typedef struct DetailState {
     int loaded, failed;
     double scroll, vel;
     int content_h;        /* height of the laid out content */
+    int from_track;       /* opened from 查询进度: 返回 leads there, rating offered */
 } DetailState;
 
 struct App {
@@ -214,6 +221,14 @@ struct App {
     int64_t thanks_until;     /* the thank-you page's end (app clock) */
     int64_t cooldown_until;   /* no new ballot before (app clock) */
     char ballot_token[80];    /* the token this ballot spends (token mode) */
+
+    /* 查询进度, a scanner's line on Home, rating a solved appeal. */
+    char track_code[24];      /* typed, without the dash */
+    int track_msg;            /* 0, or a StrId: why the code was not looked up */
+    char scan[80];            /* typed on Home so far (a barcode scanner) */
+    int rate_choice;          /* 1 satisfied, 0 not */
+    int rate_fails;           /* wrong rating codes in a row */
+    int64_t rate_locked_until;
     MeetingResult results;    /* the results page's data */
     int results_state;        /* 0 not loaded, 1 shown, 2 none yet, 3 failed */
 
@@ -318,6 +333,15 @@ void pad_open(App *a, PadFor what);
 void pad_type(App *a, const char *text);
 /* 确认 on the number pad (or Return). */
 void pad_ok(App *a);
+/* track.c: 查询进度 and rating */
+void track_open(App *a);
+void track_type(App *a, const char *text);
+void track_delete(App *a);
+void track_go(App *a);
+void track_draw(App *a);
+void scan_done(App *a);
+void rate_ask(App *a, int satisfied);
+void rate_entered(App *a);
 /* overlay.c */
 void overlay_draw(App *a);
 void soon_draw(App *a);

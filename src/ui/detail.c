@@ -85,6 +85,35 @@ static int para(App *a, Face f, int px, uint32_t col, int x, int y, int w, const
     return n * lh;
 }
 
+/* Under a solved appeal looked up by its code: how it was rated, or the
+ * question with 满意 and 不满意 (the slip's rating code comes next). */
+static int satisfaction(App *a, int x, int y, int w)
+{
+    const Metrics *m = &a->m;
+    const char *rated = a->detail.d.satisfaction;
+    int blh = ui_line_h(a, FACE_BOLD, m->body);
+    if (rated) {
+        char line[160];
+        snprintf(line, sizeof line, tr(a->lang, S_RATED_FMT),
+                 tr(a->lang, strcmp(rated, "satisfied") == 0 ? S_SATISFIED : S_UNSATISFIED));
+        ui_text(a, FACE_BOLD, m->body, C_TEXT, x, y, line);
+        return y + blh + m->gap;
+    }
+    const char *ask = tr(a->lang, S_RATE_ASK);
+    int bw = (int)(40 * m->pxmm);
+    int aw = ui_width(a, FACE_BOLD, m->body, ask);
+    int row = aw + m->pad + 2 * bw + m->gap <= w; /* the question beside its buttons */
+    ui_text(a, FACE_BOLD, m->body, C_TEXT, x, row ? y + (m->target - blh) / 2 : y, ask);
+    int by = row ? y : y + blh + m->gap / 2;
+    if (!row && 2 * bw + m->gap > w)
+        bw = (w - m->gap) / 2;
+    int bx = row ? x + w - 2 * bw - m->gap : x;
+    SDL_Rect yes = {bx, by, bw, m->target}, no = {bx + bw + m->gap, by, bw, m->target};
+    ui_button(a, yes, tr(a->lang, S_SATISFIED), ACT_SATISFY, 1, C_GREEN, C_WHITE, 1);
+    ui_button(a, no, tr(a->lang, S_UNSATISFIED), ACT_SATISFY, 0, 0xE8EAED, C_TEXT, 1);
+    return by + m->target + m->gap;
+}
+
 void detail_draw(App *a)
 {
     DetailState *ds = &a->detail;
@@ -166,6 +195,8 @@ void detail_draw(App *a)
         y += box.h;
     }
     y = top + card_h + m->gap;
+    if (ds->from_track && strcmp(c->status, "solved") == 0)
+        y = satisfaction(a, cx, y, cw);
 
     /* The timeline. */
     ui_text(a, FACE_BOLD, m->heading, C_TEXT, cx, y, tr(a->lang, S_TIMELINE));

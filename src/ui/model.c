@@ -37,6 +37,7 @@ void detail_free(Detail *d)
         return;
     card_clear(&d->card);
     free(d->grid);
+    free(d->satisfaction);
     for (int i = 0; i < d->nsteps; i++) {
         free(d->steps[i].kind);
         free(d->steps[i].detail);

@@ -53,6 +53,7 @@ typedef struct Detail {
     char *grid;    /* micro-grid, or NULL */
     TimeStep *steps;  /* nsteps steps, oldest first */
     int nsteps;
+    char *satisfaction; /* "satisfied" / "unsatisfied" once rated, else NULL */
 } Detail;
 
 /* The town's running figures and who we are. */
@@ -162,7 +163,13 @@ typedef struct Source {
     void *ctx;
     int (*figures)(void *ctx, Figures *out, char *msg, int msglen);
     int (*cards)(void *ctx, const WallQuery *q, CardList *out, char *msg, int msglen);
+    /* One appeal: 0 filled, 1 no such appeal here, -1 an error (msg). */
     int (*detail)(void *ctx, const char *code, Detail *out, char *msg, int msglen);
+    /* Rates a solved appeal with its slip's rating code: 0 recorded, 1 the
+     * code is wrong, 2 it cannot be rated (not solved, rated already), -1
+     * an error (msg). May be NULL. */
+    int (*rate)(void *ctx, const char *code, const char *proof, int satisfied, char *msg,
+                int msglen);
     /* Checks a staff PIN at app time now_ms: 0 right, 1 wrong, 2 locked
      * (*wait_ms set), 3 no PIN set, 4 right but it is the office's reset
      * PIN, to be replaced now, -1 error. May be NULL (no staff mode). */

@@ -277,6 +277,8 @@ StrId pad_title(const App *a)
         return S_TOKENS_TITLE;
     case PAD_TOKEN:
         return S_TOKEN_TITLE;
+    case PAD_RATING:
+        return S_RATING_TITLE;
     case PAD_PIN:
         break;
     }
@@ -302,7 +304,8 @@ void pad_open(App *a, PadFor what)
 void pad_type(App *a, const char *text)
 {
     static const size_t most[] = {[PAD_PIN] = 8, [PAD_NEW_PIN] = 8, [PAD_NEW_PIN2] = 8,
-                                  [PAD_CAP] = 4, [PAD_TOKENS] = 3, [PAD_TOKEN] = 64};
+                                  [PAD_CAP] = 4, [PAD_TOKENS] = 3, [PAD_TOKEN] = 64,
+                                  [PAD_RATING] = 6};
     size_t n = strlen(a->pin);
     for (const char *p = text; *p && n < most[a->pad_for] && n + 1 < sizeof a->pin; p++) {
         int digit = *p >= '0' && *p <= '9';
@@ -384,6 +387,9 @@ void pad_ok(App *a)
         break;
     case PAD_TOKEN:
         ballot_token_entered(a);
+        return;
+    case PAD_RATING:
+        rate_entered(a);
         return;
     }
     a->pin[0] = 0;

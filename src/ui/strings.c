@@ -142,6 +142,19 @@ static const char *const ZH[S_COUNT] = {
     [S_NEW_PIN_BAD] = "密码要 4–8 位数字",
     [S_NEW_PIN_MISMATCH] = "两次输入不一样，请重新设置",
     [S_NEW_PIN_SET] = "新密码已设置",
+    [S_TRACK_HINT] = "输入回执上的编号，或扫描二维码",
+    [S_TRACK_GO] = "查询",
+    [S_TRACK_BAD] = "编号不对，请核对回执上的编号",
+    [S_TRACK_NOT_FOUND] = "本机还没有这个编号：别村新反映的诉求要等镇里同步后才能查到",
+    [S_RATE_ASK] = "对办理结果满意吗？",
+    [S_SATISFIED] = "满意",
+    [S_UNSATISFIED] = "不满意",
+    [S_RATING_TITLE] = "请输入回执上的 6 位评价码",
+    [S_RATE_WRONG] = "评价码不对，请核对回执",
+    [S_RATE_LOCKED] = "评价码错得太多了，请过一会儿再试",
+    [S_RATE_THANKS] = "谢谢您的评价",
+    [S_RATE_CANNOT] = "这件诉求已经评价过了",
+    [S_RATED_FMT] = "您的评价：%s",
 };
 
 static const char *const EN[S_COUNT] = {
@@ -281,6 +294,19 @@ static const char *const EN[S_COUNT] = {
     [S_NEW_PIN_BAD] = "A PIN is 4 to 8 digits",
     [S_NEW_PIN_MISMATCH] = "The two did not match: set it again",
     [S_NEW_PIN_SET] = "The new PIN is set",
+    [S_TRACK_HINT] = "Type the code on your slip, or scan its QR",
+    [S_TRACK_GO] = "Look up",
+    [S_TRACK_BAD] = "That code is not right: check it on your slip",
+    [S_TRACK_NOT_FOUND] = "Not here yet: appeals from other halls arrive with the office's next sync",
+    [S_RATE_ASK] = "Satisfied with how it was handled?",
+    [S_SATISFIED] = "Satisfied",
+    [S_UNSATISFIED] = "Not satisfied",
+    [S_RATING_TITLE] = "Type the 6-digit rating code on your slip",
+    [S_RATE_WRONG] = "That rating code is not right: check your slip",
+    [S_RATE_LOCKED] = "Too many wrong rating codes: please try again later",
+    [S_RATE_THANKS] = "Thank you for your rating",
+    [S_RATE_CANNOT] = "This appeal has been rated already",
+    [S_RATED_FMT] = "Rated: %s",
 };
 
 static const char *const *const TABLES[LANG_COUNT] = {ZH, EN};

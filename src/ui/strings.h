@@ -148,6 +148,19 @@ typedef enum {
     S_NEW_PIN_BAD,
     S_NEW_PIN_MISMATCH,
     S_NEW_PIN_SET,
+    S_TRACK_HINT,
+    S_TRACK_GO,
+    S_TRACK_BAD,
+    S_TRACK_NOT_FOUND,
+    S_RATE_ASK,
+    S_SATISFIED,
+    S_UNSATISFIED,
+    S_RATING_TITLE,
+    S_RATE_WRONG,
+    S_RATE_LOCKED,
+    S_RATE_THANKS,
+    S_RATE_CANNOT,
+    S_RATED_FMT,
     S_COUNT
 } StrId;
 
