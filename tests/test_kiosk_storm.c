@@ -68,7 +68,7 @@ typedef struct Storm {
     int fresh; /* 1 while the last frame shows the app as it is now */
     int64_t worst_frame_us;
     /* what the storm reached */
-    int seen_screen[7], seen_picker, seen_idle, seen_pin, seen_nopin, seen_toast;
+    int seen_screen[9], seen_picker, seen_idle, seen_pin, seen_nopin, seen_toast;
     int checks;
 } Storm;
 
@@ -96,9 +96,9 @@ static int64_t now_us(void)
 
 static int screen_index(const char *name)
 {
-    static const char *const names[7] = {"home",   "wall",   "detail", "soon",
-                                         "ballot", "thanks", "results"};
-    for (int i = 0; i < 7; i++)
+    static const char *const names[9] = {"home",    "wall",   "detail",        "soon", "ballot",
+                                         "thanks", "results", "meeting-setup", "track"};
+    for (int i = 0; i < 9; i++)
         if (strcmp(name, names[i]) == 0)
             return i;
     return -1;
@@ -502,14 +502,15 @@ static void storm(int w, int h, int rotation, long count, uint64_t seed)
     double secs = (double)(now_us() - t0) / 1e6;
     print_message("  %ld frames, %ld taps, %ld drags, %d checks in %.1f s; slowest frame %.1f ms\n",
                   s.frames, s.taps, s.drags, s.checks, secs, (double)s.worst_frame_us / 1000.0);
-    print_message("  reached: home %d wall %d detail %d soon %d ballot %d thanks %d, picker %d, "
-                  "idle %d, pin %d (no-PIN message %d), hint %d\n",
+    print_message("  reached: home %d wall %d detail %d soon %d ballot %d thanks %d track %d, "
+                  "picker %d, idle %d, pin %d (no-PIN message %d), hint %d\n",
                   s.seen_screen[0], s.seen_screen[1], s.seen_screen[2], s.seen_screen[3],
-                  s.seen_screen[4], s.seen_screen[5],
+                  s.seen_screen[4], s.seen_screen[5], s.seen_screen[8],
                   s.seen_picker, s.seen_idle, s.seen_pin, s.seen_nopin, s.seen_toast);
     /* A storm that never got anywhere tested nothing. */
     for (int i = 0; i < 5; i++) /* the thank-you page needs a whole ballot: not required */
         assert_true(s.seen_screen[i]);
+    assert_true(s.seen_screen[8]); /* 查询进度; staff screens need the PIN: not here */
     assert_true(s.seen_picker);
     assert_true(s.seen_idle);
     if (count >= 5000) {
