@@ -97,8 +97,8 @@ typedef struct TextStyle {
 
 /* The fonts: one SDL_ttf font per face and fallback (ECHOWALL_FALLBACK_FONT,
  * Debian's full Noto Sans CJK SC, DejaVu Sans), as the kiosk's screen has.
- * Starts SDL_ttf (no video needed) and stops it again in print_fonts_free
- * (SDL_ttf counts its users). fontdir is the folder holding
+ * Starts SDL_ttf when nobody has (no video needed) and leaves it started,
+ * as the screen's text.c does: the two may share it. fontdir is the folder holding
  * NotoSansSC-Regular.otf & co.; NULL finds it with print_fontdir(). */
 typedef struct PrintFonts PrintFonts;
 PrintFonts *print_fonts_new(const char *fontdir, EwErr *err);

@@ -114,7 +114,7 @@ PrintFonts *print_fonts_new(const char *fontdir, EwErr *err)
             return NULL;
         fontdir = found;
     }
-    if (TTF_Init() != 0) {
+    if (!TTF_WasInit() && TTF_Init() != 0) {
         ew_err(err, EW_EIO, "cannot start SDL_ttf: %s", TTF_GetError());
         return NULL;
     }
@@ -159,7 +159,9 @@ void print_fonts_free(PrintFonts *f)
             free(f->slots[face][i].path);
         }
     free(f);
-    TTF_Quit();
+    /* SDL_ttf stays started: it is process-wide, the kiosk's screen starts
+     * it the same way (src/ui/text.c) and never counts itself as a user, so
+     * a TTF_Quit here could pull FreeType from under the screen's fonts. */
 }
 
 /* The chain position that draws the character at s[*i] (0, the box, when
