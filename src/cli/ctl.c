@@ -18,6 +18,7 @@
 
 #include "appeal.h"
 #include "backup.h"
+#include "ballot.h"
 #include "cert.h"
 #include "clock.h"
 #include "code.h"
@@ -574,12 +575,18 @@ static int w_meeting_open(sqlite3 *db, Author *self, Args *a, EwErr *e)
         if (strcmp(a->name[i], "subject") == 0)
             subjects[n++] = a->val[i];
     subjects[n] = NULL;
-    const char *cap = opt(a, "cap");
+    const char *cap = opt(a, "cap"), *tokens = opt(a, "tokens");
+    int nt = tokens ? atoi(tokens) : 0;
+    BallotToken *t = nt ? ew_xcalloc((size_t)nt, sizeof *t) : NULL;
     char id[MEETING_ID_MAX];
-    int rc = meeting_open(db, self, opt(a, "hall"), opt(a, "topic"), n ? subjects : NULL,
-                          cap ? atoll(cap) : 0, NULL, 0, id, e);
+    int rc = meeting_open_tokens(db, self, opt(a, "hall"), opt(a, "topic"), n ? subjects : NULL,
+                                 cap ? atoll(cap) : 0, NULL, 0, nt, t, id, e);
+    /* The meeting's ID first, then one slip's token a line, to print. */
     if (rc == EW_OK)
         fprintf(a->out, "%s\n", id);
+    for (int i = 0; rc == EW_OK && i < nt; i++)
+        fprintf(a->out, "token %s\n", t[i].digits);
+    free(t);
     return rc;
 }
 
@@ -588,7 +595,8 @@ static int cmd_meeting_open(Args *a, EwErr *e)
     int rc = need_pos(a, 0, "", e);
     if (rc)
         return rc;
-    const char *hall = opt(a, "hall"), *topic = opt(a, "topic"), *cap = opt(a, "cap");
+    const char *hall = opt(a, "hall"), *topic = opt(a, "topic"), *cap = opt(a, "cap"),
+               *tokens = opt(a, "tokens");
     if (!code_hall_valid(hall))
         return usage(e, "--hall '%s' must be a hall code like H07", hall ? hall : "");
     if (!topic || ew_blank(topic) || !ew_text_ok(topic, 400) || strchr(topic, '\n'))
@@ -596,6 +604,10 @@ static int cmd_meeting_open(Args *a, EwErr *e)
     char *end;
     if (cap && (strtol(cap, &end, 10) < 1 || *end || strtol(cap, NULL, 10) > 100000))
         return usage(e, "--cap '%s' must be a number from 1 to 100000", cap);
+    if (tokens && (strtol(tokens, &end, 10) < 1 || *end ||
+                   strtol(tokens, NULL, 10) > BALLOT_TOKENS_MAX))
+        return usage(e, "--tokens '%s' must be a number of ballot slips from 1 to %d", tokens,
+                     BALLOT_TOKENS_MAX);
     for (int i = 0; i < a->nopt; i++)
         if (strcmp(a->name[i], "subject") == 0 && ew_blank(a->val[i]))
             return usage(e, "--subject is empty%s", "");
@@ -613,6 +625,24 @@ static int cmd_meeting_close(Args *a, EwErr *e)
     return rc ? rc : write_tx(a, w_meeting_close, e);
 }
 
+static int w_meeting_void(sqlite3 *db, Author *self, Args *a, EwErr *e)
+{
+    int rc = meeting_void(db, self, a->pos[0], opt(a, "reason"), 0, e);
+    if (rc == EW_OK)
+        fprintf(a->out, "meeting %s voided\n", a->pos[0]);
+    return rc;
+}
+
+static int cmd_meeting_void(Args *a, EwErr *e)
+{
+    const char *reason = opt(a, "reason");
+    int rc = need_pos(a, 1, "meeting ID", e);
+    if (rc == EW_OK && (!reason || ew_blank(reason) || !ew_text_ok(reason, 400) ||
+                        strchr(reason, '\n')))
+        rc = usage(e, "--reason must be one non-blank line of text saying why%s", "");
+    return rc ? rc : write_tx(a, w_meeting_void, e);
+}
+
 static void text_meetings(FILE *f, json_t *arr)
 {
     size_t i;
@@ -626,6 +656,8 @@ static void text_meetings(FILE *f, json_t *arr)
                 json_string_value(json_object_get(m, "topic")));
         if (json_is_integer(b))
             fprintf(f, "  (%lld ballots)", (long long)json_integer_value(b));
+        if (json_is_string(json_object_get(m, "void_reason")))
+            fprintf(f, "  voided: %s", json_string_value(json_object_get(m, "void_reason")));
         fputc('\n', f);
     }
 }
@@ -644,29 +676,41 @@ static int cmd_meeting_list(Args *a, EwErr *e)
 
 /* ---- evaluation results ---- */
 
+/* "62.5%", or "too few" without a rate. */
+static void format_rate(json_t *rate, char out[16])
+{
+    if (json_is_real(rate))
+        snprintf(out, 16, "%5.1f%%", json_real_value(rate) * 100.0);
+    else
+        snprintf(out, 16, "too few");
+}
+
+/* A subject's counts per rating, as the ballot names them. */
+static void print_counts(FILE *f, json_t *c)
+{
+    fprintf(f, "优秀%lld 良好%lld 一般%lld 差%lld 不了解%lld",
+            (long long)json_integer_value(json_object_get(c, "excellent")),
+            (long long)json_integer_value(json_object_get(c, "good")),
+            (long long)json_integer_value(json_object_get(c, "fair")),
+            (long long)json_integer_value(json_object_get(c, "poor")),
+            (long long)json_integer_value(json_object_get(c, "unknown")));
+}
+
 static void text_eval(FILE *f, json_t *arr)
 {
     size_t i;
     json_t *x;
     json_array_foreach(arr, i, x) {
-        json_t *c = json_object_get(x, "counts"), *rate = json_object_get(x, "excellence_rate");
-        char r[32], rank[16] = "-";
+        json_t *c = json_object_get(x, "counts");
+        char r[16], rank[16] = "-";
         if (json_is_integer(json_object_get(x, "rank")))
             snprintf(rank, sizeof rank, "%lld",
                      (long long)json_integer_value(json_object_get(x, "rank")));
-        if (json_is_real(rate))
-            snprintf(r, sizeof r, "%5.1f%%", json_real_value(rate) * 100.0);
-        else
-            snprintf(r, sizeof r, "too few");
-        fprintf(f, "%-4s %-10s %-12s %-8s 优秀%lld 良好%lld 一般%lld 差%lld 不了解%lld%s\n",
-                rank, json_string_value(json_object_get(x, "name")),
-                json_string_value(json_object_get(x, "role")), r,
-                (long long)json_integer_value(json_object_get(c, "excellent")),
-                (long long)json_integer_value(json_object_get(c, "good")),
-                (long long)json_integer_value(json_object_get(c, "fair")),
-                (long long)json_integer_value(json_object_get(c, "poor")),
-                (long long)json_integer_value(json_object_get(c, "unknown")),
-                json_is_true(json_object_get(x, "warning")) ? "  ⚠ 预警" : "");
+        format_rate(json_object_get(x, "excellence_rate"), r);
+        fprintf(f, "%-4s %-10s %-12s %-8s ", rank, json_string_value(json_object_get(x, "name")),
+                json_string_value(json_object_get(x, "role")), r);
+        print_counts(f, c);
+        fprintf(f, "%s\n", json_is_true(json_object_get(x, "warning")) ? "  ⚠ 预警" : "");
     }
 }
 
@@ -1338,9 +1382,12 @@ static const Command commands[] = {
      "appeal redact CODE --reason TEXT  (office: hides its text and contact everywhere)"},
     {"appeal", "rate", "rating-code=", cmd_rate,
      "appeal rate CODE --rating-code N satisfied|unsatisfied"},
-    {"meeting", "open", "hall= topic= subject=* cap=", cmd_meeting_open,
-     "meeting open --hall CODE --topic T [--subject WHO ...] [--cap N]"},
+    {"meeting", "open", "hall= topic= subject=* cap= tokens=", cmd_meeting_open,
+     "meeting open --hall CODE --topic T [--subject WHO ...] [--cap N] [--tokens N]  "
+     "(prints the ID, then one 'token DIGITS' line a ballot slip)"},
     {"meeting", "close", "", cmd_meeting_close, "meeting close ID"},
+    {"meeting", "void", "reason=", cmd_meeting_void,
+     "meeting void ID --reason TEXT  (office: leaves the meeting out of all results)"},
     {"eval", "results", "meeting= round= min= json", cmd_eval_results,
      "eval results (--meeting ID | --round YYYYQn) [--min N] [--json]"},
     {"meeting", "list", "json", cmd_meeting_list, "meeting list [--json]"},

@@ -80,21 +80,24 @@ static json_t *row_json(const char *key, const char *name, const char *role, con
 int eval_meeting(sqlite3 *db, const char *id, int min_ratings, json_t **out, EwErr *err)
 {
     *out = NULL;
-    char *status = NULL, *tallies = NULL, *subjects = NULL, *hall = NULL;
+    char *status = NULL, *tallies = NULL, *subjects = NULL, *hall = NULL, *reason = NULL;
     int rc = EW_OK;
     sqlite3_stmt *st = db_prep(
-        db, err, "SELECT status, tallies, subjects, hall FROM meetings WHERE id=?", "t", id);
+        db, err, "SELECT status, tallies, subjects, hall, void_reason FROM meetings WHERE id=?",
+        "t", id);
     if (!st)
         return EW_EDB;
     if (sqlite3_step(st) == SQLITE_ROW) {
-        char **cols[4] = {&status, &tallies, &subjects, &hall};
-        for (int c = 0; c < 4; c++)
+        char **cols[5] = {&status, &tallies, &subjects, &hall, &reason};
+        for (int c = 0; c < 5; c++)
             if (sqlite3_column_type(st, c) != SQLITE_NULL)
                 *cols[c] = ew_xstrdup((const char *)sqlite3_column_text(st, c));
     }
     db_done(st);
     if (!status)
         rc = ew_err(err, EW_ENOTFOUND, "no meeting %s", id);
+    else if (strcmp(status, "void") == 0)
+        rc = ew_err(err, EW_ESTATE, "meeting %s was voided: %s", id, reason ? reason : "");
     else if (strcmp(status, "closed") != 0)
         rc = ew_err(err, EW_ESTATE, "meeting %s is still open: results come when it closes", id);
     json_t *t = rc == EW_OK && tallies ? json_loads(tallies, 0, NULL) : NULL;
@@ -125,6 +128,7 @@ int eval_meeting(sqlite3 *db, const char *id, int min_ratings, json_t **out, EwE
     free(tallies);
     free(subjects);
     free(hall);
+    free(reason);
     return rc;
 }
 
@@ -158,7 +162,9 @@ int eval_round(sqlite3 *db, const char *round, int min_ratings, json_t **out, Ew
                       round ? round : "");
     int64_t from = clock_days_from_civil(y, 3 * q - 2, 1);
     int64_t to = q == 4 ? clock_days_from_civil(y + 1, 1, 1) : clock_days_from_civil(y, 3 * q + 1, 1);
-    /* Every subject of the round: a person by id, a branch as "branch:H07". */
+    /* Every subject of the round: a person by id, a branch as "branch:H07".
+     * Only closed meetings count: open ones have no tallies yet, and the
+     * office's voided ones ('void') are left out of every result. */
     json_t *sum = json_object(); /* key -> [counts x5] */
     json_t *halls = json_object();
     sqlite3_stmt *st = db_prep(db, err,

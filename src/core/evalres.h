@@ -37,11 +37,12 @@ void eval_rank(EvalRow *rows, int n, int min_ratings, int warn);
 
 /* A closed meeting's results: a JSON array of {who, name, role, counts,
  * ballots, excellence_rate (null when too few), rank (null), warning
- * (false), too_few}. EW_ENOTFOUND / EW_ESTATE (still open). */
+ * (false), too_few}. EW_ENOTFOUND; EW_ESTATE when still open, or voided by
+ * the office (the message gives its reason). */
 int eval_meeting(sqlite3 *db, const char *id, int min_ratings, json_t **out, EwErr *err);
 
 /* A round's results ("2026Q4"): every subject of the closed meetings held
- * in that quarter, summed; ranked among subjects of the same role; the
+ * in that quarter (voided ones left out), summed; ranked among subjects of the same role; the
  * warning among micro-grid leaders. EW_EINPUT for a malformed round. */
 int eval_round(sqlite3 *db, const char *round, int min_ratings, json_t **out, EwErr *err);
 

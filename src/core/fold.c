@@ -487,7 +487,7 @@ static int h_redact(Ctx *c, EwErr *err)
     return rc;
 }
 
-/* ---- meetings (halls only) ---- */
+/* ---- meetings (opened and closed by halls, voided by the office) ---- */
 
 static int h_meeting_open(Ctx *c, EwErr *err)
 {
@@ -527,6 +527,42 @@ static int h_meeting_open(Ctx *c, EwErr *err)
     return rc;
 }
 
+/* A meeting that is no longer open keeps no ballot traces on the hall that
+ * held it: its counters and its slips' tokens are deleted, their bytes
+ * zeroed (secure_delete), whether the close or the office's void ended it.
+ * Elsewhere there are none to delete. */
+static int forget_ballots(Ctx *c, const char *id, EwErr *err)
+{
+    int rc = db_exec(c->db, err, "PRAGMA secure_delete=ON");
+    if (rc == EW_OK)
+        rc = db_run(c->db, err, "DELETE FROM meeting_tally WHERE meeting=?", "t", id);
+    if (rc == EW_OK)
+        rc = db_run(c->db, err, "DELETE FROM ballot_tokens WHERE meeting=?", "t", id);
+    return rc;
+}
+
+/* A meeting's hall, status and whether a close was applied; *hall NULL
+ * when there is no such meeting. *hall and *status malloc'd. */
+static int load_meeting(Ctx *c, const char *id, char **hall, char **status, int64_t *closed,
+                        EwErr *err)
+{
+    *status = NULL;
+    *closed = 0;
+    int rc = db_text(c->db, err, hall, "SELECT hall FROM meetings WHERE id=?", "t", id);
+    if (rc == EW_OK)
+        rc = db_text(c->db, err, status, "SELECT status FROM meetings WHERE id=?", "t", id);
+    if (rc == EW_OK)
+        rc = db_int(c->db, err, closed, 0,
+                    "SELECT closed_day IS NOT NULL FROM meetings WHERE id=?", "t", id);
+    return rc;
+}
+
+/* meeting.close {id, tallies, ballots}: the hall's final count. A close
+ * that comes after the office's void in the fold's order (the hall closed
+ * before it had the void) is applied all the same: it records the tallies
+ * and the day, and the meeting stays void. Refusing it instead would leave
+ * the tallies in the row only where the close was folded first, and two
+ * devices holding the same records would differ. */
 static int h_meeting_close(Ctx *c, EwErr *err)
 {
     const char *id = str(c->body, "id");
@@ -535,25 +571,53 @@ static int h_meeting_close(Ctx *c, EwErr *err)
     if (!id || !json_is_object(tallies) || !json_is_integer(ballots))
         return refuse(c, EW_EINPUT, "malformed meeting record");
     char *hall = NULL, *status = NULL;
-    int rc = db_text(c->db, err, &hall, "SELECT hall FROM meetings WHERE id=?", "t", id);
-    if (rc == EW_OK)
-        rc = db_text(c->db, err, &status, "SELECT status FROM meetings WHERE id=?", "t", id);
-    int out = rc;
-    if (rc == EW_OK) {
+    int64_t closed = 0;
+    int out = load_meeting(c, id, &hall, &status, &closed, err);
+    if (out == EW_OK) {
         if (!hall)
             out = refuse(c, EW_ENOTFOUND, "no meeting %s", id);
         else if (!hall_of(c, hall))
             out = refuse(c, EW_EDENIED, "only the hall that opened meeting %s may close it", id);
-        else if (strcmp(status, "open") != 0)
+        else if (closed)
             out = refuse(c, EW_ESTATE, "meeting %s is already closed", id);
         else {
             char *t = json_dumps(tallies, JSON_COMPACT | JSON_SORT_KEYS);
             out = db_run(c->db, err,
-                         "UPDATE meetings SET status='closed', closed_day=?, tallies=?, "
-                         "ballots=? WHERE id=?",
+                         "UPDATE meetings SET status=CASE status WHEN 'void' THEN 'void' "
+                         "ELSE 'closed' END, closed_day=?, tallies=?, ballots=? WHERE id=?",
                          "itit", c->day, t, (int64_t)json_integer_value(ballots), id);
             free(t);
+            if (out == EW_OK)
+                out = forget_ballots(c, id, err);
         }
+    }
+    free(hall);
+    free(status);
+    return out;
+}
+
+/* meeting.void {id, reason}: the office sets a meeting aside, open or
+ * closed; results leave it out. The first void in the fold's order counts. */
+static int h_meeting_void(Ctx *c, EwErr *err)
+{
+    const char *id = str(c->body, "id"), *reason = str(c->body, "reason");
+    if (!id || !reason || ew_blank(reason) || strchr(reason, '\n'))
+        return refuse(c, EW_EINPUT, "malformed meeting record");
+    if (need_office(c, "void a meeting"))
+        return 1;
+    char *hall = NULL, *status = NULL;
+    int64_t closed = 0;
+    int out = load_meeting(c, id, &hall, &status, &closed, err);
+    if (out == EW_OK) {
+        if (!hall)
+            out = refuse(c, EW_ENOTFOUND, "no meeting %s", id);
+        else if (strcmp(status, "void") == 0)
+            out = refuse(c, EW_ESTATE, "meeting %s is already void", id);
+        else
+            out = db_run(c->db, err, "UPDATE meetings SET status='void', void_reason=? WHERE id=?",
+                         "tt", reason, id);
+        if (out == EW_OK)
+            out = forget_ballots(c, id, err);
     }
     free(hall);
     free(status);
@@ -591,7 +655,7 @@ static const struct {
     {"appeal.escalate", h_escalate}, {"appeal.solve", h_solve},
     {"appeal.reopen", h_reopen},   {"appeal.publish", h_publish},
     {"appeal.rate", h_rate},       {"meeting.open", h_meeting_open},
-    {"meeting.close", h_meeting_close},
+    {"meeting.close", h_meeting_close}, {"meeting.void", h_meeting_void},
 };
 
 int64_t fold_event_day(json_t *body, int64_t hlc)
