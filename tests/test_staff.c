@@ -10,6 +10,14 @@
  * the database's bytes, and `config` neither lists nor sets it. The
  * echowallctl commands read the PIN from standard input, never argv.
  *
+ * The office's reset (staff.pin_reset, authored here by a simulated office
+ * device as if a stick had brought it): the temporary PIN opens instead of
+ * the old one, with the same back-off, and the kiosk must have a new PIN
+ * chosen; setting one ends the reset for good, through a rebuild of the
+ * derived tables and a reopening; a newer reset takes over again; another
+ * hall's reset does not apply; a hall cannot author one. `staff reset-pin`
+ * on the office prints the temporary PIN once and stores only its hash.
+ *
  * Each Argon2id call costs tens of ms under ASan, so the tests make a few
  * dozen of them in all.
  */
@@ -19,6 +27,9 @@
 
 #include "clock.h"
 #include "db.h"
+#include "device.h"
+#include "fold.h"
+#include "roster.h"
 #include "staff.h"
 #include "testutil.h"
 
@@ -384,6 +395,205 @@ static void test_cli(void **state)
     assert_int_equal(failures(f->db), 0);
 }
 
+/* ---- the office's reset ---- */
+
+static void ok(int rc, const EwErr *e, const char *what)
+{
+    if (rc)
+        fail_msg("%s: %d %s", what, rc, e->msg);
+}
+
+/* A simulated office device known to the hall's database, with branches
+ * H07 and H08 in the roster. */
+static void office_of(Fix *f, Author *off)
+{
+    DeviceSpec ds = {.role = "office"};
+    EwErr e = {0};
+    device_make_author(off, &ds);
+    ok(device_register(f->db, off, NULL, &e), &e, "register");
+    ok(db_begin(f->db, &e), &e, "begin");
+    ok(roster_add_branch(f->db, off, "H07", "青石村", NULL, 0, &e), &e, "H07");
+    ok(roster_add_branch(f->db, off, "H08", "河口村", NULL, 0, &e), &e, "H08");
+    ok(db_commit(f->db, &e), &e, "commit");
+}
+
+/* Runs staff_pin_reset in a transaction of its own; its result. */
+static int reset(Fix *f, Author *a, const char *hall, char pin[STAFF_PIN_MAX + 1], EwErr *e)
+{
+    ok(db_begin(f->db, e), e, "begin");
+    int rc = staff_pin_reset(f->db, a, hall, pin, e);
+    if (rc == EW_OK)
+        ok(db_commit(f->db, e), e, "commit");
+    else
+        db_rollback(f->db);
+    return rc;
+}
+
+static void reset_ok(Fix *f, Author *off, const char *hall, char pin[STAFF_PIN_MAX + 1])
+{
+    EwErr e = {0};
+    ok(reset(f, off, hall, pin, &e), &e, "staff_pin_reset");
+    assert_int_equal(strlen(pin), 8);
+    assert_int_equal(strspn(pin, "0123456789"), 8);
+}
+
+static void test_reset_in_force(void **state)
+{
+    Fix *f = *state;
+    Author off;
+    char tmp[STAFF_PIN_MAX + 1], tmp2[STAFF_PIN_MAX + 1];
+    EwErr e = {0};
+    office_of(f, &off);
+    set_pin(f->db, PIN);
+    assert_false(staff_pin_must_change(f->db));
+    reset_ok(f, &off, "H07", tmp);
+    /* The temporary PIN opens, the old one no longer; a new one is due. */
+    assert_true(staff_pin_must_change(f->db));
+    assert_true(staff_pin_is_set(f->db));
+    expect(f->db, PIN, T0, EW_EDENIED, 0);
+    expect(f->db, tmp, T0, EW_OK, 0);
+    assert_true(staff_pin_must_change(f->db));
+    /* Setting a PIN ends it. */
+    set_pin(f->db, "2468");
+    assert_false(staff_pin_must_change(f->db));
+    expect(f->db, tmp, T0, EW_EDENIED, 0);
+    expect(f->db, "2468", T0, EW_OK, 0);
+    /* For good: a rebuild of the derived tables and a reopening keep the
+     * reset in pin_resets, and out of force. */
+    ok(db_begin(f->db, &e), &e, "begin");
+    ok(fold_rebuild(f->db, &e), &e, "rebuild");
+    ok(db_commit(f->db, &e), &e, "commit");
+    int64_t held = 0;
+    db_int(f->db, NULL, &held, 0, "SELECT count(*) FROM pin_resets WHERE hall='H07'", NULL);
+    assert_int_equal(held, 1);
+    db_close(f->db);
+    ok(db_open(f->path, 0, &f->db, &e), &e, "reopen");
+    assert_false(staff_pin_must_change(f->db));
+    expect(f->db, tmp, T0, EW_EDENIED, 0);
+    expect(f->db, "2468", T0, EW_OK, 0);
+    /* A newer reset takes over again; only the newest PIN opens. */
+    reset_ok(f, &off, "H07", tmp2);
+    assert_true(staff_pin_must_change(f->db));
+    if (strcmp(tmp, tmp2) != 0)
+        expect(f->db, tmp, T0, EW_EDENIED, 0);
+    expect(f->db, "2468", T0, EW_EDENIED, 0);
+    expect(f->db, tmp2, T0, EW_OK, 0);
+}
+
+/* No PIN ever set here: the office's reset gives the kiosk its first one,
+ * with the same back-off. */
+static void test_reset_without_pin(void **state)
+{
+    Fix *f = *state;
+    Author off;
+    char tmp[STAFF_PIN_MAX + 1];
+    office_of(f, &off);
+    assert_false(staff_pin_is_set(f->db));
+    reset_ok(f, &off, "H07", tmp);
+    assert_true(staff_pin_is_set(f->db));
+    assert_true(staff_pin_must_change(f->db));
+    const char *wrong = strcmp(tmp, WRONG) ? WRONG : PIN;
+    for (int i = 0; i < 3; i++)
+        expect(f->db, wrong, T0, EW_EDENIED, 0);
+    expect(f->db, wrong, T0, EW_EDENIED, 30 * SEC);
+    expect(f->db, tmp, T0 + 10 * SEC, EW_ESTATE, 20 * SEC);
+    expect(f->db, tmp, T0 + 30 * SEC, EW_OK, 0);
+}
+
+/* Another hall's reset does not apply; only the office writes one, well
+ * formed, for a branch of the roster. */
+static void test_reset_refusals(void **state)
+{
+    Fix *f = *state;
+    Author off, self;
+    char tmp[STAFF_PIN_MAX + 1];
+    EwErr e = {0};
+    office_of(f, &off);
+    set_pin(f->db, PIN);
+    reset_ok(f, &off, "H08", tmp);
+    assert_false(staff_pin_must_change(f->db));
+    if (strcmp(tmp, PIN) != 0)
+        expect(f->db, tmp, T0, EW_EDENIED, 0);
+    expect(f->db, PIN, T0, EW_OK, 0);
+    int64_t before = 0, after = 0;
+    db_int(f->db, NULL, &before, 0, "SELECT count(*) FROM records", NULL);
+    ok(device_load_self(f->db, &self, &e), &e, "self");
+    assert_int_equal(reset(f, &self, "H07", tmp, &e), EW_EDENIED);
+    assert_non_null(strstr(e.msg, "only the office"));
+    assert_string_equal(tmp, "");
+    assert_int_equal(reset(f, &off, "H7", tmp, &e), EW_EINPUT);
+    assert_int_equal(reset(f, &off, "H09", tmp, &e), EW_ENOTFOUND);
+    assert_non_null(strstr(e.msg, "no branch H09"));
+    /* The same rules in the fold, for records that skip the API. */
+    json_t *body = json_pack("{s:s,s:s}", "hall", "H07", "pin_hash",
+                             "$argon2id$v=19$m=16384,t=2,p=1$c2FsdHNhbHQ$aGFzaA");
+    ok(db_begin(f->db, &e), &e, "begin");
+    assert_int_equal(device_author(f->db, &self, 0, "staff.pin_reset", body, &e), EW_EDENIED);
+    assert_non_null(strstr(e.msg, "only the office may reset"));
+    db_rollback(f->db);
+    json_object_set_new(body, "pin_hash", json_string("73914682"));
+    ok(db_begin(f->db, &e), &e, "begin");
+    assert_int_equal(device_author(f->db, &off, 0, "staff.pin_reset", body, &e), EW_EINPUT);
+    assert_non_null(strstr(e.msg, "malformed PIN reset"));
+    db_rollback(f->db);
+    json_decref(body);
+    db_int(f->db, NULL, &after, 0, "SELECT count(*) FROM records", NULL);
+    assert_int_equal(after, before);
+    assert_false(staff_pin_must_change(f->db));
+    expect(f->db, PIN, T0, EW_OK, 0);
+}
+
+/* echowallctl staff reset-pin, on the office's database. */
+static void test_reset_cli(void **state)
+{
+    Fix *f = *state;
+    char *office = tu_path(f->dir, "office.db");
+    CtlRun r = tu_ctl(office, "demo", NULL);
+    assert_int_equal(r.status, 0);
+    tu_ctl_free(&r);
+    r = tu_ctl(office, "staff", "reset-pin", NULL);
+    assert_int_equal(r.status, 2);
+    tu_ctl_free(&r);
+    r = tu_ctl(office, "staff", "reset-pin", "--hall", "H7", NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "H7"));
+    tu_ctl_free(&r);
+    r = tu_ctl(office, "staff", "reset-pin", "--hall", "H39", NULL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "no branch H39"));
+    tu_ctl_free(&r);
+    r = tu_ctl(f->path, "staff", "reset-pin", "--hall", "H07", NULL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "only the office"));
+    tu_ctl_free(&r);
+    r = tu_ctl(office, "staff", "reset-pin", "--hall", "H07", NULL);
+    assert_int_equal(r.status, 0);
+    char pin[16] = "";
+    assert_int_equal(sscanf(r.out, "temporary staff PIN for H07: %15s", pin), 1);
+    assert_int_equal(strlen(pin), 8);
+    tu_ctl_free(&r);
+    /* The record holds its hash; the office's files never the digits. */
+    sqlite3 *db;
+    EwErr e = {0};
+    ok(db_open(office, 0, &db, &e), &e, "open");
+    char *hash = NULL;
+    db_text(db, NULL, &hash, "SELECT pin_hash FROM pin_resets WHERE hall='H07'", NULL);
+    assert_non_null(hash);
+    assert_int_equal(crypto_pwhash_str_verify(hash, pin, strlen(pin)), 0);
+    assert_false(staff_pin_must_change(db)); /* the office has no hall */
+    free(hash);
+    db_close(db);
+    for (int w = 0; w < 2; w++) {
+        char *p = w ? tu_suffixed(office, "-wal") : strdup(office);
+        size_t n = 0;
+        unsigned char *b = tu_read_file(p, &n);
+        assert_false(b && contains(b, n, pin));
+        free(b);
+        free(p);
+    }
+    free(office);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -395,6 +605,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stored_hash_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_in_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reset_in_force, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reset_without_pin, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reset_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reset_cli, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1349,6 +1349,31 @@ static int cmd_staff_check_pin(Args *a, EwErr *e)
     return rc;
 }
 
+static int w_staff_reset_pin(sqlite3 *db, Author *self, Args *a, EwErr *e)
+{
+    int rc = staff_pin_reset(db, self, opt(a, "hall"), a->pin, e);
+    if (rc == EW_OK)
+        fprintf(a->out,
+                "temporary staff PIN for %s: %s\n"
+                "Read it to the hall's staff by phone; it is not shown again. It opens staff "
+                "mode on %s's kiosk once a stick has brought this reset there, and the kiosk "
+                "then asks for a new PIN.\n",
+                opt(a, "hall"), a->pin, opt(a, "hall"));
+    return rc;
+}
+
+static int cmd_staff_reset_pin(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 0, "", e);
+    if (rc == EW_OK && !code_hall_valid(opt(a, "hall")))
+        rc = usage(e, "--hall '%s' must be a hall code like H07",
+                   opt(a, "hall") ? opt(a, "hall") : "");
+    if (rc == EW_OK)
+        rc = write_tx(a, w_staff_reset_pin, e);
+    sodium_memzero(a->pin, sizeof a->pin);
+    return rc;
+}
+
 /* ---- the table ---- */
 
 typedef struct Command {
@@ -1410,6 +1435,8 @@ static const Command commands[] = {
      "staff set-pin  (reads the new PIN, 4-8 digits, from standard input)"},
     {"staff", "check-pin", "", cmd_staff_check_pin,
      "staff check-pin  (reads a PIN from standard input; exit 0 right, 1 wrong or locked)"},
+    {"staff", "reset-pin", "hall=", cmd_staff_reset_pin,
+     "staff reset-pin --hall CODE  (office: prints a temporary PIN for that hall's kiosk, once)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

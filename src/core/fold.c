@@ -8,6 +8,7 @@
  */
 #include "fold.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -624,6 +625,27 @@ static int h_meeting_void(Ctx *c, EwErr *err)
     return out;
 }
 
+/* ---- staff PINs ---- */
+
+/* staff.pin_reset {hall, pin_hash}: the office gives a hall's kiosk a
+ * temporary PIN (staff.h). Every device keeps the newest reset per hall,
+ * newest by the fold's order; whether it is in force is the kiosk's own
+ * business (it compares the stamp with when its PIN was last set). */
+static int h_pin_reset(Ctx *c, EwErr *err)
+{
+    if (need_office(c, "reset a hall's staff PIN"))
+        return 1;
+    const char *hall = str(c->body, "hall"), *hash = str(c->body, "pin_hash");
+    if (!code_hall_valid(hall) || !hash || strlen(hash) >= crypto_pwhash_STRBYTES ||
+        strncmp(hash, crypto_pwhash_argon2id_STRPREFIX,
+                strlen(crypto_pwhash_argon2id_STRPREFIX)) != 0)
+        return refuse(c, EW_EINPUT, "malformed PIN reset");
+    return db_run(c->db, err,
+                  "INSERT INTO pin_resets(hall,hlc,pin_hash) VALUES(?,?,?) ON CONFLICT(hall) "
+                  "DO UPDATE SET hlc=excluded.hlc, pin_hash=excluded.pin_hash",
+                  "tit", hall, c->r->hlc, hash);
+}
+
 /* ---- devices ---- */
 
 /* device.revoke {device, after_seq}: later records of that device are
@@ -656,6 +678,7 @@ static const struct {
     {"appeal.reopen", h_reopen},   {"appeal.publish", h_publish},
     {"appeal.rate", h_rate},       {"meeting.open", h_meeting_open},
     {"meeting.close", h_meeting_close}, {"meeting.void", h_meeting_void},
+    {"staff.pin_reset", h_pin_reset},
 };
 
 int64_t fold_event_day(json_t *body, int64_t hlc)

@@ -5,7 +5,19 @@
  *   staff.pin_hash            the Argon2id string (absent: no PIN set)
  *   staff.pin_failures        wrong tries since the last right one (absent: 0)
  *   staff.pin_locked_until_ms no try before this time, caller's clock (absent: 0)
+ *   staff.pin_set_hlc         the newest HLC stamp held when the PIN was set here
  * None of these is in config.c's table, so `config` cannot list or set them.
+ *
+ * When is the office's reset in force? When its stamp is newer than
+ * staff.pin_set_hlc. That is the newest stamp among the records the kiosk
+ * held when its PIN was set, not a clock reading: a kiosk has no real-time
+ * clock, and one running ahead would make a genuine later reset look older
+ * than the local PIN. A reset the kiosk already held when staff set a PIN
+ * is at or below that stamp, so setting a PIN always ends the reset in
+ * force. A reset made before a local set but arriving after it does take
+ * over; that is harmless, as the staff who asked for it hold its PIN. Both
+ * sides of the comparison come from records and the log's local settings,
+ * so a rebuild of the derived tables changes neither.
  *
  * Cost of the hash: Argon2id with libsodium's INTERACTIVE opslimit (2 passes)
  * but 16 MiB of memory rather than its INTERACTIVE 64 MiB: the kiosk must
@@ -21,11 +33,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "code.h"
 #include "db.h"
 
 #define KEY_HASH "staff.pin_hash"
 #define KEY_FAILURES "staff.pin_failures"
 #define KEY_LOCKED "staff.pin_locked_until_ms"
+#define KEY_SET_HLC "staff.pin_set_hlc"
 
 #define PIN_OPSLIMIT crypto_pwhash_OPSLIMIT_INTERACTIVE
 #define PIN_MEMLIMIT ((size_t)16 * 1024 * 1024) /* 16 MiB: the Pi's RSS budget */
@@ -96,24 +110,52 @@ static void format_wait(int64_t ms, char out[32])
         snprintf(out, 32, "%lld min %lld s", s / 60, s % 60);
 }
 
+/* The Argon2id string of pin, with this file's cost. EW_EIO on failure. */
+static int hash_pin(const char *pin, char hash[crypto_pwhash_STRBYTES], EwErr *err)
+{
+    if (sodium_init() < 0 ||
+        crypto_pwhash_str_alg(hash, pin, strlen(pin), PIN_OPSLIMIT, PIN_MEMLIMIT,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0)
+        return ew_err(err, EW_EIO, "cannot hash the PIN (out of memory?)");
+    return EW_OK;
+}
+
+/* The hash of the office's temporary PIN when a reset is in force on this
+ * kiosk (see above), else *hash NULL. *hash malloc'd (caller frees). */
+static int reset_in_force(sqlite3 *db, char **hash, EwErr *err)
+{
+    int64_t set_hlc = 0;
+    *hash = NULL;
+    int rc = local_int(db, KEY_SET_HLC, &set_hlc, err);
+    return rc ? rc
+              : db_text(db, err, hash,
+                        "SELECT r.pin_hash FROM pin_resets r JOIN device_self s ON s.hall=r.hall "
+                        "WHERE r.hlc > ?",
+                        "i", set_hlc);
+}
+
 int staff_pin_set(sqlite3 *db, const char *pin, EwErr *err)
 {
     int rc = staff_pin_valid(pin, err);
     if (rc)
         return rc;
     char hash[crypto_pwhash_STRBYTES];
-    if (sodium_init() < 0 ||
-        crypto_pwhash_str_alg(hash, pin, strlen(pin), PIN_OPSLIMIT, PIN_MEMLIMIT,
-                              crypto_pwhash_ALG_ARGON2ID13) != 0)
-        return ew_err(err, EW_EIO, "cannot hash the PIN (out of memory?)");
+    if ((rc = hash_pin(pin, hash, err)))
+        return rc;
     /* In the caller's transaction, or in one of our own when there is none,
      * so that the hash and the cleared count are written together. */
+    int64_t newest = 0;
     int own = sqlite3_get_autocommit(db);
     rc = own ? db_begin(db, err) : EW_OK;
     if (rc == EW_OK)
         rc = set_local(db, KEY_HASH, hash, err);
     if (rc == EW_OK)
         rc = clear_failures(db, err);
+    /* Ends any reset held now (this file's opening comment). */
+    if (rc == EW_OK)
+        rc = db_int(db, err, &newest, 0, "SELECT max(hlc) FROM records", NULL);
+    if (rc == EW_OK)
+        rc = set_local_int(db, KEY_SET_HLC, newest, err);
     if (own && rc == EW_OK)
         rc = db_commit(db, err);
     if (own && rc)
@@ -129,7 +171,45 @@ int staff_pin_is_set(sqlite3 *db)
                       KEY_HASH) == EW_OK &&
               hash != NULL;
     free(hash);
-    return set;
+    return set || staff_pin_must_change(db);
+}
+
+int staff_pin_must_change(sqlite3 *db)
+{
+    char *hash = NULL;
+    int in_force = reset_in_force(db, &hash, NULL) == EW_OK && hash != NULL;
+    free(hash);
+    return in_force;
+}
+
+int staff_pin_reset(sqlite3 *db, Author *a, const char *hall, char pin_out[STAFF_PIN_MAX + 1],
+                    EwErr *err)
+{
+    pin_out[0] = '\0';
+    if (!code_hall_valid(hall))
+        return ew_err(err, EW_EINPUT, "--hall '%s' is not a hall code like H07", hall ? hall : "");
+    if (strcmp(a->role, "office") != 0)
+        return ew_err(err, EW_EDENIED, "only the office resets a hall's staff PIN; on this kiosk "
+                                       "set a new one with `echowallctl staff set-pin`");
+    int64_t known = 0;
+    int rc = db_int(db, err, &known, 0, "SELECT count(*) FROM branches WHERE code=?", "t", hall);
+    if (rc == EW_OK && !known)
+        rc = ew_err(err, EW_ENOTFOUND, "no branch %s in the roster", hall);
+    if (rc)
+        return rc;
+    if (sodium_init() < 0)
+        return ew_err(err, EW_EIO, "cannot initialise libsodium");
+    char hash[crypto_pwhash_STRBYTES];
+    snprintf(pin_out, STAFF_PIN_MAX + 1, "%08u", (unsigned)randombytes_uniform(100000000));
+    rc = hash_pin(pin_out, hash, err);
+    json_t *body = rc ? NULL : json_pack("{s:s,s:s}", "hall", hall, "pin_hash", hash);
+    if (rc == EW_OK)
+        rc = device_author(db, a, 0, "staff.pin_reset", body, err);
+    json_decref(body);
+    sodium_memzero(hash, sizeof hash);
+    if (rc)
+        sodium_memzero(pin_out, STAFF_PIN_MAX + 1);
+    return rc;
 }
 
 /* The body of staff_pin_check, inside its transaction. */
@@ -137,7 +217,9 @@ static int check_tx(sqlite3 *db, const char *pin, int64_t now_ms, int64_t *wait,
 {
     char *hash = NULL;
     int64_t failures = 0, until = 0;
-    int rc = db_text(db, err, &hash, "SELECT value FROM local_config WHERE key=?", "t", KEY_HASH);
+    int rc = reset_in_force(db, &hash, err);
+    if (rc == EW_OK && !hash)
+        rc = db_text(db, err, &hash, "SELECT value FROM local_config WHERE key=?", "t", KEY_HASH);
     if (rc == EW_OK && !hash)
         rc = ew_err(err, EW_ENOTFOUND,
                     "no staff PIN is set on this device (set one with `echowallctl staff "
