@@ -18,6 +18,14 @@ for want in '"branches": 38' '"meetings": 39' '"appeals": 183' '"leading_members
 done
 grep -q '162 solved' "$dir/demo.txt" || fail "demo did not print the figures"
 
+# The office's evaluation commands: a void, one person's results, a PIN reset.
+"$ctl" meeting void H07-MA1 --reason "投票时有人代投" >/dev/null || fail "meeting void failed"
+"$ctl" meeting list | grep -q 'void .*voided: 投票时有人代投' || fail "meeting list lacks the void"
+"$ctl" eval person P0003 | grep -q '^H03-MA1 ' || fail "eval person lacks H03-MA1"
+"$ctl" staff reset-pin --hall H07 >"$dir/reset.txt" || fail "staff reset-pin failed"
+grep -Eq '^temporary staff PIN for H07: [0-9]{8}$' "$dir/reset.txt" ||
+    fail "staff reset-pin did not print an 8-digit PIN"
+
 set +e
 "$ctl" appeal grade H07-A3K9V purple 2>"$dir/err.txt"; st=$?
 set -e

@@ -735,6 +735,65 @@ static int cmd_eval_results(Args *a, EwErr *e)
     return read_cmd(a, r_eval, text_eval, e);
 }
 
+/* "2 of 5", or "-" unranked. */
+static void format_rank(json_t *x, char out[32])
+{
+    json_t *rank = json_object_get(x, "rank");
+    if (json_is_integer(rank))
+        snprintf(out, 32, "%lld of %lld", (long long)json_integer_value(rank),
+                 (long long)json_integer_value(json_object_get(x, "of")));
+    else
+        snprintf(out, 32, "-");
+}
+
+static void text_eval_person(FILE *f, json_t *p)
+{
+    size_t i;
+    json_t *x;
+    fprintf(f, "%s  %s  (%s)\n", json_string_value(json_object_get(p, "who")),
+            json_string_value(json_object_get(p, "name")),
+            json_string_value(json_object_get(p, "role")));
+    if (!json_array_size(json_object_get(p, "meetings")))
+        fputs("no closed meeting has rated this person yet\n", f);
+    json_array_foreach(json_object_get(p, "meetings"), i, x) {
+        char rate[16], rank[32];
+        format_rate(json_object_get(x, "excellence_rate"), rate);
+        format_rank(x, rank);
+        fprintf(f, "%-12s %s  %-8s %-9s ", json_string_value(json_object_get(x, "meeting")),
+                json_string_value(json_object_get(x, "day")), rate, rank);
+        print_counts(f, json_object_get(x, "counts"));
+        fprintf(f, "  %s\n", json_string_value(json_object_get(x, "topic")));
+    }
+    json_array_foreach(json_object_get(p, "rounds"), i, x) {
+        char rate[16], rank[32];
+        format_rate(json_object_get(x, "excellence_rate"), rate);
+        format_rank(x, rank);
+        fprintf(f, "round %s  %-8s %s%s\n", json_string_value(json_object_get(x, "round")), rate,
+                rank, json_is_true(json_object_get(x, "warning")) ? "  ⚠ 预警" : "");
+    }
+}
+
+static int r_eval_person(sqlite3 *db, Args *a, json_t **out, EwErr *e)
+{
+    const char *min = opt(a, "min");
+    char id[ROSTER_ID_MAX];
+    int rc = roster_find_person(db, a->pos[0], NULL, "WHO", id, e);
+    return rc ? rc : eval_person(db, id, min ? atoi(min) : EVAL_MIN_RATINGS, out, e);
+}
+
+static int cmd_eval_person(Args *a, EwErr *e)
+{
+    const char *min = opt(a, "min");
+    char *end = NULL;
+    int rc = need_pos(a, 1, "WHO (a roster ID or a unique name)", e);
+    if (rc == EW_OK && ew_blank(a->pos[0]))
+        rc = usage(e, "WHO is empty%s", "");
+    if (rc == EW_OK && min &&
+        (strtol(min, &end, 10) < 1 || *end || strtol(min, NULL, 10) > 100000))
+        rc = usage(e, "--min '%s' must be a number of ratings from 1", min);
+    return rc ? rc : read_cmd(a, r_eval_person, text_eval_person, e);
+}
+
 /* ---- figures, roster, config ---- */
 
 static int r_stats(sqlite3 *db, Args *a, json_t **out, EwErr *e)
@@ -1415,6 +1474,8 @@ static const Command commands[] = {
      "meeting void ID --reason TEXT  (office: leaves the meeting out of all results)"},
     {"eval", "results", "meeting= round= min= json", cmd_eval_results,
      "eval results (--meeting ID | --round YYYYQn) [--min N] [--json]"},
+    {"eval", "person", "min= json", cmd_eval_person,
+     "eval person WHO [--min N] [--json]  (one person's results, meeting by meeting and by round)"},
     {"meeting", "list", "json", cmd_meeting_list, "meeting list [--json]"},
     {"stats", NULL, "json", cmd_stats, "stats [--json]"},
     {"roster", "list", "json", cmd_roster_list, "roster list [--json]"},

@@ -261,3 +261,127 @@ int eval_round(sqlite3 *db, const char *round, int min_ratings, json_t **out, Ew
     json_decref(halls);
     return EW_OK;
 }
+
+/* ---- one person over time ---- */
+
+/* The row of who in results (eval_meeting's or eval_round's), or NULL;
+ * *of: the ranked rows it is ranked among (of its role when by_role). */
+static json_t *row_of(json_t *results, const char *who, int by_role, int64_t *of)
+{
+    json_t *hit = NULL, *x;
+    size_t i;
+    *of = 0;
+    json_array_foreach(results, i, x)
+        if (strcmp(json_string_value(json_object_get(x, "who")), who) == 0)
+            hit = x;
+    const char *role = hit ? json_string_value(json_object_get(hit, "role")) : NULL;
+    json_array_foreach(results, i, x)
+        *of += hit && json_is_integer(json_object_get(x, "rank")) &&
+               (!by_role || strcmp(json_string_value(json_object_get(x, "role")), role) == 0);
+    return hit;
+}
+
+/* The person's figures from a results row, with of, into a new object
+ * whose first fields the caller has set. */
+static void add_figures(json_t *o, json_t *row, int64_t of)
+{
+    static const char *const keys[] = {"counts", "ballots", "excellence_rate", "rank", "too_few"};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        json_object_set(o, keys[k], json_object_get(row, keys[k]));
+    json_object_set_new(o, "of", json_integer(of));
+}
+
+/* "2026Q4" for a day number. */
+static void round_of(int64_t day, char out[16])
+{
+    int y, m, d;
+    clock_civil_from_days(day, &y, &m, &d);
+    snprintf(out, 16, "%04dQ%d", y, (m - 1) / 3 + 1);
+}
+
+/* One entry of "meetings" for eval_person; NULL when who was not rated. */
+static int person_meeting(sqlite3 *db, const char *who, int min_ratings, sqlite3_stmt *m,
+                          json_t **entry, EwErr *err)
+{
+    const char *id = (const char *)sqlite3_column_text(m, 0);
+    json_t *results = NULL;
+    *entry = NULL;
+    int rc = eval_meeting(db, id, min_ratings, &results, err);
+    int64_t of = 0;
+    json_t *row = rc ? NULL : row_of(results, who, 0, &of);
+    if (row) {
+        char day[11];
+        clock_format_day(sqlite3_column_int64(m, 1), day);
+        *entry = json_pack("{s:s,s:s,s:s,s:s,s:O}", "meeting", id, "day", day, "topic",
+                           sqlite3_column_text(m, 2), "hall", sqlite3_column_text(m, 3), "role",
+                           json_object_get(row, "role"));
+        add_figures(*entry, row, of);
+    }
+    json_decref(results);
+    return rc;
+}
+
+/* One entry of "rounds" for eval_person; NULL when who was not rated. */
+static int person_round(sqlite3 *db, const char *who, int min_ratings, const char *round,
+                        json_t **entry, EwErr *err)
+{
+    json_t *results = NULL;
+    *entry = NULL;
+    int rc = eval_round(db, round, min_ratings, &results, err);
+    int64_t of = 0;
+    json_t *row = rc ? NULL : row_of(results, who, 1, &of);
+    if (row) {
+        *entry = json_pack("{s:s,s:O}", "round", round, "warning",
+                           json_object_get(row, "warning"));
+        add_figures(*entry, row, of);
+    }
+    json_decref(results);
+    return rc;
+}
+
+int eval_person(sqlite3 *db, const char *who, int min_ratings, json_t **out, EwErr *err)
+{
+    *out = NULL;
+    char *name = NULL, *role = NULL;
+    int rc = db_text(db, err, &name, "SELECT name FROM people WHERE id=?", "t", who ? who : "");
+    if (rc == EW_OK)
+        rc = db_text(db, err, &role, "SELECT role FROM people WHERE id=?", "t", who ? who : "");
+    if (rc == EW_OK && !name)
+        rc = ew_err(err, EW_ENOTFOUND, "no person %s in the roster", who ? who : "");
+    json_t *meetings = json_array(), *rounds = json_array();
+    /* Oldest first: the meetings that rated who, closed and not void. */
+    sqlite3_stmt *m = rc ? NULL
+                         : db_prep(db, err,
+                                   "SELECT id, opened_day, topic, hall FROM meetings WHERE "
+                                   "status='closed' AND EXISTS (SELECT 1 FROM "
+                                   "json_each(meetings.subjects) WHERE value=?) "
+                                   "ORDER BY opened_day, id",
+                                   "t", who);
+    if (rc == EW_OK && !m)
+        rc = EW_EDB;
+    char last[16] = "";
+    while (rc == EW_OK && sqlite3_step(m) == SQLITE_ROW) {
+        json_t *e = NULL;
+        char round[16];
+        rc = person_meeting(db, who, min_ratings, m, &e, err);
+        if (e)
+            json_array_append_new(meetings, e);
+        /* The rounds in the same order, each once. */
+        round_of(sqlite3_column_int64(m, 1), round);
+        if (rc == EW_OK && strcmp(round, last) != 0) {
+            rc = person_round(db, who, min_ratings, round, &e, err);
+            if (e)
+                json_array_append_new(rounds, e);
+            memcpy(last, round, sizeof last);
+        }
+    }
+    db_done(m);
+    if (rc == EW_OK)
+        *out = json_pack("{s:s,s:s,s:s,s:O,s:O}", "who", who, "name", name, "role", role, "meetings",
+                         meetings, "rounds", rounds);
+    json_decref(meetings);
+    json_decref(rounds);
+    free(name);
+    free(role);
+    return rc;
+}

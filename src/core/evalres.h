@@ -46,4 +46,15 @@ int eval_meeting(sqlite3 *db, const char *id, int min_ratings, json_t **out, EwE
  * warning among micro-grid leaders. EW_EINPUT for a malformed round. */
 int eval_round(sqlite3 *db, const char *round, int min_ratings, json_t **out, EwErr *err);
 
+/* One person's results over time, for the office: {who, name, role,
+ * meetings: [{meeting, day, topic, hall, role, counts, ballots,
+ * excellence_rate, rank, of, too_few}] over the closed, not voided meetings
+ * that rated them, oldest first (rank as in eval_meeting, of: the subjects
+ * ranked in that meeting), rounds: [{round, counts, ballots,
+ * excellence_rate, rank, of, warning, too_few}] for the quarters of those
+ * meetings, oldest first (rank and warning as in eval_round, of: the
+ * ranked subjects of the same role in the round)}. who is a roster ID
+ * (roster_find_person resolves a name); EW_ENOTFOUND when unknown. */
+int eval_person(sqlite3 *db, const char *who, int min_ratings, json_t **out, EwErr *err);
+
 #endif
