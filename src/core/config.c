@@ -216,3 +216,16 @@ int config_list(sqlite3 *db, json_t **out, EwErr *err)
     *out = arr;
     return EW_OK;
 }
+
+void config_tracking_url(sqlite3 *db, const char *code, char *out, size_t n)
+{
+    char *t = NULL;
+    if (config_get(db, "town.tracking_url", &t, NULL) != EW_OK || !t)
+        t = ew_xstrdup(find("town.tracking_url")->dflt);
+    const char *at = strstr(t, "{code}");
+    if (at)
+        snprintf(out, n, "%.*s%s%s", (int)(at - t), t, code, at + strlen("{code}"));
+    else
+        snprintf(out, n, "%s%s", t, code); /* check_url requires {code}; kept safe anyway */
+    free(t);
+}

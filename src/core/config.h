@@ -29,6 +29,10 @@ int config_town_validate(const char *key, const char *value, EwErr *err);
 int config_get(sqlite3 *db, const char *key, char **value, EwErr *err);
 /* 1 when key has a value of its own (not its default). */
 int config_is_set(sqlite3 *db, const char *key);
+/* The tracking URL of code: town.tracking_url with {code} replaced (the
+ * template's other text kept). Never fails: the default template when the
+ * setting cannot be read. */
+void config_tracking_url(sqlite3 *db, const char *code, char *out, size_t n);
 /* A town setting as an integer (its default when unset or not a number). */
 int64_t config_town_int(sqlite3 *db, const char *key);
 /* Sets a key: device keys locally, town keys by a config.set record written

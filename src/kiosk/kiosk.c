@@ -32,6 +32,7 @@
 #include "ew.h"
 #include "runner.h"
 #include "script.h"
+#include "input.h"
 #include "source.h"
 #include "stick.h"
 
@@ -289,6 +290,7 @@ int kiosk_main(int argc, char **argv)
     sqlite3 *db = NULL;
     const char *db_path = o.demo ? NULL : o.db ? o.db : DEFAULT_DB;
     Stick *stick = NULL;
+    Input *input = NULL;
     if (open_db(&o, &db) != 0) {
         db_close(db);
         demo_cleanup();
@@ -331,6 +333,8 @@ int kiosk_main(int argc, char **argv)
     }
     Source src;
     source_init(&src, db);
+    input = input_new();
+    input_wire(&src, input);
     char *mount = setting(db, "sync.mount");
     if (!o.demo && db_path) { /* the demo town has no office to sync with */
         stick = stick_new(db_path, mount);
@@ -359,6 +363,7 @@ int kiosk_main(int argc, char **argv)
     }
 out:
     app_free(a);
+    input_free(input);
     stick_free(stick);
     if (d.r || d.win)
         display_close(&d);

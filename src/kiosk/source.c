@@ -19,6 +19,9 @@
 #include "ew.h"
 #include "staff.h"
 #include "appeal.h"
+#include "config.h"
+#include "domain.h"
+#include "print.h"
 #include "ballot.h"
 #include "evalres.h"
 #include "meeting.h"
@@ -428,6 +431,108 @@ static int rate(void *ctx, const char *code, const char *proof, int satisfied, c
     return rc == EW_OK ? 0 : fail(msg, msglen, &e);
 }
 
+static int grids(void *ctx, StrList *out, char *msg, int msglen)
+{
+    sqlite3 *db = ctx;
+    char hall[4], *g = NULL;
+    memset(out, 0, sizeof *out);
+    if (!own_hall(db, hall))
+        return 0; /* the office: no hall, no grids */
+    EwErr e = {0};
+    if (db_text(db, &e, &g, "SELECT grids FROM branches WHERE code=?", "t", hall) != EW_OK)
+        return fail(msg, msglen, &e);
+    json_t *list = g ? json_loads(g, 0, NULL) : NULL;
+    free(g);
+    out->n = (int)json_array_size(list);
+    out->v = ew_xcalloc((size_t)(out->n ? out->n : 1), sizeof *out->v);
+    for (int i = 0; i < out->n; i++) {
+        const char *s = json_string_value(json_array_get(list, (size_t)i));
+        out->v[i] = ew_xstrdup(s ? s : "");
+    }
+    json_decref(list);
+    return 0;
+}
+
+typedef struct SubmitArg {
+    const AppealDraft *d;
+    Receipt *out;
+} SubmitArg;
+
+static int w_submit(sqlite3 *db, Author *self, const void *arg, EwErr *e)
+{
+    const SubmitArg *s = arg;
+    AppealNew in = {.hall = self->hall, .category = s->d->category, .text = s->d->text,
+                    .grid = s->d->grid, .source = s->d->at_meeting ? "meeting" : "kiosk",
+                    .contact = s->d->contact};
+    return appeal_add(db, self, &in, 0, s->out->code, s->out->rating, e);
+}
+
+/* The villager's appeal, as this hall's device wrote it: the contact is
+ * sealed to the office's key by appeal_add. */
+static int submit(void *ctx, const AppealDraft *d, Receipt *out, char *msg, int msglen)
+{
+    EwErr e = {0};
+    memset(out, 0, sizeof *out);
+    SubmitArg s = {d, out};
+    if (write_as_self(ctx, w_submit, &s, &e) != EW_OK)
+        return fail(msg, msglen, &e);
+    config_tracking_url(ctx, out->code, out->url, sizeof out->url);
+    return 0;
+}
+
+static int print_state(int rc, PrinterState st)
+{
+    if (rc == EW_OK)
+        return st == PRINTER_STATUS_UNKNOWN ? PRINT_SENT_UNKNOWN : PRINT_DONE;
+    switch (st) {
+    case PRINTER_ABSENT:
+        return rc == EW_ENOTFOUND ? PRINT_NO_PRINTER : PRINT_FAILED;
+    case PRINTER_PAPER_OUT:
+        return PRINT_PAPER_OUT;
+    case PRINTER_COVER_OPEN:
+        return PRINT_COVER_OPEN;
+    case PRINTER_OFFLINE:
+        return PRINT_OFFLINE;
+    default:
+        return PRINT_FAILED;
+    }
+}
+
+/* The slip on the receipt printer (printer.path, printer.width). */
+static int print(void *ctx, const AppealDraft *d, const Receipt *r, char *msg, int msglen)
+{
+    sqlite3 *db = ctx;
+    EwErr e = {0};
+    char hall[4] = "", *hall_name = NULL, *path = NULL, *width = NULL;
+    own_hall(db, hall);
+    db_text(db, NULL, &hall_name, "SELECT name FROM branches WHERE code=?", "t", hall);
+    config_get(db, "printer.path", &path, NULL);
+    config_get(db, "printer.width", &width, NULL);
+    char today[11];
+    clock_format_day(db_today(db), today);
+    const Term *cat = domain_find(DOMAIN_CATEGORIES, d->category);
+    AppealSlip slip = {.hall = hall_name ? hall_name : hall, .date = today, .code = r->code,
+                       .category = cat ? cat->zh : d->category, .text = d->text, .url = r->url,
+                       .rating_code = r->rating};
+    int dots = 384;
+    EscBuf b = {0};
+    PrinterState st = PRINTER_ABSENT;
+    int rc = print_width_dots(width ? width : "58", &dots, &e);
+    if (rc == EW_OK)
+        rc = print_appeal_bytes(&slip, dots, NULL, &b, &e);
+    if (rc == EW_OK)
+        rc = print_send(path, b.data, b.len, &st, &e);
+    else
+        st = PRINTER_STATE_COUNT; /* not the printer's fault: "failed" */
+    escpos_buf_free(&b);
+    free(hall_name);
+    free(path);
+    free(width);
+    if (rc != EW_OK)
+        snprintf(msg, (size_t)msglen, "%s", e.msg);
+    return print_state(rc, st);
+}
+
 static int set_pin(void *ctx, const char *pin, char *msg, int msglen)
 {
     EwErr e = {0};
@@ -453,4 +558,7 @@ void source_init(Source *src, sqlite3 *db)
     src->close_meeting = close_meeting;
     src->set_pin = set_pin;
     src->rate = rate;
+    src->grids = grids;
+    src->submit = submit;
+    src->print = print;
 }

@@ -103,6 +103,7 @@ void app_free(App *a)
     meeting_info_free(&a->meeting);
     meeting_info_free(&a->staff_meeting);
     candidates_free(&a->cands);
+    appeal_reset(a);
     meeting_result_free(&a->results);
     figures_free(&a->fig);
     cardlist_free(&a->recent);
@@ -148,8 +149,9 @@ const char *app_screen_name(const App *a)
     static const char *const names[] = {
         [SCR_HOME] = "home",     [SCR_WALL] = "wall",     [SCR_DETAIL] = "detail",
         [SCR_SOON] = "soon",     [SCR_BALLOT] = "ballot", [SCR_THANKS] = "thanks",
-        [SCR_RESULTS] = "results", [SCR_MEET_SETUP] = "meeting-setup", [SCR_TRACK] = "track"};
-    _Static_assert(sizeof names / sizeof names[0] == SCR_TRACK + 1, "a name per screen");
+        [SCR_RESULTS] = "results", [SCR_MEET_SETUP] = "meeting-setup", [SCR_TRACK] = "track",
+        [SCR_APPEAL] = "appeal"};
+    _Static_assert(sizeof names / sizeof names[0] == SCR_APPEAL + 1, "a name per screen");
     return names[a->screen];
 }
 
@@ -181,6 +183,7 @@ void app_go(App *a, ScreenId s)
  * unread result, and reloads the screens once a sync has brought data. */
 void app_poll(App *a)
 {
+    appeal_print(a);
     if (!a->src->stick)
         return;
     StickStatus st;
@@ -208,6 +211,8 @@ void app_poll(App *a)
 
 int app_busy(const App *a)
 {
+    if (a->screen == SCR_APPEAL && a->ap.step == AP_DONE && a->ap.print_state < 0)
+        return 1; /* a slip about to print: scripts wait for how it went */
     return a->stick.state == STICK_RUNNING;
 }
 
@@ -254,6 +259,7 @@ static void go_home_after_idle(App *a)
     memset(a->new_pin, 0, sizeof a->new_pin);
     a->track_code[0] = 0;
     a->scan[0] = 0;
+    appeal_reset(a); /* an appeal walked away from is not taken */
 }
 
 /* ---- input -------------------------------------------------------------- */
@@ -300,6 +306,11 @@ static void on_event(App *a, const AppEvent *ev)
             a->overlay = OV_NONE;
         if (ev->type == EV_DOWN)
             a->down = 0; /* this touch only wakes the screen */
+        return;
+    }
+    if ((ev->type == EV_DOWN || ev->type == EV_MOVE || ev->type == EV_UP) && kb_pointer(a, ev)) {
+        a->down = 0; /* the handwriting pad drew with it */
+        a->pressed = 0;
         return;
     }
     switch (ev->type) {
@@ -380,6 +391,7 @@ static void on_event(App *a, const AppEvent *ev)
                 a->overlay = OV_NONE;
             else if (a->screen != SCR_HOME) {
                 ballot_discard(a); /* leaving a ballot unsubmitted discards it */
+                appeal_reset(a);   /* and an appeal not yet submitted */
                 app_go(a, parent(a));
             }
         } else if (a->overlay == OV_PIN && ev->key == KEY_BACKSPACE) {
@@ -392,6 +404,8 @@ static void on_event(App *a, const AppEvent *ev)
             track_go(a);
         } else if (a->overlay == OV_NONE && a->screen == SCR_TRACK && ev->key == KEY_BACKSPACE) {
             track_delete(a);
+        } else if (a->overlay == OV_NONE && a->screen == SCR_APPEAL) {
+            kb_key(a, ev->key);
         } else if (a->overlay == OV_NONE && a->screen == SCR_HOME && ev->key == KEY_RETURN) {
             scan_done(a); /* a barcode scanner ends its line with Return */
         } else if (a->overlay == OV_NONE && (a->screen == SCR_WALL || a->screen == SCR_DETAIL)) {
@@ -409,6 +423,8 @@ static void on_event(App *a, const AppEvent *ev)
             pad_type(a, ev->text);
         } else if (a->overlay == OV_NONE && a->screen == SCR_TRACK) {
             track_type(a, ev->text);
+        } else if (a->overlay == OV_NONE && a->screen == SCR_APPEAL) {
+            kb_type(a, ev->text);
         } else if (a->overlay == OV_NONE && a->screen == SCR_HOME) {
             size_t n = strlen(a->scan), k = strlen(ev->text);
             if (n + k < sizeof a->scan)
@@ -432,6 +448,8 @@ static void activate(App *a, const Control *c)
             app_go(a, SCR_WALL);
         } else if (c->arg == 1 && a->src->meeting) {
             ballot_start(a, 0);
+        } else if (c->arg == 2 && a->src->submit) {
+            appeal_open(a, 0);
         } else if (c->arg == 3) {
             track_open(a);
         } else {
@@ -442,6 +460,8 @@ static void activate(App *a, const Control *c)
     case ACT_BACK:
         if (a->screen == SCR_BALLOT)
             ballot_back(a);
+        else if (a->screen == SCR_APPEAL)
+            appeal_act(a, c);
         else
             app_go(a, parent(a));
         break;
@@ -543,6 +563,28 @@ static void activate(App *a, const Control *c)
         break;
     case ACT_SATISFY:
         rate_ask(a, c->arg);
+        break;
+    case ACT_STAFF_LOG:
+        appeal_open(a, 1);
+        break;
+    case ACT_AP_CATEGORY:
+    case ACT_AP_GRID:
+    case ACT_AP_NEXT:
+    case ACT_AP_PREV:
+    case ACT_AP_SUBMIT:
+    case ACT_AP_DONE:
+    case ACT_AP_NO_PHONE:
+    case ACT_PHONE_DIGIT:
+    case ACT_KB_MODE:
+    case ACT_KB_KEY:
+    case ACT_KB_CHAR:
+    case ACT_KB_CAND:
+    case ACT_KB_PAGE:
+    case ACT_KB_DELETE:
+    case ACT_KB_UNDO:
+    case ACT_KB_CLEAR:
+    case ACT_HAND_PAD:
+        appeal_act(a, c);
         break;
     case ACT_STAFF_QUIT:
         a->quit = 1;
@@ -728,6 +770,9 @@ void app_frame(App *a)
         break;
     case SCR_TRACK:
         track_draw(a);
+        break;
+    case SCR_APPEAL:
+        appeal_draw(a);
         break;
     }
     if (a->overlay != OV_NONE) {

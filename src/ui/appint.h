@@ -38,7 +38,8 @@
 typedef enum {
     SCR_HOME, SCR_WALL, SCR_DETAIL, SCR_SOON, SCR_BALLOT, SCR_THANKS, SCR_RESULTS,
     SCR_MEET_SETUP, /* staff: opening a meeting */
-    SCR_TRACK       /* 查询进度: typing a slip's code */
+    SCR_TRACK,      /* 查询进度: typing a slip's code */
+    SCR_APPEAL      /* 我要反映: one step of the appeal (AppealState.step) */
 } ScreenId;
 typedef enum {
     OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF, OV_STICK,
@@ -83,6 +84,7 @@ typedef enum {
     ACT_RESULTS,     /* the last meeting's results */
     ACT_STAFF_OPEN,  /* staff: the meeting setup screen */
     ACT_STAFF_CLOSE, /* staff: asks to close the open meeting */
+    ACT_STAFF_LOG,   /* staff: log an appeal raised aloud at a meeting */
     ACT_CLOSE_CONFIRM,
     ACT_PICK_TOPIC,
     ACT_TOPIC,       /* arg: index in the topic choices */
@@ -92,8 +94,56 @@ typedef enum {
     ACT_TRACK_KEY,   /* arg: the character */
     ACT_TRACK_DELETE,
     ACT_TRACK_GO,
-    ACT_SATISFY      /* arg: 1 satisfied, 0 not */
+    ACT_SATISFY,     /* arg: 1 satisfied, 0 not */
+    ACT_AP_CATEGORY, /* arg: index in DOMAIN_CATEGORIES */
+    ACT_AP_GRID,     /* arg: index in the grids, n: not sure */
+    ACT_AP_NEXT,
+    ACT_AP_PREV,
+    ACT_AP_SUBMIT,
+    ACT_AP_DONE,
+    ACT_AP_NO_PHONE,
+    ACT_PHONE_DIGIT, /* arg: digit */
+    ACT_KB_MODE,     /* arg: a KbMode */
+    ACT_KB_KEY,      /* arg: a letter (pinyin) */
+    ACT_KB_CHAR,     /* arg: index in the mode's characters (digits, punctuation) */
+    ACT_KB_CAND,     /* arg: candidate index */
+    ACT_KB_PAGE,     /* arg: -1 or +1 */
+    ACT_KB_DELETE,
+    ACT_KB_UNDO,     /* handwriting: the last stroke */
+    ACT_KB_CLEAR,    /* handwriting: every stroke */
+    ACT_HAND_PAD     /* the handwriting pad (drawn on, not tapped) */
 } Action;
+
+/* The steps of an appeal at the kiosk. */
+typedef enum { AP_CATEGORY, AP_GRID, AP_TEXT, AP_PHONE, AP_REVIEW, AP_DONE } AppealStep;
+/* The keyboard's modes. */
+typedef enum { KB_PINYIN, KB_HAND, KB_DIGITS } KbMode;
+
+#define AP_TEXT_CHARS 500   /* characters of text at most */
+#define HAND_POINTS 4096
+
+typedef struct AppealState {
+    AppealStep step;
+    int category;           /* index in DOMAIN_CATEGORIES, -1 not chosen */
+    StrList grids;          /* the hall's micro-grids */
+    int grid;               /* index in grids, grids.n: not sure, -1 not chosen */
+    char text[AP_TEXT_CHARS * 4 + 1];
+    char phone[16];
+    int at_meeting;         /* staff log one raised aloud at a meeting */
+    KbMode mode;
+    ImeView view;           /* the input method's composition and candidates */
+    int py_off, hand_off;   /* an engine said it cannot run */
+    /* Handwriting strokes as drawn, in pad units (0..1000): x, y pairs; a
+     * stroke ends where ends[] says. */
+    short pts[HAND_POINTS][2];
+    int npts;
+    int ends[256];
+    int nstrokes;
+    int drawing;            /* 1 while a finger draws on the pad */
+    SDL_Rect pad;           /* where the pad was drawn */
+    Receipt receipt;
+    int print_state;        /* a PRINT_*, or -1 while printing, -2 not yet */
+} AppealState;
 
 typedef struct Control {
     SDL_Rect r;
@@ -222,6 +272,8 @@ struct App {
     int64_t cooldown_until;   /* no new ballot before (app clock) */
     char ballot_token[80];    /* the token this ballot spends (token mode) */
 
+    AppealState ap;
+
     /* 查询进度, a scanner's line on Home, rating a solved appeal. */
     char track_code[24];      /* typed, without the dash */
     int track_msg;            /* 0, or a StrId: why the code was not looked up */
@@ -342,6 +394,22 @@ void track_draw(App *a);
 void scan_done(App *a);
 void rate_ask(App *a, int satisfied);
 void rate_entered(App *a);
+/* appeal.c: 我要反映 */
+void appeal_open(App *a, int at_meeting);
+void appeal_reset(App *a);
+void appeal_draw(App *a);
+void appeal_act(App *a, const Control *c);
+void appeal_print(App *a); /* prints the slip once its page has been shown */
+/* keyboard.c: the text step's keyboard, pinyin and handwriting */
+void kb_draw(App *a, SDL_Rect area);
+/* 1 when the mode can be offered (its engine is there, its keys fit). */
+int kb_mode_ok(const App *a, KbMode mode);
+void kb_set_mode(App *a, KbMode mode);
+void kb_act(App *a, const Control *c);
+void kb_type(App *a, const char *text); /* a physical keyboard's letters */
+void kb_key(App *a, int key);           /* its Backspace, Return */
+int kb_pointer(App *a, const AppEvent *ev); /* 1 when the pad took it */
+void ui_qr(App *a, SDL_Rect r, const char *text);
 /* overlay.c */
 void overlay_draw(App *a);
 void soon_draw(App *a);

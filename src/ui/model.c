@@ -70,6 +70,16 @@ void meeting_info_free(MeetingInfo *m)
     memset(m, 0, sizeof *m);
 }
 
+void strlist_free(StrList *l)
+{
+    if (!l)
+        return;
+    for (int i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
 void candidates_free(CandidateList *l)
 {
     if (!l)

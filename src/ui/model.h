@@ -136,6 +136,57 @@ typedef struct MeetingSetup {
     int tokens;             /* one-time tokens to print, 0: none */
 } MeetingSetup;
 
+/* A list of strings (a hall's micro-grids). */
+typedef struct StrList {
+    int n;
+    char **v;
+} StrList;
+
+void strlist_free(StrList *l);
+
+/* A villager's appeal as the kiosk collects it. */
+typedef struct AppealDraft {
+    const char *category; /* a DOMAIN_CATEGORIES key */
+    const char *grid;     /* micro-grid, or NULL when not known */
+    const char *text;
+    const char *contact;  /* phone for a call back, or NULL: sealed for the office */
+    int at_meeting;       /* 1: staff log it as raised aloud at a meeting */
+} AppealDraft;
+
+/* What the villager takes away. */
+typedef struct Receipt {
+    char code[24];        /* tracking code */
+    char rating[8];       /* the private rating code (on the slip only) */
+    char url[256];        /* the tracking URL, for the QR */
+} Receipt;
+
+/* How printing a slip went. */
+enum {
+    PRINT_DONE = 0,       /* the printer took it and said it is fine */
+    PRINT_SENT_UNKNOWN,   /* sent, but the printer does not say how it is */
+    PRINT_NO_PRINTER,
+    PRINT_PAPER_OUT,
+    PRINT_COVER_OPEN,
+    PRINT_OFFLINE,
+    PRINT_FAILED          /* anything else: a write error, a pulled cable */
+};
+
+/* What an input method shows: the composition and a page of candidates. */
+#define IME_CANDS 10
+typedef struct ImeView {
+    char preedit[256];    /* pinyin being composed ("" none) */
+    int n;                /* candidates on this page */
+    char cand[IME_CANDS][64];
+    int page;             /* 0 the first */
+    int more;             /* 1: there is a next page */
+    int off;              /* 1: the engine cannot run (its data is missing) */
+} ImeView;
+
+/* Pinyin: what to do. */
+enum { IME_KEY, IME_BACK, IME_CLEAR, IME_PAGE, IME_PICK };
+/* Handwriting: what to do. */
+enum { HAND_POINT, HAND_END, HAND_UNDO, HAND_CLEAR };
+
 /* A USB stick being synced (or enrolled) in the background. */
 enum { STICK_IDLE = 0, STICK_RUNNING, STICK_DONE, STICK_FAILED };
 typedef struct StickStatus {
@@ -204,6 +255,21 @@ typedef struct Source {
      * with stick_ctx. */
     void (*stick)(void *stick_ctx, StickStatus *out);
     void *stick_ctx;
+    /* The hall's micro-grids (0, or -1 and msg). May be NULL. */
+    int (*grids)(void *ctx, StrList *out, char *msg, int msglen);
+    /* Takes the appeal: 0 and *out filled, -1 an error (msg). May be NULL. */
+    int (*submit)(void *ctx, const AppealDraft *d, Receipt *out, char *msg, int msglen);
+    /* Prints its slip: a PRINT_* (msg says more, for the log). May be NULL. */
+    int (*print)(void *ctx, const AppealDraft *d, const Receipt *r, char *msg, int msglen);
+    /* Pinyin (op IME_*; arg: the letter, the page step or the candidate):
+     * fills *view; a pick that completes the composition writes the text
+     * to commit (commitlen bytes), else commit is "". Handwriting (op
+     * HAND_*; x, y from 0 to 1000 across the pad): fills *view with the
+     * candidates for the strokes so far. Called with ime_ctx; NULL when
+     * there is no input method. */
+    void (*pinyin)(void *ime_ctx, int op, int arg, ImeView *view, char *commit, int commitlen);
+    void (*hand)(void *ime_ctx, int op, int x, int y, ImeView *view);
+    void *ime_ctx;
 } Source;
 
 void card_clear(Card *c);

@@ -204,8 +204,8 @@ static void staff(App *a)
     const Metrics *m = &a->m;
     dim(a);
     int hlh = ui_line_h(a, FACE_BOLD, m->heading);
-    int meetings = a->src->open_meeting != NULL;
-    int rows = 2 + meetings;
+    int meetings = a->src->open_meeting != NULL, log = a->src->submit != NULL;
+    int rows = 2 + meetings + log;
     SDL_Rect s = sheet(a, (int)(100 * m->pxmm), 2 * m->pad + hlh + rows * (m->target + m->gap));
     SDL_Rect t = {s.x, s.y + m->pad, s.w, hlh};
     ui_text_center(a, FACE_BOLD, m->heading, C_TEXT, t, tr(a->lang, S_STAFF_TITLE));
@@ -214,6 +214,10 @@ static void staff(App *a)
         int open = a->staff_meeting.id[0] != 0;
         ui_button(a, b, tr(a->lang, open ? S_STAFF_CLOSE_MEETING : S_STAFF_OPEN_MEETING),
                   open ? ACT_STAFF_CLOSE : ACT_STAFF_OPEN, 0, C_RED, C_WHITE, 1);
+        b.y += m->target + m->gap;
+    }
+    if (log) {
+        ui_button(a, b, tr(a->lang, S_STAFF_LOG_APPEAL), ACT_STAFF_LOG, 0, C_RED, C_WHITE, 1);
         b.y += m->target + m->gap;
     }
     ui_button(a, b, tr(a->lang, S_STAFF_EXIT), ACT_STAFF_QUIT, 0, 0xE8EAED, C_TEXT, 1);

@@ -125,12 +125,12 @@ int runner_run(App *a, Display *d, const Script *s, const char *shotdir, int *li
             break;
         }
         }
-        /* Background work (a stick being synced) finishes within the step. */
+        /* Background work (a stick being synced, a slip printing) finishes
+         * within the step; frames go on meanwhile, as on the screen. */
         for (int waited = 0; app_busy(a) && waited < 120000; waited += 10) {
             SDL_Delay(10);
             app_poll(a);
-            if (!app_busy(a))
-                runner_frame(a, d, NULL, NULL, 0);
+            runner_frame(a, d, NULL, NULL, 0);
         }
         if (getenv("ECHOWALL_CHECK_TARGETS") && app_check_targets(a, msg, msglen) != 0)
             return -1;

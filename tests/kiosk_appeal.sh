@@ -1,0 +1,134 @@
+#!/bin/sh
+# 我要反映 at the kiosk (the real binaries, headless): an appeal typed in
+# pinyin and by handwriting, with a phone number, submitted; its code and
+# QR shown, its slip printed (to a file standing in for the printer) or,
+# with no printer, its rating code shown instead; the phone sealed, never
+# in the database in clear; the text waiting for approval. Walking away
+# takes nothing. Staff log one raised at a meeting. Every frame's touch
+# targets are checked. Usage: kiosk_appeal.sh BIN_DIR
+set -eu
+bin=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export ECHOWALL_NOW=2026-11-28T10:00 SDL_VIDEODRIVER=offscreen ECHOWALL_CHECK_TARGETS=1
+ctl="$bin/echowallctl"
+db="$tmp/h.db"
+fail() { echo "kiosk_appeal: $*" >&2; exit 1; }
+kiosk() { # SCRIPT-FILE [SIZE]
+    "$bin/echowall" --db "$db" --headless --window "${2:-1280x800}" --script "$1" \
+        --screenshots "$tmp/shots" 2>"$tmp/err" || { cat "$tmp/err" >&2; return 1; }
+}
+q() { sqlite3 "$db" "$1"; }
+letters() { echo "$1" | fold -w1 | sed 's/^/press /'; }
+
+"$ctl" --db "$db" demo --hall H07 >/dev/null
+"$ctl" --db "$db" config set printer.path "$tmp/printer" >/dev/null
+: >"$tmp/printer"
+before=$(q "SELECT count(*) FROM appeals")
+grid=$(q "SELECT json_extract(grids, '\$[0]') FROM branches WHERE code='H07'")
+
+# Pinyin, a candidate, punctuation from the bar, a handwritten 一, digits.
+{
+    echo "press 我要反映"
+    echo "expect 第 1 / 5 步"
+    echo "press 路灯"
+    echo "press $grid"
+    letters cunkou
+    echo "expect cun kou"
+    echo "press 村口"
+    letters ludeng
+    echo "press 路灯"
+    letters huaile
+    echo "press 坏了"
+    echo "press ，"
+    echo "screenshot pinyin"
+    echo "press 手写"
+    echo "drag 60 560 380 560 400"
+    echo "expect 一"
+    echo "screenshot hand"
+    echo "press 一"
+    echo "press 123"
+    echo "press 3"
+    echo "press 号"
+    echo "press 。"
+    echo "expect 村口路灯坏了，一3号。"
+    echo "press 下一步"
+    echo "expect 电话只有镇里办事人员能看到"
+    letters 13800138000
+    echo "screenshot phone"
+    echo "press 下一步"
+    echo "expect 138****8000"
+    echo "screenshot review"
+    echo "press 提交"
+    echo "expect 已收到您的反映"
+    echo "expect 回执已送去打印"
+    echo "screenshot done"
+    echo "press 完成"
+    echo "expect 看回音壁"
+} >"$tmp/walk.txt"
+kiosk "$tmp/walk.txt" || fail "the appeal walk"
+[ "$(q "SELECT count(*) FROM appeals")" -eq $((before + 1)) ] || fail "no appeal was taken"
+code=$(q "SELECT code FROM appeals ORDER BY rowid DESC LIMIT 1")
+[ "$(q "SELECT source || '|' || category || '|' || grid || '|' || published FROM appeals WHERE code='$code'")" = "kiosk|street_light|$grid|0" ] ||
+    fail "the appeal is not what was entered: $(q "SELECT * FROM appeals WHERE code='$code'")"
+"$ctl" --db "$db" appeal show "$code" --json | grep -q '村口路灯坏了，一3号。' || fail "the text is not the appeal's"
+# The phone is sealed for the office: nowhere in the database in clear.
+if grep -a -q 13800138000 "$db" "$db-wal" 2>/dev/null; then fail "the phone number is in the database in clear"; fi
+# The slip went to the printer: ESC @, a GS v 0 raster, a cut.
+od -An -tx1 -v "$tmp/printer" | tr -d ' \n' >"$tmp/hex"
+case $(cat "$tmp/hex") in *1b401d7630*1d56*) ;; *) fail "the printer got no slip" ;; esac
+
+# No printer: the rating code is shown, since no slip carries it.
+"$ctl" --db "$db" config set printer.path "$tmp/no-such-printer" >/dev/null
+{
+    echo "press 我要反映"
+    echo "press 其他"
+    echo "press 不清楚"
+    echo "press 123"
+    echo "press 1"; echo "press 2"; echo "press 3"
+    echo "press 下一步"
+    echo "press 不留电话"
+    echo "expect 回访电话：未留"
+    echo "press 提交"
+    echo "expect 没有打印机"
+    echo "expect 评价码："
+} >"$tmp/noprinter.txt"
+kiosk "$tmp/noprinter.txt" 1080x1920 || fail "no printer"
+code2=$(q "SELECT code FROM appeals ORDER BY rowid DESC LIMIT 1")
+[ "$code2" != "$code" ] || fail "the second appeal was not taken"
+
+# Walking away, or 返回 all the way, takes nothing.
+n=$(q "SELECT count(*) FROM appeals")
+printf 'press 我要反映\npress 水利\npress 不清楚\npress 123\npress 5\nwait 95000\nexpect 我要反映\npress 我要反映\npress 垃圾\npress 返回\npress 返回\nexpect 看回音壁\n' >"$tmp/away.txt"
+kiosk "$tmp/away.txt" 800x480 || fail "walking away"
+[ "$(q "SELECT count(*) FROM appeals")" -eq "$n" ] || fail "an appeal walked away from was taken"
+
+# A real 7-inch panel (154 mm across) has room for the pinyin keys; the
+# demo's 800x480 without a size does not, and offers handwriting instead.
+printf 'press 我要反映\npress 道路桥梁\npress 不清楚\nexpect 在这里写一个字\n' >"$tmp/small.txt"
+kiosk "$tmp/small.txt" 800x480 || fail "800x480 without pinyin"
+"$ctl" --db "$db" config set screen.width_mm 154 >/dev/null
+printf 'press 我要反映\npress 道路桥梁\npress 不清楚\npress q\npress 手写\npress 123\nscreenshot panel7\n' >"$tmp/seven.txt"
+kiosk "$tmp/seven.txt" 800x480 || fail "800x480 on a 7-inch panel"
+"$ctl" --db "$db" config set screen.width_mm 155 >/dev/null
+
+# Staff log an appeal raised aloud at a meeting.
+echo 2468 | "$ctl" --db "$db" staff set-pin >/dev/null
+{
+    echo "drag 120 60 120 60 3100"
+    echo "press 2"; echo "press 4"; echo "press 6"; echo "press 8"; echo "press 确认"
+    echo "press 登记群众诉求"
+    echo "expect 登记群众诉求"
+    echo "press 两险"
+    echo "press 不清楚"
+    echo "press 123"
+    echo "press 7"; echo "press 8"
+    echo "press 下一步"
+    echo "press 不留电话"
+    echo "press 提交"
+    echo "expect 已收到"
+} >"$tmp/staff.txt"
+kiosk "$tmp/staff.txt" || fail "staff logging an appeal"
+[ "$(q "SELECT source FROM appeals ORDER BY rowid DESC LIMIT 1")" = meeting ] ||
+    fail "the staff's appeal is not from a meeting"
+echo "kiosk_appeal: ok"
