@@ -131,4 +131,32 @@ echo 2468 | "$ctl" --db "$db" staff set-pin >/dev/null
 kiosk "$tmp/staff.txt" || fail "staff logging an appeal"
 [ "$(q "SELECT source FROM appeals ORDER BY rowid DESC LIMIT 1")" = meeting ] ||
     fail "the staff's appeal is not from a meeting"
+
+# Staff approve texts for the wall: the first appeal's, after leaving the
+# older ones waiting for now.
+waiting=$(q "SELECT count(*) FROM appeals WHERE hall='H07' AND published=0 AND redacted=0")
+older=$(q "SELECT count(*) FROM appeals WHERE hall='H07' AND published=0 AND redacted=0 AND
+          (created_day, code) < (SELECT created_day, code FROM appeals WHERE code='$code')")
+{
+    echo "drag 120 60 120 60 3100"
+    echo "press 2"; echo "press 4"; echo "press 6"; echo "press 8"; echo "press 确认"
+    echo "press 审核上墙"
+    echo "expect 还有 $waiting 条"
+    i=0
+    while [ $i -lt "$older" ]; do echo "press 暂不上墙"; i=$((i + 1)); done
+    echo "expect 村口路灯坏了，一3号。"
+    echo "screenshot approve"
+    echo "press 同意上墙"
+    echo "expect 已同意上墙"
+    echo "press 返回"
+    # The public detail (by its code) shows the text now.
+    echo "press 查询进度"
+    echo "$code" | cut -c5- | fold -w1 | sed 's/^/press /'
+    echo "press 查询"
+    echo "expect 村口路灯坏了，一3号。"
+} >"$tmp/approve.txt"
+kiosk "$tmp/approve.txt" || fail "staff approving a text"
+[ "$(q "SELECT published FROM appeals WHERE code='$code'")" = 1 ] || fail "the text was not approved"
+[ "$(q "SELECT count(*) FROM appeals WHERE hall='H07' AND published=0 AND redacted=0")" -eq $((waiting - 1)) ] ||
+    fail "暂不上墙 approved something"
 echo "kiosk_appeal: ok"

@@ -509,6 +509,7 @@ static void test_strings(void **state)
         {S_AP_STEP_FMT, "S_AP_STEP_FMT", "ds"},
         {S_AP_REVIEW_PHONE_FMT, "S_AP_REVIEW_PHONE_FMT", "s"},
         {S_AP_RATING_FMT, "S_AP_RATING_FMT", "s"},
+        {S_APPROVE_LEFT_FMT, "S_APPROVE_LEFT_FMT", "d"},
         {S_IDLE_COUNT_FMT, "S_IDLE_COUNT_FMT", "d"},
         {S_STAFF_LOCKED_FMT, "S_STAFF_LOCKED_FMT", "d"},
         {S_TODAY_FMT, "S_TODAY_FMT", "s"},

@@ -533,6 +533,53 @@ static int print(void *ctx, const AppealDraft *d, const Receipt *r, char *msg, i
     return print_state(rc, st);
 }
 
+/* This hall's appeals whose text is not on the wall yet (nor redacted by
+ * the office), with the text: staff read it before approving it. */
+static int pending(void *ctx, CardList *out, char *msg, int msglen)
+{
+    sqlite3 *db = ctx;
+    EwErr e = {0};
+    char hall[4];
+    memset(out, 0, sizeof *out);
+    if (!own_hall(db, hall))
+        return 0;
+    sqlite3_stmt *st = db_prep(db, &e,
+                               "SELECT code FROM appeals WHERE hall=? AND published=0 AND "
+                               "redacted=0 ORDER BY created_day, code",
+                               "t", hall);
+    if (!st)
+        return fail(msg, msglen, &e);
+    int cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        json_t *o = NULL;
+        if (view_appeal(db, (const char *)sqlite3_column_text(st, 0), &o, &e) != EW_OK)
+            continue;
+        if (out->n == cap) {
+            cap = cap ? 2 * cap : 16;
+            out->cards = ew_xrealloc(out->cards, (size_t)cap * sizeof *out->cards);
+        }
+        Card *c = &out->cards[out->n++];
+        memset(c, 0, sizeof *c);
+        fill_card(c, o, db_today(db));
+        free(c->text);
+        c->text = dup_str(o, "text"); /* staff see it before the wall does */
+        json_decref(o);
+    }
+    db_done(st);
+    return 0;
+}
+
+static int w_publish(sqlite3 *db, Author *self, const void *arg, EwErr *e)
+{
+    return appeal_publish(db, self, arg, NULL, 0, e);
+}
+
+static int publish(void *ctx, const char *code, char *msg, int msglen)
+{
+    EwErr e = {0};
+    return write_as_self(ctx, w_publish, code, &e) == EW_OK ? 0 : fail(msg, msglen, &e);
+}
+
 static int set_pin(void *ctx, const char *pin, char *msg, int msglen)
 {
     EwErr e = {0};
@@ -561,4 +608,6 @@ void source_init(Source *src, sqlite3 *db)
     src->grids = grids;
     src->submit = submit;
     src->print = print;
+    src->pending = pending;
+    src->publish = publish;
 }

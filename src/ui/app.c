@@ -103,6 +103,7 @@ void app_free(App *a)
     meeting_info_free(&a->meeting);
     meeting_info_free(&a->staff_meeting);
     candidates_free(&a->cands);
+    cardlist_free(&a->pending);
     appeal_reset(a);
     meeting_result_free(&a->results);
     figures_free(&a->fig);
@@ -150,8 +151,8 @@ const char *app_screen_name(const App *a)
         [SCR_HOME] = "home",     [SCR_WALL] = "wall",     [SCR_DETAIL] = "detail",
         [SCR_SOON] = "soon",     [SCR_BALLOT] = "ballot", [SCR_THANKS] = "thanks",
         [SCR_RESULTS] = "results", [SCR_MEET_SETUP] = "meeting-setup", [SCR_TRACK] = "track",
-        [SCR_APPEAL] = "appeal"};
-    _Static_assert(sizeof names / sizeof names[0] == SCR_APPEAL + 1, "a name per screen");
+        [SCR_APPEAL] = "appeal", [SCR_APPROVE] = "approve"};
+    _Static_assert(sizeof names / sizeof names[0] == SCR_APPROVE + 1, "a name per screen");
     return names[a->screen];
 }
 
@@ -567,6 +568,12 @@ static void activate(App *a, const Control *c)
     case ACT_STAFF_LOG:
         appeal_open(a, 1);
         break;
+    case ACT_STAFF_APPROVE:
+        approve_open(a);
+        break;
+    case ACT_APPROVE:
+        approve_answer(a, c->arg);
+        break;
     case ACT_AP_CATEGORY:
     case ACT_AP_GRID:
     case ACT_AP_NEXT:
@@ -773,6 +780,9 @@ void app_frame(App *a)
         break;
     case SCR_APPEAL:
         appeal_draw(a);
+        break;
+    case SCR_APPROVE:
+        approve_draw(a);
         break;
     }
     if (a->overlay != OV_NONE) {

@@ -39,7 +39,8 @@ typedef enum {
     SCR_HOME, SCR_WALL, SCR_DETAIL, SCR_SOON, SCR_BALLOT, SCR_THANKS, SCR_RESULTS,
     SCR_MEET_SETUP, /* staff: opening a meeting */
     SCR_TRACK,      /* 查询进度: typing a slip's code */
-    SCR_APPEAL      /* 我要反映: one step of the appeal (AppealState.step) */
+    SCR_APPEAL,     /* 我要反映: one step of the appeal (AppealState.step) */
+    SCR_APPROVE     /* staff: texts waiting for the wall */
 } ScreenId;
 typedef enum {
     OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF, OV_STICK,
@@ -85,6 +86,8 @@ typedef enum {
     ACT_STAFF_OPEN,  /* staff: the meeting setup screen */
     ACT_STAFF_CLOSE, /* staff: asks to close the open meeting */
     ACT_STAFF_LOG,   /* staff: log an appeal raised aloud at a meeting */
+    ACT_STAFF_APPROVE, /* staff: texts waiting for the wall */
+    ACT_APPROVE,     /* arg: 1 同意上墙, 0 not now */
     ACT_CLOSE_CONFIRM,
     ACT_PICK_TOPIC,
     ACT_TOPIC,       /* arg: index in the topic choices */
@@ -273,6 +276,8 @@ struct App {
     char ballot_token[80];    /* the token this ballot spends (token mode) */
 
     AppealState ap;
+    CardList pending;         /* staff: appeals whose text waits for approval */
+    int pending_at, pending_failed;
 
     /* 查询进度, a scanner's line on Home, rating a solved appeal. */
     char track_code[24];      /* typed, without the dash */
@@ -410,6 +415,10 @@ void kb_type(App *a, const char *text); /* a physical keyboard's letters */
 void kb_key(App *a, int key);           /* its Backspace, Return */
 int kb_pointer(App *a, const AppEvent *ev); /* 1 when the pad took it */
 void ui_qr(App *a, SDL_Rect r, const char *text);
+/* approve.c: 审核上墙 */
+void approve_open(App *a);
+void approve_answer(App *a, int yes);
+void approve_draw(App *a);
 /* overlay.c */
 void overlay_draw(App *a);
 void soon_draw(App *a);

@@ -255,6 +255,11 @@ typedef struct Source {
      * with stick_ctx. */
     void (*stick)(void *stick_ctx, StickStatus *out);
     void *stick_ctx;
+    /* Staff: this hall's appeals whose text waits for approval, oldest
+     * first, with their texts (0, or -1 and msg); publishing one (0, or -1
+     * and msg). May be NULL. */
+    int (*pending)(void *ctx, CardList *out, char *msg, int msglen);
+    int (*publish)(void *ctx, const char *code, char *msg, int msglen);
     /* The hall's micro-grids (0, or -1 and msg). May be NULL. */
     int (*grids)(void *ctx, StrList *out, char *msg, int msglen);
     /* Takes the appeal: 0 and *out filled, -1 an error (msg). May be NULL. */

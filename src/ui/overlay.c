@@ -205,7 +205,8 @@ static void staff(App *a)
     dim(a);
     int hlh = ui_line_h(a, FACE_BOLD, m->heading);
     int meetings = a->src->open_meeting != NULL, log = a->src->submit != NULL;
-    int rows = 2 + meetings + log;
+    int approve = a->src->pending != NULL;
+    int rows = 2 + meetings + log + approve;
     SDL_Rect s = sheet(a, (int)(100 * m->pxmm), 2 * m->pad + hlh + rows * (m->target + m->gap));
     SDL_Rect t = {s.x, s.y + m->pad, s.w, hlh};
     ui_text_center(a, FACE_BOLD, m->heading, C_TEXT, t, tr(a->lang, S_STAFF_TITLE));
@@ -218,6 +219,10 @@ static void staff(App *a)
     }
     if (log) {
         ui_button(a, b, tr(a->lang, S_STAFF_LOG_APPEAL), ACT_STAFF_LOG, 0, C_RED, C_WHITE, 1);
+        b.y += m->target + m->gap;
+    }
+    if (approve) {
+        ui_button(a, b, tr(a->lang, S_STAFF_APPROVE), ACT_STAFF_APPROVE, 0, C_RED, C_WHITE, 1);
         b.y += m->target + m->gap;
     }
     ui_button(a, b, tr(a->lang, S_STAFF_EXIT), ACT_STAFF_QUIT, 0, 0xE8EAED, C_TEXT, 1);

@@ -195,6 +195,13 @@ static const char *const ZH[S_COUNT] = {
     [S_KB_UNDO] = "撤销",
     [S_KB_CLEAR] = "重写",
     [S_KB_HAND_HINT] = "在这里写一个字",
+    [S_STAFF_APPROVE] = "审核上墙",
+    [S_APPROVE_LEFT_FMT] = "还有 %d 条",
+    [S_APPROVE_NONE] = "没有等待审核的内容",
+    [S_APPROVE_NOTE] = "同意后，这段文字会在回音壁上公开。写有姓名、电话、住址等个人信息的，请点“暂不上墙”，交镇里处理。",
+    [S_APPROVE_YES] = "同意上墙",
+    [S_APPROVE_LATER] = "暂不上墙",
+    [S_APPROVED] = "已同意上墙",
 };
 
 static const char *const EN[S_COUNT] = {
@@ -387,6 +394,13 @@ static const char *const EN[S_COUNT] = {
     [S_KB_UNDO] = "Undo",
     [S_KB_CLEAR] = "Clear",
     [S_KB_HAND_HINT] = "Write one character here",
+    [S_STAFF_APPROVE] = "Approve for the wall",
+    [S_APPROVE_LEFT_FMT] = "%d waiting",
+    [S_APPROVE_NONE] = "Nothing is waiting for approval",
+    [S_APPROVE_NOTE] = "Once approved, this text is public on the wall. If it names people, phones or addresses, tap “Not now” and leave it to the office.",
+    [S_APPROVE_YES] = "Approve",
+    [S_APPROVE_LATER] = "Not now",
+    [S_APPROVED] = "Approved for the wall",
 };
 
 static const char *const *const TABLES[LANG_COUNT] = {ZH, EN};

@@ -201,6 +201,13 @@ typedef enum {
     S_KB_UNDO,
     S_KB_CLEAR,
     S_KB_HAND_HINT,
+    S_STAFF_APPROVE,
+    S_APPROVE_LEFT_FMT,
+    S_APPROVE_NONE,
+    S_APPROVE_NOTE,
+    S_APPROVE_YES,
+    S_APPROVE_LATER,
+    S_APPROVED,
     S_COUNT
 } StrId;
 
