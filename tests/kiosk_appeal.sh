@@ -41,7 +41,9 @@ grid=$(q "SELECT json_extract(grids, '\$[0]') FROM branches WHERE code='H07'")
     letters huaile
     echo "press 坏了"
     echo "press ，"
+    letters wifi
     echo "screenshot pinyin"
+    echo "press wifi"
     echo "press 手写"
     echo "drag 60 560 380 560 400"
     echo "expect 一"
@@ -51,7 +53,7 @@ grid=$(q "SELECT json_extract(grids, '\$[0]') FROM branches WHERE code='H07'")
     echo "press 3"
     echo "press 号"
     echo "press 。"
-    echo "expect 村口路灯坏了，一3号。"
+    echo "expect 村口路灯坏了，wifi一3号。"
     echo "press 下一步"
     echo "expect 电话只有镇里办事人员能看到"
     letters 13800138000
@@ -71,7 +73,7 @@ kiosk "$tmp/walk.txt" || fail "the appeal walk"
 code=$(q "SELECT code FROM appeals ORDER BY rowid DESC LIMIT 1")
 [ "$(q "SELECT source || '|' || category || '|' || grid || '|' || published FROM appeals WHERE code='$code'")" = "kiosk|street_light|$grid|0" ] ||
     fail "the appeal is not what was entered: $(q "SELECT * FROM appeals WHERE code='$code'")"
-"$ctl" --db "$db" appeal show "$code" --json | grep -q '村口路灯坏了，一3号。' || fail "the text is not the appeal's"
+"$ctl" --db "$db" appeal show "$code" --json | grep -q '村口路灯坏了，wifi一3号。' || fail "the text is not the appeal's"
 # The phone is sealed for the office: nowhere in the database in clear.
 if grep -a -q 13800138000 "$db" "$db-wal" 2>/dev/null; then fail "the phone number is in the database in clear"; fi
 # The slip went to the printer: ESC @, a GS v 0 raster, a cut.
@@ -144,7 +146,7 @@ older=$(q "SELECT count(*) FROM appeals WHERE hall='H07' AND published=0 AND red
     echo "expect 还有 $waiting 条"
     i=0
     while [ $i -lt "$older" ]; do echo "press 暂不上墙"; i=$((i + 1)); done
-    echo "expect 村口路灯坏了，一3号。"
+    echo "expect 村口路灯坏了，wifi一3号。"
     echo "screenshot approve"
     echo "press 同意上墙"
     echo "expect 已同意上墙"
@@ -153,7 +155,7 @@ older=$(q "SELECT count(*) FROM appeals WHERE hall='H07' AND published=0 AND red
     echo "press 查询进度"
     echo "$code" | cut -c5- | fold -w1 | sed 's/^/press /'
     echo "press 查询"
-    echo "expect 村口路灯坏了，一3号。"
+    echo "expect 村口路灯坏了，wifi一3号。"
 } >"$tmp/approve.txt"
 kiosk "$tmp/approve.txt" || fail "staff approving a text"
 [ "$(q "SELECT published FROM appeals WHERE code='$code'")" = 1 ] || fail "the text was not approved"

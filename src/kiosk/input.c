@@ -81,6 +81,7 @@ static void pinyin(void *ctx, int op, int arg, ImeView *view, char *commit, int 
     static ImeState st; /* 2.5 KiB: not on the stack of every keystroke; one UI thread */
     ime_pinyin_state(in->py, &st);
     snprintf(view->preedit, sizeof view->preedit, "%s", st.preedit);
+    snprintf(view->raw, sizeof view->raw, "%s", st.input);
     for (int i = 0; i < st.ncand; i++)
         copy_cand(view, st.cand[i]);
     view->page = st.page;

@@ -586,6 +586,7 @@ static void activate(App *a, const Control *c)
     case ACT_KB_KEY:
     case ACT_KB_CHAR:
     case ACT_KB_CAND:
+    case ACT_KB_RAW:
     case ACT_KB_PAGE:
     case ACT_KB_DELETE:
     case ACT_KB_UNDO:

@@ -110,6 +110,7 @@ typedef enum {
     ACT_KB_KEY,      /* arg: a letter (pinyin) */
     ACT_KB_CHAR,     /* arg: index in the mode's characters (digits, punctuation) */
     ACT_KB_CAND,     /* arg: candidate index */
+    ACT_KB_RAW,      /* the letters typed, as Latin letters */
     ACT_KB_PAGE,     /* arg: -1 or +1 */
     ACT_KB_DELETE,
     ACT_KB_UNDO,     /* handwriting: the last stroke */

@@ -158,6 +158,13 @@ void kb_act(App *a, const Control *c)
     case ACT_KB_PAGE:
         pinyin(a, IME_PAGE, c->arg);
         break;
+    case ACT_KB_RAW: {
+        char raw[sizeof ap->view.raw];
+        snprintf(raw, sizeof raw, "%s", ap->view.raw);
+        pinyin(a, IME_CLEAR, 0);
+        append(a, raw); /* Latin letters: a name, a plate, "WiFi" */
+        break;
+    }
     case ACT_KB_DELETE:
         delete(a);
         break;
@@ -304,7 +311,15 @@ static void cand_bar(App *a, SDL_Rect r)
     ui_text_fit(a, FACE_REGULAR, m->small, C_TEXT2, x, r.y + (r.h - slh) / 2, maxw, v->preedit);
     x += (pw < maxw ? pw : maxw) + m->gap;
     int aw = m->target;
-    int right = r.x + r.w - 2 * (aw + m->gap);
+    /* The letters as typed, last before the arrows: Latin text. */
+    int rw = v->raw[0] ? ui_width(a, FACE_REGULAR, m->body, v->raw) + m->pad : 0;
+    if (rw && rw < m->target)
+        rw = m->target;
+    int right = r.x + r.w - 2 * (aw + m->gap) - (rw ? rw + m->gap : 0);
+    if (rw) {
+        SDL_Rect b = {right + m->gap, r.y, rw, r.h};
+        ui_button(a, b, v->raw, ACT_KB_RAW, 0, 0xE8EAED, C_TEXT, 1);
+    }
     for (int i = 0; i < v->n; i++) {
         int bw = ui_width(a, FACE_BOLD, m->heading, v->cand[i]) + m->pad;
         if (bw < m->target)

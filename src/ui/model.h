@@ -175,6 +175,7 @@ enum {
 #define IME_CANDS 10
 typedef struct ImeView {
     char preedit[256];    /* pinyin being composed ("" none) */
+    char raw[64];         /* the letters typed for it, to commit as they are */
     int n;                /* candidates on this page */
     char cand[IME_CANDS][64];
     int page;             /* 0 the first */
