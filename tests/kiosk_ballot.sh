@@ -151,4 +151,64 @@ kiosk "$tmp/none.txt" 800x480 || fail "no meeting"
 "$ctl" --db "$tmp/h.db" meeting open --hall H07 --topic 冬季评议 --subject branch --cap 1 >/dev/null
 printf 'press 我要评议\npress 优秀\npress 提交\nwait 3100\npress 我要评议\nexpect 本场评议的票数已满\n' >"$tmp/cap.txt"
 kiosk "$tmp/cap.txt" || fail "cap"
+"$ctl" --db "$tmp/h.db" meeting close "$(q "SELECT id FROM meetings WHERE status='open'")" >/dev/null
+
+# Ballot tokens. With no printer, staff cannot open a meeting with tokens.
+"$ctl" --db "$tmp/h.db" config set printer.path "$tmp/no-printer" >/dev/null
+tokens_open="$staff
+press 开评议会
+press 不用
+press 3
+press 确认
+expect 打印 3 张
+press 开始评议"
+printf '%s\nexpect 打印机不能打印评议票\n' "$tokens_open" >"$tmp/noprint.txt"
+kiosk "$tmp/noprint.txt" || fail "tokens without a printer"
+[ "$(q "SELECT count(*) FROM meetings WHERE status='open'")" = 0 ] || fail "a meeting opened without its tokens"
+# With a printer (a file standing in for it): three slips, then a ballot
+# needs an unused token of this meeting, typed or scanned.
+"$ctl" --db "$tmp/h.db" config set printer.path "$tmp/printer" >/dev/null
+: >"$tmp/printer"
+printf '%s\nexpect 评议会已开始\n' "$tokens_open" >"$tmp/tokopen.txt"
+kiosk "$tmp/tokopen.txt" || fail "opening with tokens"
+tid=$(q "SELECT id FROM meetings WHERE status='open'")
+n=$(q "SELECT json_array_length(subjects) FROM meetings WHERE id='$tid'")
+t1=$(q "SELECT token FROM ballot_tokens WHERE meeting='$tid' ORDER BY token LIMIT 1")
+t2=$(q "SELECT token FROM ballot_tokens WHERE meeting='$tid' ORDER BY token LIMIT 1 OFFSET 1")
+# Each slip is its own job: ESC @ then a GS v 0 raster.
+[ "$(od -An -tx1 -v "$tmp/printer" | tr -d ' \n' | grep -o 1b401d7630 | wc -l)" -eq 3 ] ||
+    fail "three token slips were not printed"
+rate_all() { i=0; while [ $i -lt "$n" ]; do echo "press 良好"; i=$((i + 1)); done; }
+{
+    echo "press 我要评议"
+    echo "expect 请输入评议票上的号码"
+    echo "screenshot token"
+    echo "type 99999999"
+    echo "key Return"
+    echo "expect 这张评议票已经用过"
+    echo "$t1" | fold -w1 | sed 's/^/press /'
+    echo "press 确认"
+    echo "expect 第 1 / $n 位"
+    rate_all
+    echo "press 提交"
+    echo "expect 谢谢您的评议！"
+    echo "wait 3100"
+    echo "press 我要评议"
+    echo "$t1" | fold -w1 | sed 's/^/press /'
+    echo "press 确认"
+    echo "expect 这张评议票已经用过"
+    echo "press 取消"
+    # A scanner reads the second slip's QR on Home: the ballot starts.
+    echo "type https://town.example/t=$t2"
+    echo "key Return"
+    echo "expect 第 1 / $n 位"
+    rate_all
+    echo "press 提交"
+    echo "expect 谢谢您的评议！"
+} >"$tmp/tokens.txt"
+kiosk "$tmp/tokens.txt" || fail "ballots with tokens"
+"$ctl" --db "$tmp/h.db" meeting close "$tid" >/dev/null
+[ "$(q "SELECT ballots FROM meetings WHERE id='$tid'")" = 2 ] ||
+    fail "token ballots: $(q "SELECT ballots FROM meetings WHERE id='$tid'"), want 2"
+[ "$(q "SELECT count(*) FROM ballot_tokens")" = 0 ] || fail "tokens outlived their meeting"
 echo "kiosk_ballot: ok"

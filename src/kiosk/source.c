@@ -223,7 +223,7 @@ static int check_pin(void *ctx, const char *pin, int64_t now_ms, int64_t *wait_m
     int rc = staff_pin_check(db, pin, db_now_ms(db), wait_ms, &e);
     switch (rc) {
     case EW_OK:
-        return 0;
+        return staff_pin_must_change(db) ? 4 : 0; /* the office's temporary PIN */
     case EW_EDENIED:
     case EW_EINPUT:
         return 1;
@@ -255,6 +255,7 @@ static int meeting(void *ctx, MeetingInfo *out, char *msg, int msglen)
     out->topic = dup_str(m, "topic");
     out->cap = (int)json_integer_value(json_object_get(m, "cap"));
     out->ballots = (int)json_integer_value(json_object_get(m, "ballots"));
+    out->tokens = json_is_true(json_object_get(m, "tokens"));
     json_t *subj = json_object_get(m, "subjects");
     out->n = (int)json_array_size(subj);
     out->names = ew_xcalloc((size_t)(out->n ? out->n : 1), sizeof *out->names);
@@ -271,8 +272,7 @@ static int cast(void *ctx, const char *meeting_id, const char *token, const char
                 int n, char *msg, int msglen)
 {
     EwErr e = {0};
-    (void)token;
-    int rc = ballot_cast(ctx, meeting_id, ratings, n, &e);
+    int rc = ballot_cast_token(ctx, meeting_id, token, ratings, n, &e);
     if (rc == EW_ESTATE)
         return 1;
     return rc == EW_OK ? 0 : fail(msg, msglen, &e);
@@ -369,28 +369,105 @@ static int write_as_self(sqlite3 *db, WriteFn fn, const void *arg, EwErr *e)
     return rc;
 }
 
+typedef struct OpenArg {
+    const MeetingSetup *s;
+    BallotToken *tokens; /* s->tokens of them, filled by the open */
+} OpenArg;
+
 static int w_open(sqlite3 *db, Author *self, const void *arg, EwErr *e)
 {
-    const MeetingSetup *s = arg;
+    const OpenArg *o = arg;
+    const MeetingSetup *s = o->s;
     const char **who = ew_xcalloc((size_t)s->n + 1, sizeof *who);
     for (int i = 0; i < s->n; i++)
         who[i] = s->who[i];
     char id[MEETING_ID_MAX];
-    int rc = meeting_open(db, self, self->hall, s->topic, who, s->cap, NULL, 0, id, e);
+    int rc = meeting_open_tokens(db, self, self->hall, s->topic, who, s->cap, NULL, 0, s->tokens,
+                                 o->tokens, id, e);
     free(who);
     return rc;
 }
 
+/* The printer as configured, asked how it is: 1 when it can print. */
+static int printer_ready(sqlite3 *db, char *msg, int msglen)
+{
+    char *path = NULL;
+    config_get(db, "printer.path", &path, NULL);
+    Printer *p = NULL;
+    PrinterState st = PRINTER_ABSENT;
+    EwErr e = {0};
+    if (printer_open(path, &p, &st, &e) == EW_OK)
+        st = printer_status(p, PRINTER_STATUS_TIMEOUT_MS, NULL);
+    printer_close(p);
+    free(path);
+    if (!printer_state_can_print(st))
+        snprintf(msg, (size_t)msglen, "%s", printer_state_zh(st));
+    return printer_state_can_print(st);
+}
+
+/* The tokens, one slip each, in one job. */
+static int print_tokens(sqlite3 *db, const MeetingSetup *s, const BallotToken *tokens, char *msg,
+                        int msglen)
+{
+    char hall[4] = "", *hall_name = NULL, *path = NULL, *width = NULL, today[11];
+    own_hall(db, hall);
+    db_text(db, NULL, &hall_name, "SELECT name FROM branches WHERE code=?", "t", hall);
+    config_get(db, "printer.path", &path, NULL);
+    config_get(db, "printer.width", &width, NULL);
+    clock_format_day(db_today(db), today);
+    EwErr e = {0};
+    EscBuf b = {0};
+    int dots = 384;
+    int rc = print_width_dots(width ? width : "58", &dots, &e);
+    for (int i = 0; rc == EW_OK && i < s->tokens; i++) {
+        TokenSlip slip = {.hall = hall_name ? hall_name : hall, .topic = s->topic,
+                          .date = today, .token = tokens[i].digits};
+        rc = print_token_bytes(&slip, dots, NULL, &b, &e);
+    }
+    PrinterState st;
+    if (rc == EW_OK)
+        rc = print_send(path, b.data, b.len, &st, &e);
+    escpos_buf_free(&b);
+    free(hall_name);
+    free(path);
+    free(width);
+    if (rc != EW_OK)
+        snprintf(msg, (size_t)msglen, "%s", e.msg);
+    return rc;
+}
+
+/* With tokens, the printer is asked first: no meeting is opened whose
+ * slips cannot be printed. */
 static int open_meeting(void *ctx, const MeetingSetup *s, char *msg, int msglen)
 {
     EwErr e = {0};
     if (s->n < 1)
         return snprintf(msg, (size_t)msglen, "no subjects chosen"), 1;
-    int rc = write_as_self(ctx, w_open, s, &e);
+    if (s->tokens > 0 && !printer_ready(ctx, msg, msglen))
+        return 3;
+    OpenArg o = {s, s->tokens > 0 ? ew_xcalloc((size_t)s->tokens, sizeof(BallotToken)) : NULL};
+    int rc = write_as_self(ctx, w_open, &o, &e);
+    if (rc != EW_OK) {
+        free(o.tokens);
+        fail(msg, msglen, &e);
+        return rc == EW_ESTATE ? 1 : -1;
+    }
+    int printed = s->tokens == 0 || print_tokens(ctx, s, o.tokens, msg, msglen) == EW_OK;
+    sodium_memzero(o.tokens, (size_t)s->tokens * sizeof(BallotToken));
+    free(o.tokens);
+    return printed ? 0 : 2;
+}
+
+/* A token typed or scanned: 0 good and unused, 1 not (used, unknown, not
+ * this meeting's, not 8 digits). Not spent: the ballot spends it. */
+static int check_token(void *ctx, const char *meeting_id, const char *token, char *msg, int msglen)
+{
+    EwErr e = {0};
+    int rc = ballot_token_check(ctx, meeting_id, token, &e);
     if (rc == EW_OK)
         return 0;
     fail(msg, msglen, &e);
-    return rc == EW_ESTATE ? 1 : -1;
+    return rc == EW_EDENIED || rc == EW_EINPUT || rc == EW_ENOTFOUND ? 1 : -1;
 }
 
 static int w_close(sqlite3 *db, Author *self, const void *arg, EwErr *e)
@@ -605,6 +682,7 @@ void source_init(Source *src, sqlite3 *db)
     src->close_meeting = close_meeting;
     src->set_pin = set_pin;
     src->rate = rate;
+    src->check_token = check_token;
     src->grids = grids;
     src->submit = submit;
     src->print = print;

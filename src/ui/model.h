@@ -239,9 +239,10 @@ typedef struct Source {
     int (*check_token)(void *ctx, const char *meeting, const char *token, char *msg, int msglen);
     /* Staff: who may be evaluated here (0, or -1 and msg). */
     int (*candidates)(void *ctx, CandidateList *out, char *msg, int msglen);
-    /* Staff: opens the hall's meeting and prints its tokens: 0 opened, 1
-     * refused with a reason for staff in msg (a meeting already open, no
-     * printer for the tokens), -1 an error (msg). */
+    /* Staff: opens the hall's meeting and prints its tokens: 0 opened (and
+     * printed), 1 refused: a meeting is open already, 2 opened but the
+     * tokens did not print, 3 refused: the printer cannot print the tokens
+     * (msg says why, for staff), -1 an error (msg). */
     int (*open_meeting)(void *ctx, const MeetingSetup *s, char *msg, int msglen);
     /* Staff: closes the meeting: 0 closed, -1 an error (msg). */
     int (*close_meeting)(void *ctx, const char *meeting, char *msg, int msglen);

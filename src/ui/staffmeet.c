@@ -123,7 +123,12 @@ void meet_start(App *a)
         return;
     }
     SDL_Log("open meeting: %s", msg);
-    ui_toast(a, rc == 1 ? S_MEET_ALREADY_OPEN : S_MEET_OPEN_FAILED);
+    if (rc == 2) { /* open, but nobody holds a token: staff must know */
+        app_go(a, SCR_HOME);
+        ui_toast(a, S_MEET_TOKENS_UNPRINTED);
+        return;
+    }
+    ui_toast(a, rc == 1 ? S_MEET_ALREADY_OPEN : rc == 3 ? S_MEET_NO_PRINTER : S_MEET_OPEN_FAILED);
 }
 
 void meet_close(App *a)

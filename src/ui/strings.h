@@ -208,6 +208,8 @@ typedef enum {
     S_APPROVE_YES,
     S_APPROVE_LATER,
     S_APPROVED,
+    S_MEET_NO_PRINTER,
+    S_MEET_TOKENS_UNPRINTED,
     S_COUNT
 } StrId;
 
