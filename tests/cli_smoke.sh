@@ -41,4 +41,21 @@ ECHOWALL_DB="$dir/none.db" "$ctl" stats 2>"$dir/err.txt"; st=$?
 set -e
 [ "$st" -eq 1 ] || fail "missing database: exit $st, want 1"
 [ ! -e "$dir/none.db" ] || fail "missing database: a file was created"
+# An appeal's slip for the printer: ESC @, GS v 0 raster bands, a cut; a
+# picture for a .png; the rating code only when given.
+code=$("$ctl" appeal list --hall H07 | head -1 | cut -d' ' -f1)
+"$ctl" print "$code" --out "$dir/slip.bin" --width 576 --rating-code 123456 >/dev/null ||
+    fail "print to a file failed"
+case $(od -An -tx1 -v "$dir/slip.bin" | tr -d ' \n') in
+1b401d7630004800*1d56*) ;; # 576 dots = 72 bytes a row (0x48)
+*) fail "print: not an ESC/POS raster slip 576 dots wide" ;;
+esac
+"$ctl" print "$code" --out "$dir/slip.png" >/dev/null || fail "print to a picture failed"
+[ "$(od -An -c -N4 "$dir/slip.png" | tr -d ' ')" = '211PNG' ] || fail "print: .png is not a PNG"
+set +e
+"$ctl" print "$code" --out "$dir/x.bin" --rating-code 12ab 2>/dev/null; st=$?
+[ "$st" -eq 2 ] || fail "print with a bad rating code: exit $st, want 2"
+"$ctl" print "$code" 2>/dev/null; st=$?
+[ "$st" -eq 2 ] || fail "print without --out: exit $st, want 2"
+set -e
 echo "cli_smoke: 1 passed, 0 failed"

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -30,6 +29,7 @@
 #include "enroll.h"
 #include "ledger.h"
 #include "meeting.h"
+#include "print.h"
 #include "evalres.h"
 #include "roster.h"
 #include "staff.h"
@@ -418,6 +418,57 @@ static int cmd_appeal_show(Args *a, EwErr *e)
     return read_cmd(a, r_appeal, text_appeal, e);
 }
 
+/* The paper's width in dots: --width (384 or 576, or 58 / 80 mm), else the
+ * printer.width setting. */
+static int slip_width(sqlite3 *db, Args *a, int *dots, EwErr *e)
+{
+    char *w = NULL;
+    if (!opt(a, "width"))
+        config_get(db, "printer.width", &w, NULL);
+    int rc = print_width_dots(opt(a, "width") ? opt(a, "width") : w ? w : "58", dots, e);
+    free(w);
+    return rc ? usage(e, "--width must be 384 (58 mm paper) or 576 (80 mm)%s", "") : EW_OK;
+}
+
+/* print CODE --out FILE: an appeal's slip as the printer's bytes, or a
+ * picture (.png). The rating code is known only when the appeal is taken:
+ * a reprint leaves it out unless --rating-code gives it. */
+static int cmd_print(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 1, "tracking code", e);
+    if (rc || (rc = check_code(a->pos[0], a->code, e)))
+        return rc;
+    const char *out = opt(a, "out"), *proof = opt(a, "rating-code");
+    if (!out || !*out)
+        return usage(e, "--out FILE is required (ESC/POS bytes, or a picture when it ends in .png)%s",
+                     "");
+    if (proof && (strlen(proof) != RATING_CODE_LEN || strspn(proof, "0123456789") != strlen(proof)))
+        return usage(e, "--rating-code must be the %d digits printed on the slip", RATING_CODE_LEN);
+    sqlite3 *db;
+    if ((rc = open_db(a, 0, &db, e)))
+        return rc;
+    int dots = 384;
+    json_t *o = NULL;
+    rc = slip_width(db, a, &dots, e);
+    if (rc == EW_OK)
+        rc = view_appeal(db, a->code, &o, e);
+    if (rc == EW_OK) {
+        char url[512];
+        config_tracking_url(db, a->code, url, sizeof url);
+#define J(k) (json_is_string(json_object_get(o, k)) ? json_string_value(json_object_get(o, k)) : NULL)
+        AppealSlip slip = {.hall = J("hall_name") ? J("hall_name") : J("hall"),
+                           .date = J("created"), .code = a->code, .category = J("category_zh"),
+                           .text = J("text"), .url = url, .rating_code = proof};
+#undef J
+        rc = print_appeal_to_file(&slip, dots, out, e);
+    }
+    json_decref(o);
+    db_close(db);
+    if (rc == EW_OK)
+        fprintf(a->out, "wrote the slip of %s to %s\n", a->code, out);
+    return rc;
+}
+
 static int cmd_appeal_list(Args *a, EwErr *e)
 {
     AppealFilter f = {.hall = opt(a, "hall"), .grade = opt(a, "grade"),
@@ -581,6 +632,25 @@ static int w_meeting_open(sqlite3 *db, Author *self, Args *a, EwErr *e)
     char id[MEETING_ID_MAX];
     int rc = meeting_open_tokens(db, self, opt(a, "hall"), opt(a, "topic"), n ? subjects : NULL,
                                  cap ? atoll(cap) : 0, NULL, 0, nt, t, id, e);
+    /* With --out, the slips go to a file (the printer's bytes, or a .png)
+     * inside the transaction: no meeting whose slips were not written. */
+    const char *out = opt(a, "out");
+    if (rc == EW_OK && nt && out) {
+        int dots = 384;
+        char *hall_name = NULL, today[11];
+        db_text(db, NULL, &hall_name, "SELECT name FROM branches WHERE code=?", "t", opt(a, "hall"));
+        clock_format_day(db_today(db), today);
+        const char **digits = ew_xcalloc((size_t)nt, sizeof *digits);
+        for (int i = 0; i < nt; i++)
+            digits[i] = t[i].digits;
+        TokenSlip slip = {.hall = hall_name ? hall_name : opt(a, "hall"), .topic = opt(a, "topic"),
+                          .date = today, .token = t[0].digits};
+        rc = slip_width(db, a, &dots, e);
+        if (rc == EW_OK)
+            rc = print_tokens_to_file(&slip, digits, nt, dots, out, e);
+        free(digits);
+        free(hall_name);
+    }
     /* The meeting's ID first, then one slip's token a line, to print. */
     if (rc == EW_OK)
         fprintf(a->out, "%s\n", id);
@@ -1466,9 +1536,13 @@ static const Command commands[] = {
      "appeal redact CODE --reason TEXT  (office: hides its text and contact everywhere)"},
     {"appeal", "rate", "rating-code=", cmd_rate,
      "appeal rate CODE --rating-code N satisfied|unsatisfied"},
-    {"meeting", "open", "hall= topic= subject=* cap= tokens=", cmd_meeting_open,
-     "meeting open --hall CODE --topic T [--subject WHO ...] [--cap N] [--tokens N]  "
-     "(prints the ID, then one 'token DIGITS' line a ballot slip)"},
+    {"meeting", "open", "hall= topic= subject=* cap= tokens= out= width=", cmd_meeting_open,
+     "meeting open --hall CODE --topic T [--subject WHO ...] [--cap N] [--tokens N "
+     "[--out FILE [--width 384|576]]]  (prints the ID, then one 'token DIGITS' line a ballot "
+     "slip; --out writes the slips for the printer, or a .png)"},
+    {"print", NULL, "width= rating-code= out=", cmd_print,
+     "print CODE --out FILE [--width 384|576] [--rating-code N]  (an appeal's slip: ESC/POS "
+     "bytes, or a picture for a .png)"},
     {"meeting", "close", "", cmd_meeting_close, "meeting close ID"},
     {"meeting", "void", "reason=", cmd_meeting_void,
      "meeting void ID --reason TEXT  (office: leaves the meeting out of all results)"},

@@ -131,9 +131,9 @@ int slip_appeal(Canvas *c, PrintFonts *f, const AppealSlip *s, EwErr *err)
                                                                "0123456789-") != strlen(s->code))
         return ew_err(err, EW_EINPUT, "the slip's tracking code \"%.30s\" is not a code",
                       s->code ? s->code : "");
-    if (!digits(s->rating_code, 6))
+    if (present(s->rating_code) && !digits(s->rating_code, 6))
         return ew_err(err, EW_EINPUT, "a rating code is 6 digits, not \"%.20s\"",
-                      s->rating_code ? s->rating_code : "");
+                      s->rating_code);
     char buf[4096 + 64];
     Pen p = {c, f, err, EW_OK};
     space(&p, TOP);
@@ -162,8 +162,11 @@ int slip_appeal(Canvas *c, PrintFonts *f, const AppealSlip *s, EwErr *err)
         text(&p, PFACE_REGULAR, BODY, ALIGN_LEFT, 1, buf);
     }
     qr(&p, s->url);
-    snprintf(buf, sizeof buf, W_RATING_FMT, s->rating_code);
-    text(&p, PFACE_BOLD, RATING, ALIGN_CENTRE, 1, buf);
+    /* A reprint has no rating code: only the first slip knows it. */
+    if (present(s->rating_code)) {
+        snprintf(buf, sizeof buf, W_RATING_FMT, s->rating_code);
+        text(&p, PFACE_BOLD, RATING, ALIGN_CENTRE, 1, buf);
+    }
     space(&p, GAP / 2);
     text(&p, PFACE_REGULAR, SMALL, ALIGN_CENTRE, 0, W_HOW_TO_TRACK);
     space(&p, BOTTOM);

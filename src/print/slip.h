@@ -39,7 +39,8 @@ typedef struct AppealSlip {
     const char *category;    /* category name; NULL or "" leaves the line out */
     const char *text;        /* the appeal's text: its first line is printed; NULL or "" none */
     const char *url;         /* tracking URL for the QR, e.g. "https://town.example/a/H07-A3K9Q" */
-    const char *rating_code; /* exactly 6 digits (private: printed, never on the wall) */
+    const char *rating_code; /* 6 digits (private: printed, never on the wall); NULL or "" on a
+                              * reprint, which leaves the line out */
 } AppealSlip;
 
 /* Draws a ballot token slip on c (appending below what is there).
