@@ -238,7 +238,10 @@ int view_stats(sqlite3 *db, json_t **out, EwErr *err)
     }
     free(town);
     json_object_set_new(o, "branches", json_integer(count(db, "SELECT count(*) FROM branches", NULL, 0)));
-    json_object_set_new(o, "meetings", json_integer(count(db, "SELECT count(*) FROM meetings", NULL, 0)));
+    /* A meeting the office voided was set aside: not one the town held. */
+    json_object_set_new(o, "meetings", json_integer(count(
+                                           db, "SELECT count(*) FROM meetings WHERE status<>'void'",
+                                           NULL, 0)));
     json_object_set_new(o, "appeals", json_integer(count(db, "SELECT count(*) FROM appeals", NULL, 0)));
     json_object_set_new(o, "leading_members",
                         json_integer(count(db, "SELECT count(*) FROM people WHERE role<>'leader'",
