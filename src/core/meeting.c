@@ -41,9 +41,10 @@ int meeting_open_tokens(sqlite3 *db, Author *a, const char *hall, const char *to
     if (strcmp(a->hall, hall) != 0)
         return ew_err(err, EW_EDENIED, "this kiosk belongs to %s and cannot open a meeting of %s",
                       a->hall, hall);
-    json_t *subj = json_array();
+    json_t *subj = NULL;
     int rc = EW_OK;
     if (subjects) {
+        subj = json_array();
         for (int i = 0; subjects[i] && rc == EW_OK; i++) {
             char id[ROSTER_ID_MAX];
             if (strcmp(subjects[i], "branch") == 0) {
@@ -55,16 +56,7 @@ int meeting_open_tokens(sqlite3 *db, Author *a, const char *hall, const char *to
                 json_array_append_new(subj, json_string(id));
         }
     } else {
-        json_array_append_new(subj, json_string("branch"));
-        sqlite3_stmt *st = db_prep(db, err,
-                                   "SELECT id FROM people WHERE branch=? AND role IN "
-                                   "('secretary','grid_leader') ORDER BY role='grid_leader', id",
-                                   "t", hall);
-        while (st && sqlite3_step(st) == SQLITE_ROW)
-            json_array_append_new(subj, json_string((const char *)sqlite3_column_text(st, 0)));
-        db_done(st);
-        if (!st)
-            rc = EW_EDB;
+        rc = roster_meeting_subjects(db, hall, &subj, err);
     }
     if (rc) {
         json_decref(subj);

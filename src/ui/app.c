@@ -997,6 +997,17 @@ uint32_t status_colour(const char *key)
 }
 
 /* The red band on top of a screen: optional 返回, title and subtitle. */
+void ui_column(const App *a, int mm, int *x, int *w)
+{
+    *x = a->m.pad;
+    *w = a->w - 2 * a->m.pad;
+    int most = (int)(mm * a->m.pxmm);
+    if (*w > most) {
+        *w = most;
+        *x = (a->w - most) / 2;
+    }
+}
+
 void ui_header(App *a, SDL_Rect band, int with_back, const char *title, const char *subtitle)
 {
     draw_fill(a->r, band, rgb(C_RED));

@@ -253,12 +253,8 @@ static void grids(App *a, int top)
 {
     const Metrics *m = &a->m;
     int n = a->ap.grids.n + 1;
-    int x = m->pad, w = a->w - 2 * m->pad;
-    int maxw = (int)(200 * m->pxmm);
-    if (w > maxw) {
-        w = maxw;
-        x = (a->w - w) / 2;
-    }
+    int x, w;
+    ui_column(a, 200, &x, &w);
     int y = top + m->gap;
     int blh = ui_line_h(a, FACE_REGULAR, m->body);
     ui_text_fit(a, FACE_REGULAR, m->body, C_TEXT2, x, y, w, tr(a->lang, S_AP_GRID_ASK));
@@ -335,12 +331,8 @@ static void review(App *a, int top)
 {
     const Metrics *m = &a->m;
     AppealState *ap = &a->ap;
-    int x = m->pad, w = a->w - 2 * m->pad;
-    int maxw = (int)(190 * m->pxmm);
-    if (w > maxw) {
-        w = maxw;
-        x = (a->w - w) / 2;
-    }
+    int x, w;
+    ui_column(a, 190, &x, &w);
     int blh = ui_line_h(a, FACE_REGULAR, m->body), slh = ui_line_h(a, FACE_REGULAR, m->small);
     int bottom = a->h - m->pad - m->target - m->gap;
     int y = top + m->gap;

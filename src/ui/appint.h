@@ -336,6 +336,9 @@ uint32_t grade_colour(int grade);
 const char *status_word(App *a, const char *key);
 uint32_t status_colour(const char *key);
 void ui_header(App *a, SDL_Rect band, int with_back, const char *title, const char *subtitle);
+/* The page's column: the screen less its margins, at most mm millimetres
+ * wide and then centred (a line stays within one glance on a wide screen). */
+void ui_column(const App *a, int mm, int *x, int *w);
 void ui_figures(App *a, int right, int y, int digits_px, int label_px);
 void app_go(App *a, ScreenId s);
 /* Loads the town's figures and the recently solved appeals, once per visit

@@ -63,12 +63,8 @@ void approve_draw(App *a)
         return;
     }
     const Card *c = &a->pending.cards[a->pending_at];
-    int x = m->pad, w = a->w - 2 * m->pad;
-    int maxw = (int)(190 * m->pxmm);
-    if (w > maxw) {
-        w = maxw;
-        x = (a->w - w) / 2;
-    }
+    int x, w;
+    ui_column(a, 190, &x, &w);
     int blh = ui_line_h(a, FACE_REGULAR, m->body), slh = ui_line_h(a, FACE_REGULAR, m->small);
     int y = band_h + m->gap;
     const Term *t = domain_find(DOMAIN_CATEGORIES, c->category ? c->category : "other");

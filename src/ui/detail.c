@@ -128,11 +128,8 @@ void detail_draw(App *a)
         return;
     }
     SDL_RenderSetClipRect(a->r, &area);
-    int cw = a->w - 2 * m->pad;
-    int maxw = (int)(190 * m->pxmm);
-    if (cw > maxw)
-        cw = maxw;
-    int cx = (a->w - cw) / 2;
+    int cx, cw;
+    ui_column(a, 190, &cx, &cw);
     int top = band_h + m->gap - (int)ds->scroll;
     int x = cx + m->bar + m->pad, w = cw - m->bar - 2 * m->pad;
     int blh = ui_line_h(a, FACE_REGULAR, m->body), slh = ui_line_h(a, FACE_REGULAR, m->small);

@@ -223,12 +223,8 @@ void meet_setup_draw(App *a)
     int gw = ui_width(a, FACE_BOLD, m->body, go) + 4 * m->pad;
     SDL_Rect start = {a->w - m->pad - gw, (band_h - m->target) / 2, gw, m->target};
     ui_button(a, start, go, ACT_MEET_START, 0, C_WHITE, C_RED, chosen_count(a) > 0);
-    int x = m->pad, w = a->w - 2 * m->pad;
-    int maxw = (int)(220 * m->pxmm); /* a form, not a banner: it stays within reach */
-    if (w > maxw) {
-        w = maxw;
-        x = (a->w - w) / 2;
-    }
+    int x, w;
+    ui_column(a, 220, &x, &w); /* a form, not a banner: within reach */
     int slh = ui_line_h(a, FACE_REGULAR, m->small);
     int y = band_h + m->gap;
     int fh = slh + m->target;
