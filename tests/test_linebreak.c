@@ -1,5 +1,5 @@
 /*
- * test_linebreak.c: Chinese line breaking (src/ui/linebreak.c).
+ * test_linebreak.c: Chinese line breaking (src/core/linebreak.c).
  *
  * With a fixed-width stand-in for the font (ASCII 10 px, everything else
  * 20 px): breaks between CJK characters, Latin words, numbers and tracking

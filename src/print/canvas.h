@@ -13,7 +13,7 @@
  * faces and fallback chain as the screen, so a printer with no Chinese font
  * prints Chinese), anti-aliased and then cut to black and white at a
  * threshold. Long text wraps to the paper with the kiosk's Chinese line
- * breaker (src/ui/linebreak.c). QR codes come from libqrencode.
+ * breaker (src/core/linebreak.c). QR codes come from libqrencode.
  *
  * Typical use:
  *     PrintFonts *f = print_fonts_new(NULL, &err);        // finds fonts/

@@ -15,8 +15,8 @@
  * paper on air; CJK ideographs sit within 0.88 em above and 0.12 em below
  * the baseline, Latin descenders within 0.25 em.
  *
- * Wrapping uses the kiosk's line breaker (src/ui/linebreak.c, compiled into
- * this library: it needs no SDL) with this file's measure. Centred text
+ * Wrapping uses the kiosk's line breaker (src/core/linebreak.c) with this
+ * file's measure. Centred text
  * that wraps is balanced: the lines come out about equally long.
  */
 #include "canvas.h"
@@ -28,7 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../ui/linebreak.h"
+#include "linebreak.h"
 
 #define CHAIN 4           /* the shipped font(s) + fallbacks */
 #define THRESHOLD 112     /* coverage (of 255) from which a dot is black */
