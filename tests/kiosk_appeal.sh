@@ -76,6 +76,10 @@ code=$(q "SELECT code FROM appeals ORDER BY rowid DESC LIMIT 1")
 "$ctl" --db "$db" appeal show "$code" --json | grep -q '村口路灯坏了，wifi一3号。' || fail "the text is not the appeal's"
 # The phone is sealed for the office: nowhere in the database in clear.
 if grep -a -q 13800138000 "$db" "$db-wal" 2>/dev/null; then fail "the phone number is in the database in clear"; fi
+# The QR on the screen holds exactly the tracking URL.
+url=$("$ctl" --db "$db" config get town.tracking_url | sed "s/{code}/$code/")
+[ "$(zbarimg --raw -q "$tmp/shots/done.png" 2>/dev/null)" = "$url" ] ||
+    fail "the QR on the screen is not $url: $(zbarimg --raw -q "$tmp/shots/done.png" 2>&1)"
 # The slip went to the printer: ESC @, a GS v 0 raster, a cut.
 od -An -tx1 -v "$tmp/printer" | tr -d ' \n' >"$tmp/hex"
 case $(cat "$tmp/hex") in *1b401d7630*1d56*) ;; *) fail "the printer got no slip" ;; esac
@@ -94,6 +98,11 @@ case $(cat "$tmp/hex") in *1b401d7630*1d56*) ;; *) fail "the printer got no slip
     echo "press 提交"
     echo "expect 没有打印机"
     echo "expect 评价码："
+    # Nothing printed: the codes stay three times as long as a page would.
+    echo "wait 150000"
+    echo "expect 评价码："
+    echo "wait 120000"
+    echo "expect 看回音壁"
 } >"$tmp/noprinter.txt"
 kiosk "$tmp/noprinter.txt" 1080x1920 || fail "no printer"
 code2=$(q "SELECT code FROM appeals ORDER BY rowid DESC LIMIT 1")

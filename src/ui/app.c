@@ -643,6 +643,10 @@ static void step(App *a)
     }
     int64_t idle = a->now - a->last_input;
     int64_t limit = (int64_t)a->cfg.idle_s * 1000;
+    /* A slip that did not print: the code, its QR and the rating code stay
+     * on the screen three times as long, for the villager to copy them. */
+    if (a->screen == SCR_APPEAL && a->ap.step == AP_DONE && a->ap.print_state > PRINT_SENT_UNKNOWN)
+        limit *= 3;
     /* Away from the resting state: another screen, or anything open on Home
      * (the idle prompt itself included, so its count-down always ends). */
     int away = a->screen != SCR_HOME || a->overlay != OV_NONE;
