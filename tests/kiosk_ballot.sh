@@ -211,4 +211,26 @@ kiosk "$tmp/tokens.txt" || fail "ballots with tokens"
 [ "$(q "SELECT ballots FROM meetings WHERE id='$tid'")" = 2 ] ||
     fail "token ballots: $(q "SELECT ballots FROM meetings WHERE id='$tid'"), want 2"
 [ "$(q "SELECT count(*) FROM ballot_tokens")" = 0 ] || fail "tokens outlived their meeting"
+
+# A topic typed in pinyin, after the one chosen: 删除 takes the template off.
+{
+    echo "$staff"
+    echo "press 开评议会"
+    echo "press 2026年第四季度述职评议"
+    echo "press 自己输入……"
+    echo "expect 输入议题"
+    i=0; while [ $i -lt 13 ]; do echo "press 删除"; i=$((i + 1)); done
+    echo "qiuji" | fold -w1 | sed 's/^/press /'
+    echo "press 秋季"
+    echo "shuzhi" | fold -w1 | sed 's/^/press /'
+    echo "press 述职"
+    echo "screenshot topic"
+    echo "press 确认"
+    echo "expect 秋季述职"
+    echo "press 开始评议"
+    echo "expect 评议会已开始"
+} >"$tmp/topic.txt"
+kiosk "$tmp/topic.txt" || fail "a typed topic"
+[ "$(q "SELECT topic FROM meetings WHERE status='open'")" = 秋季述职 ] ||
+    fail "the typed topic is not the meeting's: $(q "SELECT topic FROM meetings WHERE status='open'")"
 echo "kiosk_ballot: ok"

@@ -151,8 +151,8 @@ const char *app_screen_name(const App *a)
         [SCR_HOME] = "home",     [SCR_WALL] = "wall",     [SCR_DETAIL] = "detail",
         [SCR_SOON] = "soon",     [SCR_BALLOT] = "ballot", [SCR_THANKS] = "thanks",
         [SCR_RESULTS] = "results", [SCR_MEET_SETUP] = "meeting-setup", [SCR_TRACK] = "track",
-        [SCR_APPEAL] = "appeal", [SCR_APPROVE] = "approve"};
-    _Static_assert(sizeof names / sizeof names[0] == SCR_APPROVE + 1, "a name per screen");
+        [SCR_APPEAL] = "appeal", [SCR_APPROVE] = "approve", [SCR_TOPIC] = "topic"};
+    _Static_assert(sizeof names / sizeof names[0] == SCR_TOPIC + 1, "a name per screen");
     return names[a->screen];
 }
 
@@ -245,6 +245,8 @@ static ScreenId parent(const App *a)
 {
     if (a->screen == SCR_DETAIL && a->detail.from_track)
         return SCR_TRACK;
+    if (a->screen == SCR_TOPIC)
+        return SCR_MEET_SETUP; /* the typed topic is dropped */
     return a->screen == SCR_DETAIL || a->screen == SCR_RESULTS ? SCR_WALL : SCR_HOME;
 }
 
@@ -405,7 +407,7 @@ static void on_event(App *a, const AppEvent *ev)
             track_go(a);
         } else if (a->overlay == OV_NONE && a->screen == SCR_TRACK && ev->key == KEY_BACKSPACE) {
             track_delete(a);
-        } else if (a->overlay == OV_NONE && a->screen == SCR_APPEAL) {
+        } else if (a->overlay == OV_NONE && kb_showing(a)) {
             kb_key(a, ev->key);
         } else if (a->overlay == OV_NONE && a->screen == SCR_HOME && ev->key == KEY_RETURN) {
             scan_done(a); /* a barcode scanner ends its line with Return */
@@ -424,7 +426,7 @@ static void on_event(App *a, const AppEvent *ev)
             pad_type(a, ev->text);
         } else if (a->overlay == OV_NONE && a->screen == SCR_TRACK) {
             track_type(a, ev->text);
-        } else if (a->overlay == OV_NONE && a->screen == SCR_APPEAL) {
+        } else if (a->overlay == OV_NONE && kb_showing(a)) {
             kb_type(a, ev->text);
         } else if (a->overlay == OV_NONE && a->screen == SCR_HOME) {
             size_t n = strlen(a->scan), k = strlen(ev->text);
@@ -538,9 +540,16 @@ static void activate(App *a, const Control *c)
         a->overlay = OV_PICK_TOPIC;
         break;
     case ACT_TOPIC:
-        if (c->arg >= 0 && c->arg < (int)(sizeof a->topics / sizeof a->topics[0]))
-            a->topic_choice = c->arg;
         a->overlay = OV_NONE;
+        if (c->arg == 3) { /* 自己输入: the keyboard, starting from the topic chosen */
+            kb_start(a, a->topics[a->topic_choice], TOPIC_CHARS);
+            app_go(a, SCR_TOPIC);
+        } else if (c->arg >= 0 && c->arg < 3) {
+            a->topic_choice = c->arg;
+        }
+        break;
+    case ACT_TOPIC_DONE:
+        topic_done(a);
         break;
     case ACT_SUBJECT:
         meet_toggle(a, c->arg);
@@ -788,6 +797,9 @@ void app_frame(App *a)
         break;
     case SCR_APPROVE:
         approve_draw(a);
+        break;
+    case SCR_TOPIC:
+        topic_draw(a);
         break;
     }
     if (a->overlay != OV_NONE) {

@@ -28,6 +28,7 @@
 
 void appeal_reset(App *a)
 {
+    kb_clear(a); /* the draft's text goes with it */
     strlist_free(&a->ap.grids);
     memset(&a->ap, 0, sizeof a->ap);
     a->ap.category = -1;
@@ -44,8 +45,7 @@ void appeal_open(App *a, int at_meeting)
         strlist_free(&a->ap.grids);
     }
     a->ap.step = AP_CATEGORY;
-    a->ap.mode = KB_DIGITS;
-    kb_set_mode(a, kb_mode_ok(a, KB_PINYIN) ? KB_PINYIN : KB_HAND);
+    kb_start(a, NULL, AP_TEXT_CHARS);
     app_go(a, SCR_APPEAL);
 }
 
@@ -61,9 +61,9 @@ static int chars(const char *s)
 static int text_ready(const App *a)
 {
     int seen = 0;
-    for (const char *p = a->ap.text; *p; p++)
+    for (const char *p = a->kb.text; *p; p++)
         seen += *p != ' ';
-    return seen > 0 && chars(a->ap.text) >= 2;
+    return seen > 0 && chars(a->kb.text) >= 2;
 }
 
 static void go_step(App *a, AppealStep s)
@@ -79,7 +79,7 @@ static void submit(App *a)
     AppealDraft d = {
         .category = DOMAIN_CATEGORIES[ap->category].key,
         .grid = ap->grid >= 0 && ap->grid < ap->grids.n ? ap->grids.v[ap->grid] : NULL,
-        .text = ap->text,
+        .text = a->kb.text,
         .contact = ap->phone[0] ? ap->phone : NULL,
         .at_meeting = ap->at_meeting,
     };
@@ -105,7 +105,7 @@ void appeal_print(App *a)
     AppealDraft d = {.category = DOMAIN_CATEGORIES[ap->category].key,
                      .grid = ap->grid >= 0 && ap->grid < ap->grids.n ? ap->grids.v[ap->grid]
                                                                     : NULL,
-                     .text = ap->text,
+                     .text = a->kb.text,
                      .at_meeting = ap->at_meeting};
     char msg[256] = "";
     ap->print_state = a->src->print ? a->src->print(a->src->ctx, &d, &ap->receipt, msg, sizeof msg)
@@ -357,10 +357,10 @@ static void review(App *a, int top)
     if (lines < 1)
         lines = 1;
     LineSpan ls[12];
-    int n = ui_break(a, FACE_REGULAR, m->body, ap->text, w - m->pad, lines, ls, 12);
+    int n = ui_break(a, FACE_REGULAR, m->body, a->kb.text, w - m->pad, lines, ls, 12);
     SDL_Rect box = {x, y, w, n * blh + m->pad / 2};
     draw_round(a->r, box, m->radius, rgb(C_WHITE));
-    ui_lines(a, FACE_REGULAR, m->body, C_TEXT, x + m->pad / 2, y + m->pad / 4, blh, ap->text, ls,
+    ui_lines(a, FACE_REGULAR, m->body, C_TEXT, x + m->pad / 2, y + m->pad / 4, blh, a->kb.text, ls,
              n);
     int bw = (int)(60 * m->pxmm);
     if (bw > (w - m->gap) / 2)

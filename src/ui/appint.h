@@ -40,7 +40,8 @@ typedef enum {
     SCR_MEET_SETUP, /* staff: opening a meeting */
     SCR_TRACK,      /* 查询进度: typing a slip's code */
     SCR_APPEAL,     /* 我要反映: one step of the appeal (AppealState.step) */
-    SCR_APPROVE     /* staff: texts waiting for the wall */
+    SCR_APPROVE,    /* staff: texts waiting for the wall */
+    SCR_TOPIC       /* staff: typing a meeting's topic */
 } ScreenId;
 typedef enum {
     OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF, OV_STICK,
@@ -94,6 +95,7 @@ typedef enum {
     ACT_SUBJECT,     /* arg: index in the candidates: chosen or not */
     ACT_PAD,         /* arg: a PadFor: opens the number pad for it */
     ACT_MEET_START,
+    ACT_TOPIC_DONE,  /* the typed topic is finished */
     ACT_TRACK_KEY,   /* arg: the character */
     ACT_TRACK_DELETE,
     ACT_TRACK_GO,
@@ -123,17 +125,14 @@ typedef enum { AP_CATEGORY, AP_GRID, AP_TEXT, AP_PHONE, AP_REVIEW, AP_DONE } App
 /* The keyboard's modes. */
 typedef enum { KB_PINYIN, KB_HAND, KB_DIGITS } KbMode;
 
-#define AP_TEXT_CHARS 500   /* characters of text at most */
+#define AP_TEXT_CHARS 500   /* characters of an appeal's text at most */
+#define TOPIC_CHARS 60      /* characters of a meeting's topic at most */
 #define HAND_POINTS 4096
 
-typedef struct AppealState {
-    AppealStep step;
-    int category;           /* index in DOMAIN_CATEGORIES, -1 not chosen */
-    StrList grids;          /* the hall's micro-grids */
-    int grid;               /* index in grids, grids.n: not sure, -1 not chosen */
+/* The keyboard and the text it writes (an appeal's, a meeting's topic). */
+typedef struct KbState {
     char text[AP_TEXT_CHARS * 4 + 1];
-    char phone[16];
-    int at_meeting;         /* staff log one raised aloud at a meeting */
+    int max_chars;          /* characters the text may have */
     KbMode mode;
     ImeView view;           /* the input method's composition and candidates */
     int py_off, hand_off;   /* an engine said it cannot run */
@@ -145,6 +144,15 @@ typedef struct AppealState {
     int nstrokes;
     int drawing;            /* 1 while a finger draws on the pad */
     SDL_Rect pad;           /* where the pad was drawn */
+} KbState;
+
+typedef struct AppealState {
+    AppealStep step;
+    int category;           /* index in DOMAIN_CATEGORIES, -1 not chosen */
+    StrList grids;          /* the hall's micro-grids */
+    int grid;               /* index in grids, grids.n: not sure, -1 not chosen */
+    char phone[16];
+    int at_meeting;         /* staff log one raised aloud at a meeting */
     Receipt receipt;
     int print_state;        /* a PRINT_*, or -1 while printing, -2 not yet */
 } AppealState;
@@ -256,7 +264,7 @@ struct App {
     int cand_chosen[64];      /* order of choosing, 1-based; 0 not chosen */
     int cands_state;          /* 0 not loaded, 1 loaded, 2 failed */
     int topic_choice;         /* index in the topic choices */
-    char topics[3][96];       /* this quarter's report, this month's, the year-end */
+    char topics[4][256];      /* this quarter's report, this month's, the year-end, typed */
     int setup_cap, setup_tokens;
 
     /* Home: figures and the attract loop. */
@@ -277,6 +285,7 @@ struct App {
     char ballot_token[80];    /* the token this ballot spends (token mode) */
 
     AppealState ap;
+    KbState kb;               /* the keyboard: the appeal's text, a typed topic */
     CardList pending;         /* staff: appeals whose text waits for approval */
     int pending_at, pending_failed;
 
@@ -385,6 +394,8 @@ void meet_setup_draw(App *a);
 void meet_toggle(App *a, int i);
 void meet_start(App *a);
 void meet_close(App *a);
+void topic_draw(App *a);
+void topic_done(App *a);
 /* The number pad's title, and whether it shows dots (a PIN) or digits. */
 StrId pad_title(const App *a);
 int pad_secret(const App *a);
@@ -414,6 +425,13 @@ void kb_draw(App *a, SDL_Rect area);
 /* 1 when the mode can be offered (its engine is there, its keys fit). */
 int kb_mode_ok(const App *a, KbMode mode);
 void kb_set_mode(App *a, KbMode mode);
+/* A fresh keyboard for a text of at most max_chars, starting from text
+ * (NULL: empty), in the best mode there is room and an engine for. */
+void kb_start(App *a, const char *text, int max_chars);
+/* 1 while the keyboard is the screen's (the appeal's text, a topic). */
+int kb_showing(const App *a);
+/* Drops the text and any composition or strokes. */
+void kb_clear(App *a);
 void kb_act(App *a, const Control *c);
 void kb_type(App *a, const char *text); /* a physical keyboard's letters */
 void kb_key(App *a, int key);           /* its Backspace, Return */

@@ -42,9 +42,9 @@ static int utf8_chars(const char *s)
 /* Appends what fits of add: whole characters, up to AP_TEXT_CHARS. */
 static void append(App *a, const char *add)
 {
-    AppealState *ap = &a->ap;
+    KbState *ap = &a->kb;
     size_t len = strlen(ap->text);
-    int room = AP_TEXT_CHARS - utf8_chars(ap->text);
+    int room = ap->max_chars - utf8_chars(ap->text);
     for (const char *p = add; *p && room > 0;) {
         size_t k = 1;
         while (((unsigned char)p[k] & 0xC0) == 0x80)
@@ -63,7 +63,7 @@ static void append(App *a, const char *add)
 
 static void delete_char(App *a)
 {
-    char *t = a->ap.text;
+    char *t = a->kb.text;
     size_t n = strlen(t);
     while (n > 0 && ((unsigned char)t[n - 1] & 0xC0) == 0x80)
         n--;
@@ -77,8 +77,8 @@ static void pinyin(App *a, int op, int arg)
     char commit[256] = "";
     if (!a->src->pinyin)
         return;
-    a->src->pinyin(a->src->ime_ctx, op, arg, &a->ap.view, commit, sizeof commit);
-    a->ap.py_off |= a->ap.view.off;
+    a->src->pinyin(a->src->ime_ctx, op, arg, &a->kb.view, commit, sizeof commit);
+    a->kb.py_off |= a->kb.view.off;
     if (commit[0])
         append(a, commit);
 }
@@ -86,26 +86,50 @@ static void pinyin(App *a, int op, int arg)
 static void hand(App *a, int op, int x, int y)
 {
     if (a->src->hand) {
-        a->src->hand(a->src->ime_ctx, op, x, y, &a->ap.view);
-        a->ap.hand_off |= a->ap.view.off;
+        a->src->hand(a->src->ime_ctx, op, x, y, &a->kb.view);
+        a->kb.hand_off |= a->kb.view.off;
     }
 }
 
 static void hand_clear(App *a)
 {
-    a->ap.npts = a->ap.nstrokes = 0;
-    a->ap.drawing = 0;
+    a->kb.npts = a->kb.nstrokes = 0;
+    a->kb.drawing = 0;
     hand(a, HAND_CLEAR, 0, 0);
+}
+
+void kb_clear(App *a)
+{
+    if (a->kb.view.preedit[0] && a->src->pinyin)
+        a->src->pinyin(a->src->ime_ctx, IME_CLEAR, 0, &a->kb.view, NULL, 0);
+    if (a->kb.nstrokes && a->src->hand)
+        a->src->hand(a->src->ime_ctx, HAND_CLEAR, 0, 0, &a->kb.view);
+    memset(&a->kb, 0, sizeof a->kb);
+}
+
+int kb_showing(const App *a)
+{
+    return (a->screen == SCR_APPEAL && a->ap.step == AP_TEXT) || a->screen == SCR_TOPIC;
+}
+
+void kb_start(App *a, const char *text, int max_chars)
+{
+    kb_clear(a);
+    a->kb.max_chars = max_chars;
+    a->kb.mode = KB_DIGITS;
+    if (text)
+        append(a, text);
+    kb_set_mode(a, kb_mode_ok(a, KB_PINYIN) ? KB_PINYIN : KB_HAND);
 }
 
 void kb_set_mode(App *a, KbMode mode)
 {
-    if (a->ap.mode == KB_PINYIN)
+    if (a->kb.mode == KB_PINYIN)
         pinyin(a, IME_CLEAR, 0);
-    if (a->ap.mode == KB_HAND)
+    if (a->kb.mode == KB_HAND)
         hand_clear(a);
-    memset(&a->ap.view, 0, sizeof a->ap.view);
-    a->ap.mode = mode;
+    memset(&a->kb.view, 0, sizeof a->kb.view);
+    a->kb.mode = mode;
     /* Wake the engine now: it opens on first use, and says if it cannot. */
     if (mode == KB_PINYIN)
         pinyin(a, IME_CLEAR, 0);
@@ -117,11 +141,11 @@ void kb_set_mode(App *a, KbMode mode)
 
 static void delete(App *a)
 {
-    AppealState *ap = &a->ap;
-    if (ap->step == AP_PHONE) {
-        size_t n = strlen(ap->phone);
+    KbState *ap = &a->kb;
+    if (a->screen == SCR_APPEAL && a->ap.step == AP_PHONE) {
+        size_t n = strlen(a->ap.phone);
         if (n)
-            ap->phone[n - 1] = 0;
+            a->ap.phone[n - 1] = 0;
     } else if (ap->mode == KB_PINYIN && ap->view.preedit[0]) {
         pinyin(a, IME_BACK, 0);
     } else {
@@ -131,7 +155,7 @@ static void delete(App *a)
 
 void kb_act(App *a, const Control *c)
 {
-    AppealState *ap = &a->ap;
+    KbState *ap = &a->kb;
     switch (c->act) {
     case ACT_KB_MODE:
         kb_set_mode(a, (KbMode)c->arg);
@@ -187,16 +211,16 @@ void kb_act(App *a, const Control *c)
 /* A physical keyboard: letters compose, other characters are typed. */
 void kb_type(App *a, const char *text)
 {
-    if (a->ap.step != AP_TEXT)
+    if (!kb_showing(a))
         return;
     for (const char *p = text; *p; p++) {
         char ch = *p;
-        if (a->ap.mode == KB_PINYIN && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'))) {
+        if (a->kb.mode == KB_PINYIN && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'))) {
             pinyin(a, IME_KEY, ch | 0x20);
-        } else if (ch == ' ' && a->ap.view.preedit[0]) {
+        } else if (ch == ' ' && a->kb.view.preedit[0]) {
             pinyin(a, IME_PICK, 0); /* space takes the first candidate */
         } else {
-            if (a->ap.view.preedit[0])
+            if (a->kb.view.preedit[0])
                 pinyin(a, IME_PICK, 0);
             char one[5] = {0};
             size_t k = 1;
@@ -214,7 +238,7 @@ void kb_key(App *a, int key)
 {
     if (key == KEY_BACKSPACE)
         delete(a);
-    else if (key == KEY_RETURN && a->ap.view.preedit[0])
+    else if (key == KEY_RETURN && a->kb.view.preedit[0])
         pinyin(a, IME_PICK, 0);
     a->dirty = 1;
 }
@@ -222,9 +246,8 @@ void kb_key(App *a, int key)
 /* The pad takes the finger that lands on it until it lifts. */
 int kb_pointer(App *a, const AppEvent *ev)
 {
-    AppealState *ap = &a->ap;
-    if (a->screen != SCR_APPEAL || ap->step != AP_TEXT || ap->mode != KB_HAND ||
-        a->overlay != OV_NONE)
+    KbState *ap = &a->kb;
+    if (!kb_showing(a) || ap->mode != KB_HAND || a->overlay != OV_NONE)
         return 0;
     SDL_Rect p = ap->pad;
     int in = ev->x >= p.x && ev->x < p.x + p.w && ev->y >= p.y && ev->y < p.y + p.h;
@@ -262,12 +285,12 @@ int kb_pointer(App *a, const AppEvent *ev)
 static void text_box(App *a, SDL_Rect r)
 {
     const Metrics *m = &a->m;
-    AppealState *ap = &a->ap;
+    KbState *ap = &a->kb;
     draw_round(a->r, r, m->radius, rgb(C_WHITE));
     draw_round_outline(a->r, r, m->radius, 2, rgb(0xC4C8CE));
     int blh = ui_line_h(a, FACE_REGULAR, m->body), slh = ui_line_h(a, FACE_REGULAR, m->small);
     char count[32];
-    snprintf(count, sizeof count, "%d/%d", utf8_chars(ap->text), AP_TEXT_CHARS);
+    snprintf(count, sizeof count, "%d/%d", utf8_chars(ap->text), ap->max_chars);
     int cw = ui_width(a, FACE_REGULAR, m->small, count);
     ui_text(a, FACE_REGULAR, m->small, C_TEXT2, r.x + r.w - m->pad / 2 - cw,
             r.y + r.h - slh - m->pad / 4, count);
@@ -293,7 +316,7 @@ static void text_box(App *a, SDL_Rect r)
 static void cand_bar(App *a, SDL_Rect r)
 {
     const Metrics *m = &a->m;
-    const ImeView *v = &a->ap.view;
+    const ImeView *v = &a->kb.view;
     int x = r.x;
     if (!v->preedit[0]) {
         for (size_t i = 0; i < sizeof BAR_PUNCT / sizeof BAR_PUNCT[0]; i++) {
@@ -425,7 +448,7 @@ static void digits(App *a, int x, int y, int w, int kw, int cols)
 static void handpad(App *a, int x, int y, int w, int h, int pinyin_ok)
 {
     const Metrics *m = &a->m;
-    AppealState *ap = &a->ap;
+    KbState *ap = &a->kb;
     int side = h;
     if (side > w / 2)
         side = w / 2;
@@ -504,9 +527,9 @@ int kb_mode_ok(const App *a, KbMode mode)
 {
     switch (mode) {
     case KB_PINYIN:
-        return a->src->pinyin && !a->ap.py_off && kb_cols(a) >= 10;
+        return a->src->pinyin && !a->kb.py_off && kb_cols(a) >= 10;
     case KB_HAND:
-        return a->src->hand && !a->ap.hand_off;
+        return a->src->hand && !a->kb.hand_off;
     case KB_DIGITS:
         break;
     }
@@ -516,7 +539,7 @@ int kb_mode_ok(const App *a, KbMode mode)
 void kb_draw(App *a, SDL_Rect area)
 {
     const Metrics *m = &a->m;
-    AppealState *ap = &a->ap;
+    KbState *ap = &a->kb;
     int step = m->target + m->gap;
     int cols = kb_cols(a);
     if (!kb_mode_ok(a, ap->mode)) /* no room for QWERTY keys of full size */

@@ -48,6 +48,10 @@ static void picker(App *a, const char *title, int n, const char *const *labels, 
         tpx = m->body;
         pad = m->pad / 2;
         hlh = ui_line_h(a, FACE_BOLD, tpx);
+        if (cols == 1 && pad + hlh + gap + rows * (bh + gap) + bh + pad > a->h - 2 * m->pad) {
+            cols = 2; /* long labels side by side rather than under 取消 */
+            rows = (n + 1) / 2;
+        }
         h = pad + hlh + gap + rows * (bh + gap) + bh + pad;
     }
     int w = (int)(cols * colw * m->pxmm);
@@ -87,9 +91,12 @@ static void pick_status(App *a)
 
 static void pick_topic(App *a)
 {
-    const char *labels[3] = {a->topics[0], a->topics[1], a->topics[2]};
-    const int args[3] = {0, 1, 2};
-    picker(a, tr(a->lang, S_MEET_TOPIC), 3, labels, ACT_TOPIC, args, a->topic_choice, 1);
+    const char *labels[4] = {a->topics[0], a->topics[1], a->topics[2],
+                             tr(a->lang, S_TOPIC_TYPE)};
+    const int args[4] = {0, 1, 2, 3};
+    /* 自己输入 stays tappable when a typed topic is chosen: to change it. */
+    picker(a, tr(a->lang, S_MEET_TOPIC), 4, labels, ACT_TOPIC, args,
+           a->topic_choice == 3 ? -1 : a->topic_choice, 1);
 }
 
 static void idle(App *a)

@@ -48,6 +48,45 @@ static void make_topics(App *a)
              quarter[a->lang == LANG_EN][(mo - 1) / 3]);
     snprintf(a->topics[1], sizeof a->topics[1], tr(a->lang, S_TOPIC_MONTH_FMT), y, mo);
     snprintf(a->topics[2], sizeof a->topics[2], tr(a->lang, S_TOPIC_YEAR_FMT), y);
+    a->topics[3][0] = 0; /* typed on the keyboard (topic_done) */
+}
+
+/* Typing a topic: the keyboard under a band with 返回 and 确定. */
+void topic_draw(App *a)
+{
+    const Metrics *m = &a->m;
+    int band_h = m->target + m->pad;
+    SDL_Rect band = {0, 0, a->w, band_h};
+    ui_header(a, band, 1, tr(a->lang, S_TOPIC_TYPE_TITLE), NULL);
+    const char *ok = tr(a->lang, S_CONFIRM);
+    int gw = ui_width(a, FACE_BOLD, m->body, ok) + 4 * m->pad;
+    SDL_Rect done = {a->w - m->pad - gw, (band_h - m->target) / 2, gw, m->target};
+    int blank = 1;
+    for (const char *p = a->kb.text; *p; p++)
+        blank &= *p == ' ';
+    ui_button(a, done, ok, ACT_TOPIC_DONE, 0, C_WHITE, C_RED, !blank);
+    SDL_Rect area = {0, band_h, a->w, a->h - band_h};
+    kb_draw(a, area);
+}
+
+/* The typed topic becomes the meeting's: one line, spaces trimmed. */
+void topic_done(App *a)
+{
+    char *t = a->kb.text;
+    for (char *p = t; *p; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
+    size_t start = strspn(t, " "), end = strlen(t);
+    while (end > start && t[end - 1] == ' ')
+        end--;
+    if (end == start) {
+        ui_toast(a, S_DISABLED_HINT);
+        return;
+    }
+    snprintf(a->topics[3], sizeof a->topics[3], "%.*s", (int)(end - start), t + start);
+    a->topic_choice = 3;
+    kb_clear(a);
+    app_go(a, SCR_MEET_SETUP);
 }
 
 void meet_setup_open(App *a)

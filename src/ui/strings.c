@@ -202,6 +202,8 @@ static const char *const ZH[S_COUNT] = {
     [S_APPROVE_YES] = "同意上墙",
     [S_APPROVE_LATER] = "暂不上墙",
     [S_APPROVED] = "已同意上墙",
+    [S_TOPIC_TYPE] = "自己输入……",
+    [S_TOPIC_TYPE_TITLE] = "输入议题",
     [S_MEET_NO_PRINTER] = "打印机不能打印评议票：请检查打印机（纸、盖子），或选“不用”评议票",
     [S_MEET_TOKENS_UNPRINTED] = "评议会已开始，但评议票没有打印出来：请结束这场，检查打印机后重开",
 };
@@ -403,6 +405,8 @@ static const char *const EN[S_COUNT] = {
     [S_APPROVE_YES] = "Approve",
     [S_APPROVE_LATER] = "Not now",
     [S_APPROVED] = "Approved for the wall",
+    [S_TOPIC_TYPE] = "Type one…",
+    [S_TOPIC_TYPE_TITLE] = "Type the topic",
     [S_MEET_NO_PRINTER] = "The printer cannot print the tokens: check it (paper, cover), or choose no tokens",
     [S_MEET_TOKENS_UNPRINTED] = "The meeting is open but its tokens did not print: close it, check the printer, open again",
 };

@@ -210,6 +210,8 @@ typedef enum {
     S_APPROVED,
     S_MEET_NO_PRINTER,
     S_MEET_TOKENS_UNPRINTED,
+    S_TOPIC_TYPE,
+    S_TOPIC_TYPE_TITLE,
     S_COUNT
 } StrId;
 
