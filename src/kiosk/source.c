@@ -560,7 +560,9 @@ static int submit(void *ctx, const AppealDraft *d, Receipt *out, char *msg, int 
 static int print_state(int rc, PrinterState st)
 {
     if (rc == EW_OK)
-        return st == PRINTER_STATUS_UNKNOWN ? PRINT_SENT_UNKNOWN : PRINT_DONE;
+        return st == PRINTER_STATUS_UNKNOWN ? PRINT_SENT_UNKNOWN
+               : st == PRINTER_PAPER_LOW    ? PRINT_PAPER_LOW
+                                            : PRINT_DONE;
     switch (st) {
     case PRINTER_ABSENT:
         return rc == EW_ENOTFOUND ? PRINT_NO_PRINTER : PRINT_FAILED;

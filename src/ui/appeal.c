@@ -403,6 +403,8 @@ static StrId print_word(int state)
         return S_PRINTING;
     case PRINT_DONE:
         return S_PRINTED;
+    case PRINT_PAPER_LOW:
+        return S_PRINTED_PAPER_LOW;
     case PRINT_SENT_UNKNOWN:
         return S_PRINT_SENT;
     case PRINT_NO_PRINTER:
@@ -450,11 +452,14 @@ static void done(App *a, int top)
     int ps = ap->print_state;
     const char *pw = tr(a->lang, print_word(ps));
     n = ui_break(a, FACE_BOLD, m->body, pw, lw, 3, ls, 3);
-    uint32_t pc = ps == PRINT_DONE || ps < 0 ? C_GREEN : ps == PRINT_SENT_UNKNOWN ? C_TEXT : C_OVERDUE;
+    uint32_t pc = ps == PRINT_DONE || ps == PRINT_PAPER_LOW || ps < 0 ? C_GREEN
+                  : ps == PRINT_SENT_UNKNOWN                         ? C_TEXT
+                                                                     : C_OVERDUE;
     ui_lines(a, FACE_BOLD, m->body, pc, x, y, blh, pw, ls, n);
     y += n * blh;
-    /* No slip: the rating code has nowhere else to be. */
-    if (ps > PRINT_SENT_UNKNOWN) {
+    /* No slip, or none the printer vouched for: the rating code has
+     * nowhere else to be. */
+    if (ps >= PRINT_SENT_UNKNOWN) {
         char rc[96];
         snprintf(rc, sizeof rc, tr(a->lang, S_AP_RATING_FMT), ap->receipt.rating);
         ui_text_fit(a, FACE_BOLD, m->body, C_TEXT, x, y, lw, rc);
@@ -466,7 +471,9 @@ static void done(App *a, int top)
     if (bw > lw)
         bw = lw;
     SDL_Rect ok = {x, a->h - m->pad - m->target, bw, m->target};
-    ui_button(a, ok, tr(a->lang, S_AP_FINISH), ACT_AP_DONE, 0, C_RED, C_WHITE, 1);
+    /* Not while the slip prints: a tap queued meanwhile would leave before
+     * the page could say the slip did not print. */
+    ui_button(a, ok, tr(a->lang, S_AP_FINISH), ACT_AP_DONE, 0, C_RED, C_WHITE, ps >= 0);
 }
 
 void appeal_draw(App *a)

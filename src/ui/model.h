@@ -163,6 +163,7 @@ typedef struct Receipt {
 /* How printing a slip went. */
 enum {
     PRINT_DONE = 0,       /* the printer took it and said it is fine */
+    PRINT_PAPER_LOW,      /* printed, and the roll is near its end */
     PRINT_SENT_UNKNOWN,   /* sent, but the printer does not say how it is */
     PRINT_NO_PRINTER,
     PRINT_PAPER_OUT,

@@ -212,6 +212,7 @@ typedef enum {
     S_MEET_TOKENS_UNPRINTED,
     S_TOPIC_TYPE,
     S_TOPIC_TYPE_TITLE,
+    S_PRINTED_PAPER_LOW,
     S_COUNT
 } StrId;
 
