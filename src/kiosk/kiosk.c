@@ -33,6 +33,7 @@
 #include "runner.h"
 #include "script.h"
 #include "input.h"
+#include "printjob.h"
 #include "source.h"
 #include "stick.h"
 
@@ -291,6 +292,7 @@ int kiosk_main(int argc, char **argv)
     const char *db_path = o.demo ? NULL : o.db ? o.db : DEFAULT_DB;
     Stick *stick = NULL;
     Input *input = NULL;
+    PrintJob *printer = NULL;
     if (open_db(&o, &db) != 0) {
         db_close(db);
         demo_cleanup();
@@ -335,6 +337,8 @@ int kiosk_main(int argc, char **argv)
     source_init(&src, db);
     input = input_new();
     input_wire(&src, input);
+    printer = printjob_new(db);
+    printjob_wire(&src, printer);
     char *mount = setting(db, "sync.mount");
     if (!o.demo && db_path) { /* the demo town has no office to sync with */
         stick = stick_new(db_path, mount);
@@ -363,6 +367,7 @@ int kiosk_main(int argc, char **argv)
     }
 out:
     app_free(a);
+    printjob_free(printer);
     input_free(input);
     stick_free(stick);
     if (d.r || d.win)

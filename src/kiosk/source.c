@@ -557,61 +557,6 @@ static int submit(void *ctx, const AppealDraft *d, Receipt *out, char *msg, int 
     return 0;
 }
 
-static int print_state(int rc, PrinterState st)
-{
-    if (rc == EW_OK)
-        return st == PRINTER_STATUS_UNKNOWN ? PRINT_SENT_UNKNOWN
-               : st == PRINTER_PAPER_LOW    ? PRINT_PAPER_LOW
-                                            : PRINT_DONE;
-    switch (st) {
-    case PRINTER_ABSENT:
-        return rc == EW_ENOTFOUND ? PRINT_NO_PRINTER : PRINT_FAILED;
-    case PRINTER_PAPER_OUT:
-        return PRINT_PAPER_OUT;
-    case PRINTER_COVER_OPEN:
-        return PRINT_COVER_OPEN;
-    case PRINTER_OFFLINE:
-        return PRINT_OFFLINE;
-    default:
-        return PRINT_FAILED;
-    }
-}
-
-/* The slip on the receipt printer (printer.path, printer.width). */
-static int print(void *ctx, const AppealDraft *d, const Receipt *r, char *msg, int msglen)
-{
-    sqlite3 *db = ctx;
-    EwErr e = {0};
-    char hall[4] = "", *hall_name = NULL, *path = NULL, *width = NULL;
-    own_hall(db, hall);
-    db_text(db, NULL, &hall_name, "SELECT name FROM branches WHERE code=?", "t", hall);
-    config_get(db, "printer.path", &path, NULL);
-    config_get(db, "printer.width", &width, NULL);
-    char today[11];
-    clock_format_day(db_today(db), today);
-    const Term *cat = domain_find(DOMAIN_CATEGORIES, d->category);
-    AppealSlip slip = {.hall = hall_name ? hall_name : hall, .date = today, .code = r->code,
-                       .category = cat ? cat->zh : d->category, .text = d->text, .url = r->url,
-                       .rating_code = r->rating};
-    int dots = 384;
-    EscBuf b = {0};
-    PrinterState st = PRINTER_ABSENT;
-    int rc = print_width_dots(width ? width : "58", &dots, &e);
-    if (rc == EW_OK)
-        rc = print_appeal_bytes(&slip, dots, NULL, &b, &e);
-    if (rc == EW_OK)
-        rc = print_send(path, b.data, b.len, &st, &e);
-    else
-        st = PRINTER_STATE_COUNT; /* not the printer's fault: "failed" */
-    escpos_buf_free(&b);
-    free(hall_name);
-    free(path);
-    free(width);
-    if (rc != EW_OK)
-        snprintf(msg, (size_t)msglen, "%s", e.msg);
-    return print_state(rc, st);
-}
-
 /* This hall's appeals whose text is not on the wall yet (nor redacted by
  * the office), with the text: staff read it before approving it. */
 static int pending(void *ctx, CardList *out, char *msg, int msglen)
@@ -687,7 +632,6 @@ void source_init(Source *src, sqlite3 *db)
     src->check_token = check_token;
     src->grids = grids;
     src->submit = submit;
-    src->print = print;
     src->pending = pending;
     src->publish = publish;
 }

@@ -23,8 +23,9 @@
 #include "domain.h"
 
 #define PHONE_MAX 13
-#define PRINT_TODO (-2)
-#define PRINT_SHOWN (-1)
+#define PRINT_TODO (-3)    /* the page is not drawn yet */
+#define PRINT_SHOWN (-2)   /* drawn: start printing */
+#define PRINT_RUNNING (-1) /* the printer has it */
 
 void appeal_reset(App *a)
 {
@@ -95,24 +96,38 @@ static void submit(App *a)
     go_step(a, AP_DONE);
 }
 
-/* Prints the slip once the last page has been drawn, so that the villager
- * sees "正在打印" while the printer works. */
+/* Starts the slip once the last page has been drawn (the villager sees
+ * "正在打印" meanwhile), then watches the printer, which works in the
+ * background: the screen keeps answering. */
 void appeal_print(App *a)
 {
     AppealState *ap = &a->ap;
-    if (a->screen != SCR_APPEAL || ap->step != AP_DONE || ap->print_state != PRINT_SHOWN)
+    if (a->screen != SCR_APPEAL || ap->step != AP_DONE)
         return;
-    AppealDraft d = {.category = DOMAIN_CATEGORIES[ap->category].key,
-                     .grid = ap->grid >= 0 && ap->grid < ap->grids.n ? ap->grids.v[ap->grid]
-                                                                    : NULL,
-                     .text = a->kb.text,
-                     .at_meeting = ap->at_meeting};
+    if (ap->print_state == PRINT_SHOWN) {
+        if (!a->src->print_start || !a->src->print_poll) {
+            ap->print_state = PRINT_NO_PRINTER;
+            a->dirty = 1;
+            return;
+        }
+        AppealDraft d = {.category = DOMAIN_CATEGORIES[ap->category].key,
+                         .grid = ap->grid >= 0 && ap->grid < ap->grids.n ? ap->grids.v[ap->grid]
+                                                                        : NULL,
+                         .text = a->kb.text,
+                         .at_meeting = ap->at_meeting};
+        a->src->print_start(a->src->print_ctx, &d, &ap->receipt);
+        ap->print_state = PRINT_RUNNING;
+    }
+    if (ap->print_state != PRINT_RUNNING)
+        return;
     char msg[256] = "";
-    ap->print_state = a->src->print ? a->src->print(a->src->ctx, &d, &ap->receipt, msg, sizeof msg)
-                                    : PRINT_NO_PRINTER;
-    if (ap->print_state != PRINT_DONE && msg[0])
+    int r = a->src->print_poll(a->src->print_ctx, msg, sizeof msg);
+    if (r < 0)
+        return;
+    ap->print_state = r;
+    if (r != PRINT_DONE && msg[0])
         SDL_Log("print %s: %s", ap->receipt.code, msg);
-    a->last_input = a->now; /* the villager is still reading the page */
+    a->last_input = a->now; /* the villager reads how it went from now */
     a->dirty = 1;
 }
 
@@ -400,6 +415,7 @@ static StrId print_word(int state)
     switch (state) {
     case PRINT_TODO:
     case PRINT_SHOWN:
+    case PRINT_RUNNING:
         return S_PRINTING;
     case PRINT_DONE:
         return S_PRINTED;

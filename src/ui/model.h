@@ -267,8 +267,12 @@ typedef struct Source {
     int (*grids)(void *ctx, StrList *out, char *msg, int msglen);
     /* Takes the appeal: 0 and *out filled, -1 an error (msg). May be NULL. */
     int (*submit)(void *ctx, const AppealDraft *d, Receipt *out, char *msg, int msglen);
-    /* Prints its slip: a PRINT_* (msg says more, for the log). May be NULL. */
-    int (*print)(void *ctx, const AppealDraft *d, const Receipt *r, char *msg, int msglen);
+    /* Prints its slip in the background: print_start lays it out and sends
+     * it off; print_poll says -1 while it prints, then a PRINT_* (msg says
+     * more, for the log). Called with print_ctx; NULL: no printing. */
+    void (*print_start)(void *print_ctx, const AppealDraft *d, const Receipt *r);
+    int (*print_poll)(void *print_ctx, char *msg, int msglen);
+    void *print_ctx;
     /* Pinyin (op IME_*; arg: the letter, the page step or the candidate):
      * fills *view; a pick that completes the composition writes the text
      * to commit (commitlen bytes), else commit is "". Handwriting (op
