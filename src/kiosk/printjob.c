@@ -95,7 +95,41 @@ static void *send_job(void *arg)
     return NULL;
 }
 
-/* The slip laid out here (printer.width), sent by a thread (printer.path). */
+/* Where and how this kiosk prints: its hall's name, printer.path, the
+ * paper's width (printer.width) in dots, today. */
+typedef struct Place {
+    char hall[4];
+    char *hall_name; /* NULL: the code stands in */
+    char *path;
+    int dots;
+    char today[11];
+} Place;
+
+static int place(sqlite3 *db, Place *pl, EwErr *e)
+{
+    memset(pl, 0, sizeof *pl);
+    Author self;
+    if (device_load_self(db, &self, NULL) == EW_OK)
+        snprintf(pl->hall, sizeof pl->hall, "%s", self.hall);
+    sodium_memzero(&self, sizeof self);
+    db_text(db, NULL, &pl->hall_name, "SELECT name FROM branches WHERE code=?", "t", pl->hall);
+    config_get(db, "printer.path", &pl->path, NULL);
+    char *width = NULL;
+    config_get(db, "printer.width", &width, NULL);
+    clock_format_day(db_today(db), pl->today);
+    pl->dots = 384;
+    int rc = print_width_dots(width ? width : "58", &pl->dots, e);
+    free(width);
+    return rc;
+}
+
+static void place_free(Place *pl)
+{
+    free(pl->hall_name);
+    free(pl->path);
+}
+
+/* The slip laid out here, sent by a thread. */
 static void print_start(void *ctx, const AppealDraft *d, const Receipt *r)
 {
     PrintJob *p = ctx;
@@ -103,27 +137,18 @@ static void print_start(void *ctx, const AppealDraft *d, const Receipt *r)
     pthread_mutex_lock(&p->lock);
     p->done = 0;
     pthread_mutex_unlock(&p->lock);
-    sqlite3 *db = p->db;
-    Author self;
-    char hall[4] = "", *hall_name = NULL, *width = NULL, today[11];
-    if (device_load_self(db, &self, NULL) == EW_OK)
-        snprintf(hall, sizeof hall, "%s", self.hall);
-    sodium_memzero(&self, sizeof self);
-    db_text(db, NULL, &hall_name, "SELECT name FROM branches WHERE code=?", "t", hall);
-    config_get(db, "printer.path", &p->path, NULL);
-    config_get(db, "printer.width", &width, NULL);
-    clock_format_day(db_today(db), today);
-    const Term *cat = domain_find(DOMAIN_CATEGORIES, d->category);
-    AppealSlip slip = {.hall = hall_name ? hall_name : hall, .date = today, .code = r->code,
-                       .category = cat ? cat->zh : d->category, .text = d->text, .url = r->url,
-                       .rating_code = r->rating};
+    Place pl;
     EwErr e = {0};
-    int dots = 384;
-    int rc = print_width_dots(width ? width : "58", &dots, &e);
+    int rc = place(p->db, &pl, &e);
+    const Term *cat = domain_find(DOMAIN_CATEGORIES, d->category);
+    AppealSlip slip = {.hall = pl.hall_name ? pl.hall_name : pl.hall, .date = pl.today,
+                       .code = r->code, .category = cat ? cat->zh : d->category, .text = d->text,
+                       .url = r->url, .rating_code = r->rating};
     if (rc == EW_OK)
-        rc = print_appeal_bytes(&slip, dots, NULL, &p->bytes, &e);
-    free(hall_name);
-    free(width);
+        rc = print_appeal_bytes(&slip, pl.dots, NULL, &p->bytes, &e);
+    p->path = pl.path; /* the thread's now */
+    pl.path = NULL;
+    place_free(&pl);
     if (rc != EW_OK) { /* not the printer's fault: "failed", said at once */
         finish(p, PRINT_FAILED, e.msg);
         return;
@@ -133,6 +158,44 @@ static void print_start(void *ctx, const AppealDraft *d, const Receipt *r)
         return;
     }
     p->started = 1;
+}
+
+int printjob_ready(sqlite3 *db, char *msg, int msglen)
+{
+    char *path = NULL;
+    config_get(db, "printer.path", &path, NULL);
+    Printer *pr = NULL;
+    PrinterState st = PRINTER_ABSENT;
+    EwErr e = {0};
+    if (printer_open(path, &pr, &st, &e) == EW_OK)
+        st = printer_status(pr, PRINTER_STATUS_TIMEOUT_MS, NULL);
+    printer_close(pr);
+    free(path);
+    if (!printer_state_can_print(st))
+        snprintf(msg, (size_t)msglen, "%s", printer_state_zh(st));
+    return printer_state_can_print(st);
+}
+
+int printjob_tokens(sqlite3 *db, const char *topic, const BallotToken *tokens, int n, char *msg,
+                    int msglen)
+{
+    Place pl;
+    EwErr e = {0};
+    EscBuf b = {0};
+    int rc = place(db, &pl, &e);
+    for (int i = 0; rc == EW_OK && i < n; i++) {
+        TokenSlip slip = {.hall = pl.hall_name ? pl.hall_name : pl.hall, .topic = topic,
+                          .date = pl.today, .token = tokens[i].digits};
+        rc = print_token_bytes(&slip, pl.dots, NULL, &b, &e);
+    }
+    PrinterState st;
+    if (rc == EW_OK)
+        rc = print_send(pl.path, b.data, b.len, &st, &e);
+    escpos_buf_free(&b);
+    place_free(&pl);
+    if (rc != EW_OK)
+        snprintf(msg, (size_t)msglen, "%s", e.msg);
+    return rc;
 }
 
 static int print_poll(void *ctx, char *msg, int msglen)

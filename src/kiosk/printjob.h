@@ -10,6 +10,7 @@
 
 #include <sqlite3.h>
 
+#include "ballot.h"
 #include "model.h"
 
 typedef struct PrintJob PrintJob;
@@ -19,5 +20,12 @@ PrintJob *printjob_new(sqlite3 *db);
 void printjob_free(PrintJob *p);
 /* Sets src->print_start, src->print_poll and src->print_ctx to p. */
 void printjob_wire(Source *src, PrintJob *p);
+
+/* Staff's printing, done while they wait: whether the printer can print
+ * (1; else 0 and why in msg), and n ballot tokens for a meeting, one slip
+ * a job (EW_OK, or an error with msg). */
+int printjob_ready(sqlite3 *db, char *msg, int msglen);
+int printjob_tokens(sqlite3 *db, const char *topic, const BallotToken *tokens, int n, char *msg,
+                    int msglen);
 
 #endif

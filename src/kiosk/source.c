@@ -20,8 +20,7 @@
 #include "staff.h"
 #include "appeal.h"
 #include "config.h"
-#include "domain.h"
-#include "print.h"
+#include "printjob.h"
 #include "ballot.h"
 #include "evalres.h"
 #include "meeting.h"
@@ -388,54 +387,6 @@ static int w_open(sqlite3 *db, Author *self, const void *arg, EwErr *e)
     return rc;
 }
 
-/* The printer as configured, asked how it is: 1 when it can print. */
-static int printer_ready(sqlite3 *db, char *msg, int msglen)
-{
-    char *path = NULL;
-    config_get(db, "printer.path", &path, NULL);
-    Printer *p = NULL;
-    PrinterState st = PRINTER_ABSENT;
-    EwErr e = {0};
-    if (printer_open(path, &p, &st, &e) == EW_OK)
-        st = printer_status(p, PRINTER_STATUS_TIMEOUT_MS, NULL);
-    printer_close(p);
-    free(path);
-    if (!printer_state_can_print(st))
-        snprintf(msg, (size_t)msglen, "%s", printer_state_zh(st));
-    return printer_state_can_print(st);
-}
-
-/* The tokens, one slip each, in one job. */
-static int print_tokens(sqlite3 *db, const MeetingSetup *s, const BallotToken *tokens, char *msg,
-                        int msglen)
-{
-    char hall[4] = "", *hall_name = NULL, *path = NULL, *width = NULL, today[11];
-    own_hall(db, hall);
-    db_text(db, NULL, &hall_name, "SELECT name FROM branches WHERE code=?", "t", hall);
-    config_get(db, "printer.path", &path, NULL);
-    config_get(db, "printer.width", &width, NULL);
-    clock_format_day(db_today(db), today);
-    EwErr e = {0};
-    EscBuf b = {0};
-    int dots = 384;
-    int rc = print_width_dots(width ? width : "58", &dots, &e);
-    for (int i = 0; rc == EW_OK && i < s->tokens; i++) {
-        TokenSlip slip = {.hall = hall_name ? hall_name : hall, .topic = s->topic,
-                          .date = today, .token = tokens[i].digits};
-        rc = print_token_bytes(&slip, dots, NULL, &b, &e);
-    }
-    PrinterState st;
-    if (rc == EW_OK)
-        rc = print_send(path, b.data, b.len, &st, &e);
-    escpos_buf_free(&b);
-    free(hall_name);
-    free(path);
-    free(width);
-    if (rc != EW_OK)
-        snprintf(msg, (size_t)msglen, "%s", e.msg);
-    return rc;
-}
-
 /* With tokens, the printer is asked first: no meeting is opened whose
  * slips cannot be printed. */
 static int open_meeting(void *ctx, const MeetingSetup *s, char *msg, int msglen)
@@ -443,7 +394,7 @@ static int open_meeting(void *ctx, const MeetingSetup *s, char *msg, int msglen)
     EwErr e = {0};
     if (s->n < 1)
         return snprintf(msg, (size_t)msglen, "no subjects chosen"), 1;
-    if (s->tokens > 0 && !printer_ready(ctx, msg, msglen))
+    if (s->tokens > 0 && !printjob_ready(ctx, msg, msglen))
         return 3;
     OpenArg o = {s, s->tokens > 0 ? ew_xcalloc((size_t)s->tokens, sizeof(BallotToken)) : NULL};
     int rc = write_as_self(ctx, w_open, &o, &e);
@@ -452,7 +403,7 @@ static int open_meeting(void *ctx, const MeetingSetup *s, char *msg, int msglen)
         fail(msg, msglen, &e);
         return rc == EW_ESTATE ? 1 : -1;
     }
-    int printed = s->tokens == 0 || print_tokens(ctx, s, o.tokens, msg, msglen) == EW_OK;
+    int printed = s->tokens == 0 || printjob_tokens(ctx, s->topic, o.tokens, s->tokens, msg, msglen) == EW_OK;
     sodium_memzero(o.tokens, (size_t)s->tokens * sizeof(BallotToken));
     free(o.tokens);
     return printed ? 0 : 2;
