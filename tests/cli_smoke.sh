@@ -58,4 +58,8 @@ set +e
 "$ctl" print "$code" 2>/dev/null; st=$?
 [ "$st" -eq 2 ] || fail "print without --out: exit $st, want 2"
 set -e
+# The public tracking site: each appeal's page where its QR's URL points.
+"$ctl" export site "$dir/site" >/dev/null || fail "export site failed"
+[ -s "$dir/site/echowall/$code/index.html" ] || fail "export site: no page for $code"
+grep -q "$code" "$dir/site/echowall/index.html" || fail "export site: $code not on the index"
 echo "cli_smoke: 1 passed, 0 failed"

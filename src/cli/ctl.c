@@ -32,6 +32,7 @@
 #include "print.h"
 #include "evalres.h"
 #include "roster.h"
+#include "site.h"
 #include "staff.h"
 #include "stickio.h"
 #include "sync.h"
@@ -1022,6 +1023,20 @@ static int cmd_export_ledger(Args *a, EwErr *e)
     return rc;
 }
 
+/* export site DIR: the public tracking site the slips' QR codes lead to. */
+static int cmd_export_site(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 1, "DIR", e);
+    sqlite3 *db;
+    if (rc || (rc = open_db(a, 0, &db, e)))
+        return rc;
+    rc = site_export(db, a->pos[0], e);
+    if (rc == EW_OK)
+        fprintf(a->out, "wrote the tracking site to %s\n", a->pos[0]);
+    db_close(db);
+    return rc;
+}
+
 /* ---- sync, enrolment, devices ---- */
 
 static void text_sync(FILE *f, json_t *r)
@@ -1556,6 +1571,8 @@ static const Command commands[] = {
     {"config", NULL, "json", cmd_config, "config get KEY | config set KEY VALUE | config list"},
     {"import", "ledger", "json", cmd_import_ledger, "import ledger FILE.csv [--json]"},
     {"export", "ledger", "", cmd_export_ledger, "export ledger FILE.csv"},
+    {"export", "site", "", cmd_export_site,
+     "export site DIR  (the public tracking site: DIR is the web root of town.tracking_url)"},
     {"sync", NULL, "json", cmd_sync, "sync DIR [--json]  (DIR: the stick's mount point)"},
     {"enroll", NULL, "json", cmd_enroll, "enroll DIR [--json]  (a hall kiosk)"},
     {"provision", NULL, "hall= json", cmd_provision, "provision --hall CODE DIR [--json]  (office)"},
