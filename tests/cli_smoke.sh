@@ -62,4 +62,13 @@ set -e
 "$ctl" export site "$dir/site" >/dev/null || fail "export site failed"
 [ -s "$dir/site/echowall/$code/index.html" ] || fail "export site: no page for $code"
 grep -q "$code" "$dir/site/echowall/index.html" || fail "export site: $code not on the index"
+# The office's workbook, and its ledger sheet as CSV with a BOM.
+"$ctl" report town --out "$dir/town.xlsx" >/dev/null || fail "report town failed"
+[ "$(od -An -c -N2 "$dir/town.xlsx" | tr -d ' ')" = PK ] || fail "report town: not an xlsx (zip)"
+"$ctl" report town --out "$dir/town.csv" >/dev/null || fail "report town --out .csv failed"
+[ "$(od -An -tx1 -N3 "$dir/town.csv" | tr -d ' ')" = efbbbf ] || fail "report town: the CSV has no BOM"
+set +e
+"$ctl" report town --out "$dir/town.txt" 2>/dev/null; st=$?
+set -e
+[ "$st" -eq 2 ] || fail "report town to a .txt: exit $st, want 2"
 echo "cli_smoke: 1 passed, 0 failed"

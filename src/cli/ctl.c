@@ -31,6 +31,7 @@
 #include "meeting.h"
 #include "print.h"
 #include "evalres.h"
+#include "report.h"
 #include "roster.h"
 #include "site.h"
 #include "staff.h"
@@ -1023,6 +1024,26 @@ static int cmd_export_ledger(Args *a, EwErr *e)
     return rc;
 }
 
+/* report town --out FILE.xlsx|FILE.csv: the office's workbook. */
+static int cmd_report_town(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 0, "", e);
+    const char *out = opt(a, "out");
+    if (rc)
+        return rc;
+    if (!out || !*out)
+        return usage(e, "--out FILE.xlsx (the workbook) or FILE.csv (its ledger sheet) is required%s",
+                     "");
+    sqlite3 *db;
+    if ((rc = open_db(a, 0, &db, e)))
+        return rc;
+    rc = report_town(db, out, e);
+    if (rc == EW_OK)
+        fprintf(a->out, "wrote %s\n", out);
+    db_close(db);
+    return rc;
+}
+
 /* export site DIR: the public tracking site the slips' QR codes lead to. */
 static int cmd_export_site(Args *a, EwErr *e)
 {
@@ -1571,6 +1592,8 @@ static const Command commands[] = {
     {"config", NULL, "json", cmd_config, "config get KEY | config set KEY VALUE | config list"},
     {"import", "ledger", "json", cmd_import_ledger, "import ledger FILE.csv [--json]"},
     {"export", "ledger", "", cmd_export_ledger, "export ledger FILE.csv"},
+    {"report", "town", "out=", cmd_report_town,
+     "report town --out FILE.xlsx|FILE.csv  (the office's workbook; .csv: the ledger sheet alone)"},
     {"export", "site", "", cmd_export_site,
      "export site DIR  (the public tracking site: DIR is the web root of town.tracking_url)"},
     {"sync", NULL, "json", cmd_sync, "sync DIR [--json]  (DIR: the stick's mount point)"},
