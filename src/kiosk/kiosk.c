@@ -10,6 +10,13 @@
  * drivers cannot block waiting for events). SIGTERM ends it cleanly; in
  * fullscreen, SIGINT, SIGQUIT and SIGTSTP are ignored, so no key reaches a
  * shell; leaving takes the staff PIN (hold the hall's name for 3 s).
+ *
+ * Under systemd (systemd/echowall.service, Type=notify) the live loop tells
+ * the service manager READY=1 once the first frame is on the screen, feeds
+ * the watchdog (WATCHDOG=1 every half of WatchdogSec=) from the same loop,
+ * so a screen thread stuck anywhere gets the kiosk restarted, and says
+ * STOPPING=1 when it leaves. sd_notify does nothing without $NOTIFY_SOCKET:
+ * tests, scripts and a technician's window never talk to systemd.
  */
 #include "kiosk.h"
 
@@ -21,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -217,10 +225,22 @@ static char *setting(sqlite3 *db, const char *key)
     return v;
 }
 
+/* The watchdog's period in ms: half of WatchdogSec= when systemd asks this
+ * process for keep-alives, else 0 (no watchdog). */
+static int64_t watchdog_ms(void)
+{
+    uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0)
+        return 0;
+    int64_t ms = (int64_t)(usec / 2000);
+    return ms > 0 ? ms : 1;
+}
+
 static int live(App *a, Display *d, int64_t t0)
 {
     int first = 1;
     int64_t last = clock_mono_ms();
+    int64_t wd_every = watchdog_ms(), wd_last = last;
     while (!app_quit_requested(a) && !g_term) {
         SDL_Event e;
         while (SDL_PollEvent(&e)) {
@@ -238,13 +258,19 @@ static int live(App *a, Display *d, int64_t t0)
         int64_t now = clock_mono_ms();
         app_advance(a, now - last);
         last = now;
+        if (wd_every && now - wd_last >= wd_every) {
+            sd_notify(0, "WATCHDOG=1"); /* the loop came round: the screen answers */
+            wd_last = now;
+        }
         if (app_wants_frame(a)) {
             int64_t f0 = clock_mono_ms();
             display_begin(d);
             app_frame(a);
             display_finish(d);
-            if (first)
+            if (first) {
                 timing(t0, "first frame");
+                sd_notify(0, "READY=1\nSTATUS=on the screen");
+            }
             first = 0;
             int64_t spent = clock_mono_ms() - f0;
             if (spent < 16)
@@ -253,6 +279,7 @@ static int live(App *a, Display *d, int64_t t0)
             SDL_Delay(20); /* idle: nothing to draw; poll again soon */
         }
     }
+    sd_notify(0, g_term ? "STOPPING=1\nSTATUS=stopping (SIGTERM)" : "STOPPING=1\nSTATUS=stopping");
     return 0;
 }
 
