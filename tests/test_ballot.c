@@ -424,7 +424,7 @@ static void test_slip_refusals(void **state)
     assert_int_equal(ballot_token_check(db, id, t[0].digits, &e), EW_OK);
     assert_int_equal(ballot_token_check(db, id, t[0].digits, &e), EW_OK);
     char typed[16];
-    snprintf(typed, sizeof typed, "%.4s-%.2s %s", t[0].digits, t[0].digits + 4, t[0].digits + 6);
+    snprintf(typed, sizeof typed, "%.4s-%.2s %.2s", t[0].digits, t[0].digits + 4, t[0].digits + 6);
     assert_int_equal(ballot_cast_token(db, id, typed, r, 1, &e), EW_OK);
     expect_counted(db, id, 1);
     /* Once only. */

@@ -323,7 +323,7 @@ static const char *const HEAD[] = {"编号", "支部", "日期", "诉求内容",
 static void test_csv(void **state)
 {
     (void)state;
-    size_t len;
+    size_t len = 0;
     char *raw = read_text(fx.csv, &len);
     assert_non_null(raw);
     assert_true(len > 3 && !memcmp(raw, "\xEF\xBB\xBF", 3));
@@ -461,7 +461,7 @@ typedef struct QSheet {
 
 static QSheet qread(const char *path)
 {
-    size_t len;
+    size_t len = 0;
     char *raw = (char *)tu_read_file(path, &len);
     if (!raw)
         print_error("LibreOffice wrote no %s\n", path);
@@ -848,7 +848,7 @@ static void test_empty_town(void **state)
         print_error("report_town: %s\n", e.msg);
     assert_int_equal(rc, EW_OK);
     assert_int_equal(report_town(db, csv, &e), EW_OK);
-    size_t len;
+    size_t len = 0;
     char *text = read_text(csv, &len);
     assert_non_null(text);
     assert_true(len > 3 && !memcmp(text, "\xEF\xBB\xBF编号,", 3 + strlen("编号,")));

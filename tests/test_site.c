@@ -815,7 +815,7 @@ static void shoot(const char *page, const char *png, const char *profile)
     free(cmd);
     if (rc != 0)
         fail_msg("chromium failed (%d) on %s", rc, page);
-    Shot s;
+    Shot s = {0};
     if (read_png(png, &s) != 0)
         fail_msg("%s: not a PNG", png);
     fprintf(stderr, "  %s: %dx%d, red %ld, dark %ld, colours %ld, band %.0f px\n", png, s.w, s.h,

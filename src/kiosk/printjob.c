@@ -80,7 +80,7 @@ static void finish(PrintJob *p, int result, const char *msg)
 {
     pthread_mutex_lock(&p->lock);
     p->result = result;
-    snprintf(p->msg, sizeof p->msg, "%s", msg ? msg : "");
+    snprintf(p->msg, sizeof p->msg, "%.*s", (int)sizeof p->msg - 1, msg ? msg : "");
     p->done = 1;
     pthread_mutex_unlock(&p->lock);
 }
