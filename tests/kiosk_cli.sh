@@ -140,4 +140,17 @@ set -e
 [ "$st" -eq 0 ] || fail "SIGTERM: exit $st, want 0"
 [ -z "$(ls "$TMPDIR")" ] || fail "SIGTERM: the demo town was left in TMPDIR"
 
+# --paused: the out-of-service screen, without any database; SIGTERM ends it.
+"$bin" --paused --headless --window 800x480 --screenshots "$TMPDIR/paused" ||
+    fail "--paused: no screen"
+[ -s "$TMPDIR/paused/paused.png" ] || fail "--paused: no screenshot"
+rm -rf "$TMPDIR/paused"
+"$bin" --paused --headless &
+pid=$!
+sleep 1
+kill -TERM "$pid"
+set +e
+wait "$pid"; st=$?
+set -e
+[ "$st" -eq 0 ] || fail "--paused, SIGTERM: exit $st, want 0"
 echo "kiosk_cli: 1 passed, 0 failed"

@@ -36,7 +36,8 @@ static const Setting settings[] = {
     {"idle.timeout_s", 0, "90", check_int, 20, 3600, "seconds without a touch before Home"},
     {"ballot.cooldown_s", 0, "3", check_int, 0, 60, "seconds between two ballots at the kiosk"},
     {"ui.lang", 0, "zh", check_enum, 0, 0, "screen language: zh or en"},
-    {"sync.mount", 0, "/media/echowall", check_path, 0, 0, "where USB sticks are mounted"},
+    {"sync.mount", 0, "/run/echowall/stick", check_path, 0, 0,
+     "where USB sticks are mounted (echowall-stick@.service mounts them there)"},
     /* the town's */
     {"town.name", 1, "青石镇", check_text, 0, 0, "the town's name"},
     {"town.tracking_url", 1, "https://example.gov.cn/echowall/{code}", check_url, 0, 0,

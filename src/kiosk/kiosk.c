@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <systemd/sd-daemon.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -37,6 +38,7 @@
 #include "db.h"
 #include "demo.h"
 #include "display.h"
+#include "text.h"
 #include "ew.h"
 #include "runner.h"
 #include "script.h"
@@ -51,6 +53,7 @@
 typedef struct Opts {
     const char *db, *lang, *script, *shots;
     int demo, headless, w, h, rotate;
+    int paused; /* --paused: the out-of-service screen alone */
 } Opts;
 
 static volatile sig_atomic_t g_term;
@@ -75,7 +78,8 @@ static int usage(const char *msg)
     fprintf(stderr,
             "usage: echowall [--db PATH | --demo] [--lang zh|en] [--window WxH]\n"
             "                [--rotate 0|90|180|270] [--headless] [--script FILE]\n"
-            "                [--screenshots DIR]\n");
+            "                [--screenshots DIR]\n"
+            "       echowall --paused [--window WxH | --headless] [--screenshots DIR]\n");
     return 2;
 }
 
@@ -90,6 +94,8 @@ static int parse(int argc, char **argv, Opts *o)
             o->demo = 1;
         else if (strcmp(a, "--headless") == 0)
             o->headless = 1;
+        else if (strcmp(a, "--paused") == 0)
+            o->paused = 1;
         else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
             return usage(NULL), -1; /* asked for: exit 0 */
         else if (strcmp(a, "--db") && strcmp(a, "--lang") && strcmp(a, "--script") &&
@@ -283,6 +289,67 @@ static int live(App *a, Display *d, int64_t t0)
     return 0;
 }
 
+/* --paused: what systemd shows when the kiosk keeps failing
+ * (echowall-paused.service): 暂停服务 on red, in the kiosk's own fonts, no
+ * database, no input; until SIGTERM. With --screenshots DIR (tests) it
+ * writes DIR/paused.png and leaves. */
+static int paused(const Opts *o, const char *data)
+{
+    DisplaySpec ds = {.w = o->w, .h = o->h, .fullscreen = !o->w && !o->headless,
+                      .headless = o->headless, .rotation = o->rotate >= 0 ? o->rotate : 0};
+    Display d = {0};
+    char err[512], fonts[4200];
+    snprintf(fonts, sizeof fonts, "%s/fonts", data);
+    Text *t = NULL;
+    int rc = 1;
+    if (display_open(&d, &ds, err, sizeof err) != 0 || !(t = text_new(d.r, fonts, err, sizeof err))) {
+        fprintf(stderr, "echowall: %s\n", err);
+        goto out;
+    }
+    static const char *const lines[2] = {"暂停服务", "请联系镇里工作人员 · Out of service: please tell the town office"};
+    int big = d.log_h / 6, small = d.log_h / 24;
+    display_begin(&d);
+    SDL_SetRenderDrawColor(d.r, 0xB3, 0x1B, 0x25, 0xFF);
+    SDL_RenderClear(d.r);
+    for (int i = 0; i < 2; i++) {
+        int w, h;
+        SDL_Texture *tx = text_texture(t, i ? FACE_REGULAR : FACE_BOLD, i ? small : big,
+                                       i ? 0xF6DADC : 0xFFFFFF, lines[i], &w, &h);
+        SDL_Rect r = {(d.log_w - w) / 2, i ? d.log_h / 2 + big / 2 : d.log_h / 2 - h, w, h};
+        if (tx)
+            SDL_RenderCopy(d.r, tx, NULL, &r);
+    }
+    if (o->shots) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/paused.png", o->shots);
+        mkdir(o->shots, 0755);
+        rc = display_screenshot(&d, path, err, sizeof err);
+        if (rc)
+            fprintf(stderr, "echowall: %s\n", err);
+        display_finish(&d);
+        goto out;
+    }
+    display_finish(&d);
+    sd_notify(0, "READY=1\nSTATUS=out of service");
+    while (!g_term) {
+        SDL_Event e;
+        while (SDL_PollEvent(&e)) /* nothing answers: the events are only drained */
+            if (e.type == SDL_QUIT && (o->w || o->headless))
+                g_term = 1;
+        SDL_Delay(200);
+    }
+    sd_notify(0, "STOPPING=1");
+    rc = 0;
+out:
+    text_free(t);
+    if (d.r || d.win)
+        display_close(&d);
+    if (TTF_WasInit())
+        TTF_Quit();
+    SDL_Quit();
+    return rc;
+}
+
 int kiosk_main(int argc, char **argv)
 {
     int64_t t0 = clock_mono_ms();
@@ -290,6 +357,16 @@ int kiosk_main(int argc, char **argv)
     int rc = parse(argc, argv, &o);
     if (rc)
         return rc < 0 ? 0 : rc;
+    if (o.paused) {
+        const char *data = data_dir();
+        if (!data) {
+            fprintf(stderr, "echowall: cannot find the fonts\n");
+            return 1;
+        }
+        signal(SIGTERM, on_term);
+        signal(SIGINT, o.w || o.headless ? on_term : SIG_IGN);
+        return paused(&o, data);
+    }
     Script script = {0};
     if (o.script) {
         char err[512];
