@@ -3,8 +3,11 @@
  *
  * The office and a set of halls (each enrolled through a stick, as staff
  * would) do random operations — appeals and their whole lifecycle,
- * meetings, roster changes, town settings, redactions, revocations; many of
- * them refused by the rules, as in life — and exchange several sticks along
+ * meetings, the office voiding meetings (open ones too, so that the hall's
+ * close often races the void: the hall closes before the office's stick
+ * comes, and the fold meets the two in either order) and resetting halls'
+ * staff PINs, roster changes, town settings, redactions, revocations; many
+ * of them refused by the rules, as in life — and exchange several sticks along
  * random routes: sticks get lost, a stale copy of a stick comes back later,
  * a hall's SD card is cloned and both copies go on working (a fork), and the
  * office dies and is restored from its backup. After enough rounds of
@@ -32,6 +35,7 @@
 #include "memfs.h"
 #include "meeting.h"
 #include "roster.h"
+#include "staff.h"
 #include "sync.h"
 #include "testutil.h"
 
@@ -57,6 +61,16 @@ typedef struct Sim {
     int backup_taken;
     int64_t now;          /* ms, advanced by each step */
     int ops_ok, ops_refused, syncs;
+    /* Meetings the office voided while it held them open (the hall may
+     * close them before it sees the void); see race_report. */
+    char voided_open[64][MEETING_ID_MAX];
+    int nvoided_open;
+    char race_id[MEETING_ID_MAX]; /* the meeting of a race made on purpose */
+    const char *race_reason;      /* why the office voids it */
+    const char *race_hall;        /* the hall whose staff PIN the office resets */
+    char twice_voided[MEETING_ID_MAX]; /* voided by the old and the restored office */
+    int raced_close_first, raced_void_first; /* races made on purpose, by fold order */
+    char why[sizeof ((EwErr *)0)->msg]; /* the last refusal's message */
 } Sim;
 
 static uint64_t rnd(Sim *s)
@@ -132,9 +146,10 @@ static sqlite3 *open_new(Sim *s, const char *name, char **path)
     return db;
 }
 
-/* Runs one write in a transaction; refusals roll back. */
+/* Runs one write in a transaction; refusals roll back (the reason in
+ * s->why). Returns the operation's result. */
 typedef int (*Op)(Sim *s, Dev *d, Author *a, EwErr *e);
-static void run(Sim *s, Dev *d, Op op)
+static int run(Sim *s, Dev *d, Op op)
 {
     EwErr e = {0};
     Author a;
@@ -150,7 +165,9 @@ static void run(Sim *s, Dev *d, Op op)
             fail_msg("operation failed hard: %s", e.msg);
         db_rollback(d->db);
         s->ops_refused++;
+        snprintf(s->why, sizeof s->why, "%s", e.msg);
     }
+    return rc;
 }
 
 /* A random appeal this device knows, or NULL. code_out[CODE_MAX]. */
@@ -255,6 +272,155 @@ static int op_roster(Sim *s, Dev *d, Author *a, EwErr *e)
     }
 }
 
+static const char *const VOID_REASONS[] = {"到会人数不足", "会场秩序混乱", "投票方式有误"};
+
+/* The office voids a meeting it holds: mostly one still open here (its
+ * hall may be closing it at this moment), else any, void ones included
+ * (refused). Remembers the open ones it voided. */
+static int op_void(Sim *s, Dev *d, Author *a, EwErr *e)
+{
+    int open_only = pick(s, 3) != 0;
+    int64_t n = 0;
+    db_int(d->db, NULL, &n, 0,
+           open_only ? "SELECT count(*) FROM meetings WHERE status='open'"
+                     : "SELECT count(*) FROM meetings",
+           NULL);
+    if (!n)
+        return EW_ENOTFOUND;
+    char *id = NULL, *status = NULL;
+    db_text(d->db, NULL, &id,
+            open_only ? "SELECT id FROM meetings WHERE status='open' ORDER BY id LIMIT 1 OFFSET ?"
+                      : "SELECT id FROM meetings ORDER BY id LIMIT 1 OFFSET ?",
+            "i", (int64_t)pick(s, (int)n));
+    if (!id)
+        return EW_ENOTFOUND;
+    db_text(d->db, NULL, &status, "SELECT status FROM meetings WHERE id=?", "t", id);
+    int rc = meeting_void(d->db, a, id, VOID_REASONS[pick(s, 3)], 0, e);
+    if (rc == EW_OK && status && strcmp(status, "open") == 0 &&
+        s->nvoided_open < (int)(sizeof s->voided_open / sizeof s->voided_open[0]))
+        snprintf(s->voided_open[s->nvoided_open++], MEETING_ID_MAX, "%s", id);
+    free(id);
+    free(status);
+    return rc;
+}
+
+/* The office voids s->race_id for s->race_reason. */
+static int op_void_race(Sim *s, Dev *d, Author *a, EwErr *e)
+{
+    int rc = meeting_void(d->db, a, s->race_id, s->race_reason, 0, e);
+    if (rc == EW_OK && s->nvoided_open < (int)(sizeof s->voided_open / sizeof s->voided_open[0]))
+        snprintf(s->voided_open[s->nvoided_open++], MEETING_ID_MAX, "%s", s->race_id);
+    return rc;
+}
+
+/* The office resets a hall's staff PIN; now and then a hall the roster
+ * does not have (refused). */
+static int op_pin_reset(Sim *s, Dev *d, Author *a, EwErr *e)
+{
+    char hall[16], pin[STAFF_PIN_MAX + 1];
+    snprintf(hall, sizeof hall, "H%02d", (1 + pick(s, s->nhalls + 1)) % 100);
+    return staff_pin_reset(d->db, a, hall, pin, e);
+}
+
+/* The office resets s->race_hall's staff PIN. */
+static int op_reset_race(Sim *s, Dev *d, Author *a, EwErr *e)
+{
+    char pin[STAFF_PIN_MAX + 1];
+    return staff_pin_reset(d->db, a, s->race_hall, pin, e);
+}
+
+/* The office's own kinds of writes besides appeals. */
+static int op_office(Sim *s, Dev *d, Author *a, EwErr *e)
+{
+    switch (pick(s, 5)) {
+    case 0:
+    case 1:
+        return op_void(s, d, a, e);
+    case 2:
+        return op_pin_reset(s, d, a, e);
+    default:
+        return op_roster(s, d, a, e);
+    }
+}
+
+/* Runs op on d, which must not be refused. */
+static void must(Sim *s, Dev *d, Op op, const char *what)
+{
+    if (run(s, d, op) != EW_OK)
+        fail_msg("%s could not %s: %s", d->hall[0] ? d->hall : "the office", what, s->why);
+}
+
+/* Hall h hands its open meeting s->race_id to the office on a stick of
+ * their own: there and back, and again when the office lacks it (a hall
+ * learns what a restored office lacks from its first manifest, and resends
+ * it then). The office must then hold it open. */
+static void hand_meeting(Sim *s, Dev *h)
+{
+    StickIO *io = new_stick();
+    char *status = NULL;
+    for (int k = 0; k < 2 && (!status || strcmp(status, "open") != 0); k++) {
+        free(status);
+        status = NULL;
+        sync_dev(s, h, io);
+        sync_dev(s, office(s), io);
+        db_text(office(s)->db, NULL, &status, "SELECT status FROM meetings WHERE id=?", "t",
+                s->race_id);
+    }
+    memfs_free(io);
+    if (!status || strcmp(status, "open") != 0)
+        fail_msg("race: the office holds meeting %s as %s", s->race_id, status ? status : "absent");
+    free(status);
+}
+
+/* Hall h opens a new meeting (closing the one it has open), s->race_id,
+ * and hands it to the office. */
+static void race_meeting(Sim *s, Dev *h)
+{
+    char *id = NULL;
+    db_text(h->db, NULL, &id, "SELECT id FROM meetings WHERE hall=? AND status='open'", "t",
+            h->hall);
+    if (id)
+        must(s, h, op_meeting, "close a meeting");
+    free(id);
+    must(s, h, op_meeting, "open a meeting");
+    id = NULL;
+    db_text(h->db, NULL, &id, "SELECT id FROM meetings WHERE hall=? AND status='open'", "t",
+            h->hall);
+    assert_non_null(id);
+    snprintf(s->race_id, sizeof s->race_id, "%s", id);
+    free(id);
+    hand_meeting(s, h);
+}
+
+/* A void racing a close, made on purpose so that every seed has both fold
+ * orders. Hall device i opens a meeting and hands it to the office
+ * (race_meeting); then, with no exchange between them, the hall closes it
+ * and the office voids it:
+ *  - RACE_CLOSE_VOID: the hall closes first;
+ *  - RACE_VOID_CLOSE: the office voids first, but the close is stamped one
+ *    tick after the newest stamp the hall holds (meeting.c), older than
+ *    the void, so the fold still meets the close first;
+ *  - RACE_VOID_NEWER_CLOSE: the office voids first, then the hall takes an
+ *    appeal (a newer stamp) and closes: the fold meets the void first. */
+enum { RACE_CLOSE_VOID, RACE_VOID_CLOSE, RACE_VOID_NEWER_CLOSE };
+static void race_void_close(Sim *s, int i, int mode)
+{
+    Dev *h = &s->dev[i];
+    race_meeting(s, h);
+    s->race_reason = VOID_REASONS[pick(s, 3)];
+    if (mode == RACE_CLOSE_VOID)
+        must(s, h, op_meeting, "close the raced meeting");
+    must(s, office(s), op_void_race, "void the raced meeting");
+    if (mode == RACE_VOID_NEWER_CLOSE)
+        must(s, h, op_add, "take an appeal");
+    if (mode != RACE_CLOSE_VOID)
+        must(s, h, op_meeting, "close the raced meeting");
+    if (mode == RACE_VOID_NEWER_CLOSE)
+        s->raced_void_first++;
+    else
+        s->raced_close_first++;
+}
+
 /* Enrols a blank kiosk for hall through a stick. */
 static void enrol(Sim *s, Dev *d, const char *hall)
 {
@@ -353,6 +519,37 @@ static void restore_office(Sim *s, StickIO *backup_stick)
     assert_int_equal(db_open(path, 0, &o->db, &e), EW_OK);
 }
 
+/* Two offices void the same meeting and reset the same PIN: the old
+ * station voids a meeting (race_meeting) and resets both halls' PINs just
+ * before it dies, and only hall k's kiosk took those records away; the
+ * station restored from the backup, not holding them, is handed the still
+ * open meeting by hall h, voids it for another reason and resets h's PIN
+ * again. The first void in the fold's order counts, reason and all, and
+ * the second is refused, everywhere (checked at the end, s->twice_voided);
+ * the newest reset of each hall is kept (race_report). */
+static void restore_racing_void(Sim *s, StickIO *backup_stick)
+{
+    Dev *h = &s->dev[1], *k = &s->dev[2];
+    race_meeting(s, h);
+    s->race_reason = VOID_REASONS[0];
+    must(s, office(s), op_void_race, "void a meeting");
+    s->race_hall = h->hall;
+    must(s, office(s), op_reset_race, "reset a PIN");
+    s->race_hall = k->hall;
+    must(s, office(s), op_reset_race, "reset a PIN");
+    StickIO *io = new_stick();
+    sync_dev(s, office(s), io);
+    sync_dev(s, k, io);
+    memfs_free(io);
+    restore_office(s, backup_stick);
+    hand_meeting(s, h);
+    s->race_reason = VOID_REASONS[1];
+    must(s, office(s), op_void_race, "void the meeting again");
+    s->race_hall = h->hall;
+    must(s, office(s), op_reset_race, "reset the PIN again");
+    snprintf(s->twice_voided, sizeof s->twice_voided, "%s", s->race_id);
+}
+
 /* Canonical hash of a device's records (what it holds). */
 static char *records_of(sqlite3 *db)
 {
@@ -368,6 +565,92 @@ static char *records_of(sqlite3 *db)
     sqlite3_finalize(st);
     fclose(f);
     return out;
+}
+
+/* How the office's voids met the halls' closes, in the converged state. */
+typedef struct Races {
+    int open;          /* voided, never closed */
+    int void_first;    /* the fold meets the void, then the hall's close */
+    int close_first;   /* the fold meets the close first, though the office voided
+                        * the meeting while it held it open: the close raced it */
+    int closed;        /* the office voided a meeting it held closed */
+    int refused;       /* meeting.void records not applied (already void) */
+    int resets, reset_halls; /* staff.pin_reset records applied; halls in pin_resets */
+} Races;
+
+static int voided_open(const Sim *s, const char *id)
+{
+    for (int i = 0; i < s->nvoided_open; i++)
+        if (strcmp(s->voided_open[i], id) == 0)
+            return 1;
+    return 0;
+}
+
+/* Sorts the office's void meetings into Races, and checks what the fold
+ * promises for them: a void meeting keeps its reason, and a close it met
+ * after the void still recorded its day and tallies. */
+static Races race_report(const Sim *s, sqlite3 *db)
+{
+    Races r = {0};
+    sqlite3_stmt *st;
+    assert_int_equal(
+        sqlite3_prepare_v2(
+            db,
+            "SELECT m.id, m.void_reason, m.closed_day, m.tallies,"
+            " (SELECT min(hlc) FROM records x WHERE x.kind='meeting.void' AND x.state=1"
+            "   AND json_extract(CAST(x.body AS TEXT),'$.id')=m.id),"
+            " (SELECT min(hlc) FROM records x WHERE x.kind='meeting.close' AND x.state=1"
+            "   AND json_extract(CAST(x.body AS TEXT),'$.id')=m.id)"
+            " FROM meetings m WHERE m.status='void' ORDER BY m.id",
+            -1, &st, NULL),
+        SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        if (sqlite3_column_type(st, 1) == SQLITE_NULL || sqlite3_column_type(st, 4) == SQLITE_NULL)
+            fail_msg("void meeting %s has no reason or no applied void", id);
+        if (sqlite3_column_type(st, 5) == SQLITE_NULL) {
+            if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+                fail_msg("void meeting %s has a closing day but no applied close", id);
+            r.open++;
+            continue;
+        }
+        if (sqlite3_column_type(st, 2) == SQLITE_NULL || sqlite3_column_type(st, 3) == SQLITE_NULL)
+            fail_msg("void meeting %s lost its close's day or tallies", id);
+        int64_t v = sqlite3_column_int64(st, 4), c = sqlite3_column_int64(st, 5);
+        if (v < c)
+            r.void_first++;
+        else if (voided_open(s, id))
+            r.close_first++;
+        else
+            r.closed++;
+    }
+    sqlite3_finalize(st);
+    int64_t n = 0;
+    db_int(db, NULL, &n, 0, "SELECT count(*) FROM records WHERE kind='meeting.void' AND state=0",
+           NULL);
+    r.refused = (int)n;
+    db_int(db, NULL, &n, 0,
+           "SELECT count(*) FROM records WHERE kind='staff.pin_reset' AND state=1", NULL);
+    r.resets = (int)n;
+    db_int(db, NULL, &n, 0, "SELECT count(*) FROM pin_resets", NULL);
+    r.reset_halls = (int)n;
+    /* pin_resets holds each hall's newest applied reset, and nothing else
+     * (SQLite takes a bare column beside max() from the row of the max). */
+    db_int(db, NULL, &n, 0,
+           "SELECT count(*) FROM (SELECT json_extract(CAST(body AS TEXT),'$.hall') AS hall,"
+           " max(hlc) AS hlc, json_extract(CAST(body AS TEXT),'$.pin_hash') AS pin_hash"
+           " FROM records WHERE kind='staff.pin_reset' AND state=1 GROUP BY 1) x"
+           " JOIN pin_resets p USING (hall, hlc, pin_hash)",
+           NULL);
+    int64_t halls = 0;
+    db_int(db, NULL, &halls, 0,
+           "SELECT count(DISTINCT json_extract(CAST(body AS TEXT),'$.hall')) FROM records "
+           "WHERE kind='staff.pin_reset' AND state=1",
+           NULL);
+    if (n != halls || r.reset_halls != halls)
+        fail_msg("pin_resets holds %d halls, %lld of them their newest reset, of %lld reset",
+                 r.reset_halls, (long long)n, (long long)halls);
+    return r;
 }
 
 static void simulate(uint64_t seed, int halls, int steps)
@@ -391,16 +674,18 @@ static void simulate(uint64_t seed, int halls, int steps)
             sync_dev(s, d, s->stick[pick(s, NSTICKS)]);
         } else if (r < 55) {
             run(s, d, op_add);
-        } else if (r < 85) {
+        } else if (r < 80 || (r < 85 && d->hall[0])) {
             run(s, d, op_step);
         } else if (r < 93) {
-            run(s, d, d->hall[0] ? op_meeting : op_roster);
+            /* Halls (85..93) open and close meetings; the office (80..93)
+             * voids them, resets PINs, changes the roster. */
+            run(s, d, d->hall[0] ? op_meeting : op_office);
         } else if (r < 95) {
             int k = pick(s, NSTICKS); /* a stick is lost; a blank one replaces it */
             memfs_free(s->stick[k]);
             s->stick[k] = new_stick();
         } else {
-            run(s, d, op_step);
+            run(s, d, d->hall[0] ? op_step : op_void);
         }
         if (step == stale_at)
             s->stale = copy_stick(s->stick[0]);
@@ -416,8 +701,17 @@ static void simulate(uint64_t seed, int halls, int steps)
             assert_int_equal(backup_write(office(s)->db, backup_stick, "/stick", PASS, name, &e),
                              EW_OK);
         }
-        if (step == restore_at)
+        if (step == restore_at && s->nhalls >= 2)
+            restore_racing_void(s, backup_stick);
+        else if (step == restore_at)
             restore_office(s, backup_stick);
+        /* Before the backup or after the restore, so the office keeps its voids. */
+        if (step == steps / 8)
+            race_void_close(s, 1, RACE_CLOSE_VOID);
+        if (step == steps * 3 / 5)
+            race_void_close(s, 1, RACE_VOID_CLOSE);
+        if (step == steps * 2 / 3)
+            race_void_close(s, 1, RACE_VOID_NEWER_CLOSE);
     }
     /* Enough exchanges: everyone meets one stick in turn, several times. */
     for (int round = 0; round < 4; round++)
@@ -462,6 +756,30 @@ static void simulate(uint64_t seed, int halls, int steps)
            (unsigned long long)seed, s->ndev, steps, s->ops_ok, s->ops_refused, s->syncs,
            (long long)nrec, (long long)napplied, (long long)nforks);
     assert_true(nrec > 0 && napplied > 0);
+    Races rc = race_report(s, office(s)->db);
+    printf("  voids: %d of meetings never closed, %d folded before a racing close, %d after one, "
+           "%d of closed meetings, %d refused; %d PIN resets (%d halls)\n",
+           rc.open, rc.void_first, rc.close_first, rc.closed, rc.refused, rc.resets,
+           rc.reset_halls);
+    /* The races made on purpose are in the converged state, in their order. */
+    if (rc.close_first < s->raced_close_first || rc.void_first < s->raced_void_first)
+        fail_msg("seed %llu: %d+%d races made, %d+%d found", (unsigned long long)seed,
+                 s->raced_close_first, s->raced_void_first, rc.close_first, rc.void_first);
+    if (s->twice_voided[0]) {
+        char *why = NULL;
+        int64_t refused = 0;
+        db_text(office(s)->db, NULL, &why, "SELECT void_reason FROM meetings WHERE id=?", "t",
+                s->twice_voided);
+        db_int(office(s)->db, NULL, &refused, 0,
+               "SELECT count(*) FROM records WHERE kind='meeting.void' AND state=0 AND "
+               "json_extract(CAST(body AS TEXT),'$.id')=?",
+               "t", s->twice_voided);
+        if (!why || strcmp(why, VOID_REASONS[0]) != 0 || refused != 1)
+            fail_msg("seed %llu: meeting %s voided twice: reason %s, %lld voids refused",
+                     (unsigned long long)seed, s->twice_voided, why ? why : "none",
+                     (long long)refused);
+        free(why);
+    }
     free(want);
     free(state);
     for (int i = 0; i < s->ndev; i++) {

@@ -197,7 +197,8 @@ char *tu_dump_state(sqlite3 *db)
         "SELECT * FROM appeals ORDER BY code",
         "SELECT code, hlc, hex(device), seq, day, kind, by_role, by_hall, detail, applied, note "
         "FROM timeline ORDER BY code, hlc, device, seq",
-        "SELECT * FROM meetings ORDER BY id",
+        "SELECT * FROM meetings ORDER BY id", /* every column, void_reason included */
+        "SELECT * FROM pin_resets ORDER BY hall",
         "SELECT hex(device), seq, state, note FROM records ORDER BY device, seq",
     };
     return tu_dump_queries(db, queries, sizeof queries / sizeof queries[0]);
