@@ -21,6 +21,7 @@
  * conversions test_text checks against each _FMT entry's arguments. */
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 #include "domain.h"
+#include "imetext.h"
 
 #define PHONE_MAX 13
 #define PRINT_TODO (-3)    /* the page is not drawn yet */
@@ -50,21 +51,12 @@ void appeal_open(App *a, int at_meeting)
     app_go(a, SCR_APPEAL);
 }
 
-/* Characters (not bytes) of UTF-8 text. */
-static int chars(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 static int text_ready(const App *a)
 {
     int seen = 0;
     for (const char *p = a->kb.text; *p; p++)
         seen += *p != ' ';
-    return seen > 0 && chars(a->kb.text) >= 2;
+    return seen > 0 && ime_text_chars(a->kb.text) >= 2;
 }
 
 static void go_step(App *a, AppealStep s)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "appint.h"
+#include "imetext.h"
 
 /* Every key that types a character, by index (ACT_KB_CHAR's arg). */
 static const char *const CHARS[] = {
@@ -31,20 +32,12 @@ typedef struct Key {
 } Key;
 
 
-static int utf8_chars(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 /* Appends what fits of add: whole characters, up to AP_TEXT_CHARS. */
 static void append(App *a, const char *add)
 {
     KbState *ap = &a->kb;
     size_t len = strlen(ap->text);
-    int room = ap->max_chars - utf8_chars(ap->text);
+    int room = ap->max_chars - (int)ime_text_chars(ap->text);
     for (const char *p = add; *p && room > 0;) {
         size_t k = 1;
         while (((unsigned char)p[k] & 0xC0) == 0x80)
@@ -59,17 +52,6 @@ static void append(App *a, const char *add)
     }
     if (room <= 0 && *add)
         ui_toast(a, S_AP_TEXT_FULL);
-}
-
-static void delete_char(App *a)
-{
-    char *t = a->kb.text;
-    size_t n = strlen(t);
-    while (n > 0 && ((unsigned char)t[n - 1] & 0xC0) == 0x80)
-        n--;
-    if (n > 0)
-        n--;
-    t[n] = 0;
 }
 
 static void pinyin(App *a, int op, int arg)
@@ -149,7 +131,7 @@ static void delete(App *a)
     } else if (ap->mode == KB_PINYIN && ap->view.preedit[0]) {
         pinyin(a, IME_BACK, 0);
     } else {
-        delete_char(a);
+        ime_text_backspace(a->kb.text);
     }
 }
 
@@ -290,7 +272,7 @@ static void text_box(App *a, SDL_Rect r)
     draw_round_outline(a->r, r, m->radius, 2, rgb(0xC4C8CE));
     int blh = ui_line_h(a, FACE_REGULAR, m->body), slh = ui_line_h(a, FACE_REGULAR, m->small);
     char count[32];
-    snprintf(count, sizeof count, "%d/%d", utf8_chars(ap->text), ap->max_chars);
+    snprintf(count, sizeof count, "%zu/%d", ime_text_chars(ap->text), ap->max_chars);
     int cw = ui_width(a, FACE_REGULAR, m->small, count);
     ui_text(a, FACE_REGULAR, m->small, C_TEXT2, r.x + r.w - m->pad / 2 - cw,
             r.y + r.h - slh - m->pad / 4, count);
