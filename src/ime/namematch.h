@@ -12,9 +12,9 @@
  * speller accepts for them (lue for lve, ju and jv alike). librime has no
  * public reverse lookup, so the file is read here, once, into a table.
  *
- * What matches (docs/input.md, "Names"): the typed text with spaces and
- * apostrophes dropped and Latin letters in lower case, against the name's
- * characters in a row. Each name character takes either itself (a Chinese
+ * What matches (docs/input.md, "Names by pinyin"): the typed text with
+ * spaces and apostrophes dropped and Latin letters in lower case, against
+ * the name's characters in a row. Each name character takes either itself (a Chinese
  * character, a digit, a Latin letter in either case), or the initial of
  * one of its readings (z, or zh/ch/sh), or a whole reading; the last
  * character a match takes may take any beginning of a reading ("zhangsa").
