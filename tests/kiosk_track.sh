@@ -7,27 +7,35 @@
 set -eu
 bin=$1
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -n "${ECHOWALL_KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT
 export ECHOWALL_NOW=2026-11-28T10:00 SDL_VIDEODRIVER=offscreen ECHOWALL_CHECK_TARGETS=1
 ctl="$bin/echowallctl"
-db="$tmp/o.db"
+db="$tmp/hall.db"   # H07's kiosk
+office="$tmp/o.db"  # the town office, which handles the appeals
+mkdir "$tmp/stick"
+sync() { # the office's records to the kiosk by stick
+    "$ctl" --db "$office" sync "$tmp/stick" >/dev/null && "$ctl" --db "$db" sync "$tmp/stick" >/dev/null
+}
 fail() { echo "kiosk_track: $*" >&2; exit 1; }
 kiosk() { # SCRIPT-FILE [SIZE]
     "$bin/echowall" --db "$db" --headless --window "${2:-1280x800}" --script "$1" \
         --screenshots "$tmp/shots" 2>"$tmp/err" || { cat "$tmp/err" >&2; return 1; }
 }
+# A whole code typed (after 删除 has cleared the H07- the kiosk starts with).
 keys() { echo "$1" | sed 's/-//' | fold -w1 | sed 's/^/press /'; }
 
 # An appeal taken at the office, answered and published; its slip's codes.
-"$ctl" --db "$db" demo >/dev/null
-out=$("$ctl" --db "$db" appeal add --hall H07 --category street_light --text 村口路灯坏了 --source staff)
+"$ctl" --db "$office" demo >/dev/null
+"$ctl" --db "$db" demo --hall H07 >/dev/null
+out=$("$ctl" --db "$office" appeal add --hall H07 --category street_light --text 村口路灯坏了 --source staff)
 code=$(echo "$out" | head -1)
 proof=$(echo "$out" | sed -n 's/^rating code: //p')
 [ ${#proof} -eq 6 ] || fail "no rating code: $out"
-"$ctl" --db "$db" appeal grade "$code" green >/dev/null
-"$ctl" --db "$db" appeal assign "$code" --member P0007 --leader L01 --unit U01 >/dev/null
-"$ctl" --db "$db" appeal solve "$code" --answer 已修好 >/dev/null
-"$ctl" --db "$db" appeal publish "$code" >/dev/null
+"$ctl" --db "$office" appeal grade "$code" green >/dev/null
+"$ctl" --db "$office" appeal assign "$code" --member P0007 --leader L01 --unit U01 >/dev/null
+"$ctl" --db "$office" appeal solve "$code" --answer 已修好 >/dev/null
+"$ctl" --db "$office" appeal publish "$code" >/dev/null
+sync
 last=$(echo "$code" | tail -c 2)
 wrong=$(echo "$code" | sed 's/.$//')$( [ "$last" = X ] && echo Y || echo X)
 # A code whose check character is right but that no appeal has.
@@ -47,6 +55,7 @@ BEGIN {
 
 {
     echo "press 查询进度"
+    for i in 1 2 3; do echo "press 删除"; done
     keys "$wrong"
     echo "press 查询"
     echo "expect 编号不对"
@@ -82,11 +91,12 @@ printf 'type https://town.example/a/%s\nkey Return\nexpect 您的评价：不满
 kiosk "$tmp/scan.txt" 800x480 || fail "a scanned URL on Home"
 
 # Wrong rating codes back off: after three, the pad is not offered.
-out=$("$ctl" --db "$db" appeal add --hall H07 --category water --text 水渠堵了 --source staff)
+out=$("$ctl" --db "$office" appeal add --hall H07 --category water --text 水渠堵了 --source staff)
 code2=$(echo "$out" | head -1)
-"$ctl" --db "$db" appeal grade "$code2" green >/dev/null
-"$ctl" --db "$db" appeal assign "$code2" --member P0007 --leader L01 --unit U01 >/dev/null
-"$ctl" --db "$db" appeal solve "$code2" --answer 已疏通 >/dev/null
+"$ctl" --db "$office" appeal grade "$code2" green >/dev/null
+"$ctl" --db "$office" appeal assign "$code2" --member P0007 --leader L01 --unit U01 >/dev/null
+"$ctl" --db "$office" appeal solve "$code2" --answer 已疏通 >/dev/null
+sync
 {
     echo "press 查询进度"
     for i in 1 2 3 4 5 6 7 8 9 10; do echo "press 删除"; done
