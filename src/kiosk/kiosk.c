@@ -2,8 +2,13 @@
  * kiosk.c: `echowall`, the hall screen. Wires the core (database, demo
  * town) to the UI (App, Display, script runner) and runs the live loop.
  *
- *   echowall [--db PATH | --demo] [--lang zh|en] [--window WxH] [--rotate 0|90|180|270]
- *            [--headless] [--script FILE] [--screenshots DIR]
+ *   echowall [--db PATH | --demo [--office]] [--lang zh|en] [--window WxH]
+ *            [--rotate 0|90|180|270] [--headless] [--script FILE] [--screenshots DIR]
+ *
+ * On the town office's database (its device's role is "office") the same
+ * program shows the office screens after a staff login (src/ui/office*.c,
+ * data from office.c); `--demo --office` is the demo town seen from the
+ * office, with the staff PIN DEMO_PIN.
  *
  * The live loop draws only when the App asks for a frame; otherwise it
  * sleeps 20 ms between polls of the input (SDL's KMSDRM and offscreen
@@ -37,22 +42,26 @@
 #include "clock.h"
 #include "db.h"
 #include "demo.h"
+#include "device.h"
+#include "staff.h"
 #include "display.h"
 #include "text.h"
 #include "ew.h"
 #include "runner.h"
 #include "script.h"
 #include "input.h"
+#include "office.h"
 #include "printjob.h"
 #include "source.h"
 #include "stick.h"
 
 #define DEFAULT_DB "/var/lib/echowall/echowall.db"
 #define DEFAULT_PX_PER_MM 5.6 /* about 142 dpi, what 7" to 15.6" panels have */
+#define DEMO_PIN "1234"       /* the demo office's staff PIN (a throwaway town) */
 
 typedef struct Opts {
     const char *db, *lang, *script, *shots;
-    int demo, headless, w, h, rotate;
+    int demo, office, headless, w, h, rotate;
     int paused; /* --paused: the out-of-service screen alone */
 } Opts;
 
@@ -76,7 +85,7 @@ static int usage(const char *msg)
     if (msg)
         fprintf(stderr, "echowall: %s\n", msg);
     fprintf(stderr,
-            "usage: echowall [--db PATH | --demo] [--lang zh|en] [--window WxH]\n"
+            "usage: echowall [--db PATH | --demo [--office]] [--lang zh|en] [--window WxH]\n"
             "                [--rotate 0|90|180|270] [--headless] [--script FILE]\n"
             "                [--screenshots DIR]\n"
             "       echowall --paused [--window WxH | --headless] [--screenshots DIR]\n");
@@ -92,6 +101,8 @@ static int parse(int argc, char **argv, Opts *o)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--demo") == 0)
             o->demo = 1;
+        else if (strcmp(a, "--office") == 0)
+            o->office = 1;
         else if (strcmp(a, "--headless") == 0)
             o->headless = 1;
         else if (strcmp(a, "--paused") == 0)
@@ -132,6 +143,8 @@ static int parse(int argc, char **argv, Opts *o)
     }
     if (o->demo && o->db)
         return usage("--demo and --db exclude each other");
+    if (o->office && !o->demo)
+        return usage("--office goes with --demo (a database's own role says whether it is the office's)");
     if (o->headless && !o->w) {
         o->w = 1280;
         o->h = 800;
@@ -186,13 +199,17 @@ static int open_db(const Opts *o, sqlite3 **db)
         }
         char path[128];
         snprintf(path, sizeof path, "%s/echowall.db", demo_dir);
-        DemoSpec spec = {.hall = "H07"}; /* as `echowallctl demo --hall H07` */
+        /* as `echowallctl demo --hall H07`, or `echowallctl demo` for the office */
+        DemoSpec spec = {.hall = o->office ? NULL : "H07"};
         if (db_open(path, 1, db, &e) == EW_OK) /* a throwaway town: no need to survive a power cut */
             db_exec(*db, NULL, "PRAGMA synchronous=OFF");
-        if (!*db || demo_fill(*db, &spec, &e) != EW_OK) {
+        if (!*db || demo_fill(*db, &spec, &e) != EW_OK ||
+            (o->office && staff_pin_set(*db, DEMO_PIN, &e) != EW_OK)) {
             fprintf(stderr, "echowall: cannot make the demo town: %s\n", e.msg);
             return 1;
         }
+        if (o->office)
+            fprintf(stderr, "echowall: the demo office's staff PIN is %s\n", DEMO_PIN);
         return 0;
     }
     const char *path = o->db ? o->db : DEFAULT_DB;
@@ -229,6 +246,15 @@ static char *setting(sqlite3 *db, const char *key)
     char *v = NULL;
     config_get(db, key, &v, NULL);
     return v;
+}
+
+/* 1 when db is the town office's (its device's role). */
+static int is_office(sqlite3 *db)
+{
+    Author self;
+    int office = device_load_self(db, &self, NULL) == EW_OK && strcmp(self.role, "office") == 0;
+    sodium_memzero(&self, sizeof self);
+    return office;
 }
 
 /* The watchdog's period in ms: half of WatchdogSec= when systemd asks this
@@ -397,6 +423,7 @@ int kiosk_main(int argc, char **argv)
     Stick *stick = NULL;
     Input *input = NULL;
     PrintJob *printer = NULL;
+    Office *office = NULL;
     if (open_db(&o, &db) != 0) {
         db_close(db);
         demo_cleanup();
@@ -439,6 +466,10 @@ int kiosk_main(int argc, char **argv)
     }
     Source src;
     source_init(&src, db);
+    if (is_office(db)) {
+        office = office_new(db);
+        office_source_init(&src, office);
+    }
     input = input_new();
     input_wire(&src, input);
     printer = printjob_new(db);
@@ -471,6 +502,7 @@ int kiosk_main(int argc, char **argv)
     }
 out:
     app_free(a);
+    office_free(office);
     printjob_free(printer);
     input_free(input);
     stick_free(stick);

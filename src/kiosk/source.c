@@ -8,6 +8,7 @@
  * confirmed clock).
  */
 #include "source.h"
+#include "sourceint.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,13 +28,13 @@
 #include "roster.h"
 #include "view.h"
 
-static char *dup_str(json_t *o, const char *k)
+char *source_dup(json_t *o, const char *k)
 {
     const char *s = json_string_value(json_object_get(o, k));
     return s ? ew_xstrdup(s) : NULL;
 }
 
-static void copy_str(json_t *o, const char *k, char *out, size_t n)
+void source_copy(json_t *o, const char *k, char *out, size_t n)
 {
     const char *s = json_string_value(json_object_get(o, k));
     snprintf(out, n, "%s", s ? s : "");
@@ -46,34 +47,34 @@ static int64_t day_of(json_t *o, const char *k)
     return s && clock_parse_day(s, &d) == 0 ? d : -1;
 }
 
-static void fill_card(Card *c, json_t *o, int64_t today)
+void source_fill_card(Card *c, json_t *o, int64_t today)
 {
-    copy_str(o, "code", c->code, sizeof c->code);
-    copy_str(o, "hall", c->hall, sizeof c->hall);
-    c->hall_name = dup_str(o, "hall_name");
-    c->category = dup_str(o, "category");
+    source_copy(o, "code", c->code, sizeof c->code);
+    source_copy(o, "hall", c->hall, sizeof c->hall);
+    c->hall_name = source_dup(o, "hall_name");
+    c->category = source_dup(o, "category");
     if (json_is_true(json_object_get(o, "published")))
-        c->text = dup_str(o, "text"); /* NULL once purged */
+        c->text = source_dup(o, "text"); /* NULL once purged */
     const char *g = json_string_value(json_object_get(o, "grade"));
     c->grade = !g ? GRADE_NONE
                : strcmp(g, "green") == 0 ? GRADE_GREEN
                : strcmp(g, "blue") == 0  ? GRADE_BLUE
                : strcmp(g, "orange") == 0 ? GRADE_ORANGE
                                           : GRADE_NONE;
-    c->status = dup_str(o, "status");
+    c->status = source_dup(o, "status");
     if (!c->status)
         c->status = ew_xstrdup("received");
-    c->member = dup_str(o, "member");
-    c->unit = dup_str(o, "unit");
-    copy_str(o, "due", c->due, sizeof c->due);
-    copy_str(o, "created", c->created, sizeof c->created);
+    c->member = source_dup(o, "member");
+    c->unit = source_dup(o, "unit");
+    source_copy(o, "due", c->due, sizeof c->due);
+    source_copy(o, "created", c->created, sizeof c->created);
     c->overdue_days = (int)json_integer_value(json_object_get(o, "overdue_days"));
     int64_t due = day_of(o, "due"), graded = day_of(o, "graded"), solved = day_of(o, "solved");
     c->days_left = due >= 0 && due >= today ? (int)(due - today) : 0;
     c->limit_days = due >= 0 && graded >= 0 && due > graded ? (int)(due - graded) : 0;
     c->solved_late = solved >= 0 && due >= 0 && solved > due;
     if (strcmp(c->status, "solved") == 0)
-        c->answer = dup_str(o, "answer");
+        c->answer = source_dup(o, "answer");
 }
 
 /* This kiosk's hall code into hall[4]; 0 when it is not (yet) a hall's.
@@ -88,7 +89,7 @@ static int own_hall(sqlite3 *db, char hall[4])
     return hall[0] != 0;
 }
 
-static int fail(char *msg, int msglen, const EwErr *e)
+int source_fail(char *msg, int msglen, const EwErr *e)
 {
     snprintf(msg, (size_t)msglen, "%s", e->msg[0] ? e->msg : "database error");
     return -1;
@@ -101,13 +102,13 @@ static int figures(void *ctx, Figures *out, char *msg, int msglen)
     json_t *s = NULL;
     memset(out, 0, sizeof *out);
     if (view_stats(db, &s, &e) != EW_OK)
-        return fail(msg, msglen, &e);
-    out->town = dup_str(s, "town");
+        return source_fail(msg, msglen, &e);
+    out->town = source_dup(s, "town");
     out->meetings = (int)json_integer_value(json_object_get(s, "meetings"));
     out->appeals = (int)json_integer_value(json_object_get(s, "appeals"));
     out->solved = (int)json_integer_value(json_object_get(s, "solved"));
     out->overdue = (int)json_integer_value(json_object_get(s, "overdue"));
-    out->last_sync = dup_str(s, "last_office_sync");
+    out->last_sync = source_dup(s, "last_office_sync");
     json_decref(s);
     clock_format_day(db_today(db), out->today);
     out->enrolled = device_certified(db);
@@ -132,7 +133,7 @@ static int add_card(void *ctx, json_t *o)
     }
     Card *c = &f->out->cards[f->out->n++];
     memset(c, 0, sizeof *c);
-    fill_card(c, o, f->today);
+    source_fill_card(c, o, f->today);
     return 0;
 }
 
@@ -155,7 +156,7 @@ static int cards(void *ctx, const WallQuery *q, CardList *out, char *msg, int ms
     /* Row by row into Cards: the wall of a big town never exists as JSON. */
     if (view_appeals_each(db, &f, add_card, &fill, &e) != EW_OK) {
         cardlist_free(out);
-        return fail(msg, msglen, &e);
+        return source_fail(msg, msglen, &e);
     }
     return 0;
 }
@@ -167,7 +168,7 @@ static char *step_detail(json_t *s)
     if (!kind)
         return NULL;
     if (strcmp(kind, "grade") == 0)
-        return dup_str(s, "grade");
+        return source_dup(s, "grade");
     if (strcmp(kind, "assign") == 0) {
         const char *m = json_string_value(json_object_get(s, "member_name"));
         const char *u = json_string_value(json_object_get(s, "unit_name"));
@@ -178,8 +179,29 @@ static char *step_detail(json_t *s)
     if (strcmp(kind, "progress") == 0 || strcmp(kind, "solve") == 0 ||
         strcmp(kind, "escalate") == 0 || strcmp(kind, "reopen") == 0 ||
         strcmp(kind, "redact") == 0)
-        return dup_str(s, "text");
+        return source_dup(s, "text");
     return NULL;
+}
+
+void source_fill_detail(sqlite3 *db, Detail *out, json_t *o)
+{
+    source_fill_card(&out->card, o, db_today(db));
+    out->grid = source_dup(o, "grid");
+    out->satisfaction = source_dup(o, "satisfaction");
+    json_t *tl = json_object_get(o, "timeline");
+    size_t n = json_array_size(tl);
+    out->steps = n ? ew_xcalloc(n, sizeof *out->steps) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        json_t *s = json_array_get(tl, i);
+        if (!json_is_true(json_object_get(s, "applied")))
+            continue; /* refused records are not part of the public story */
+        TimeStep *t = &out->steps[out->nsteps++];
+        source_copy(s, "day", t->day, sizeof t->day);
+        t->kind = source_dup(s, "kind");
+        const char *by = json_string_value(json_object_get(s, "by"));
+        t->by_office = by && strcmp(by, "office") == 0;
+        t->detail = step_detail(s);
+    }
 }
 
 static int detail(void *ctx, const char *code, Detail *out, char *msg, int msglen)
@@ -192,24 +214,8 @@ static int detail(void *ctx, const char *code, Detail *out, char *msg, int msgle
     if (rc == EW_ENOTFOUND)
         return 1;
     if (rc != EW_OK)
-        return fail(msg, msglen, &e);
-    fill_card(&out->card, o, db_today(db));
-    out->grid = dup_str(o, "grid");
-    out->satisfaction = dup_str(o, "satisfaction");
-    json_t *tl = json_object_get(o, "timeline");
-    size_t n = json_array_size(tl);
-    out->steps = n ? ew_xcalloc(n, sizeof *out->steps) : NULL;
-    for (size_t i = 0; i < n; i++) {
-        json_t *s = json_array_get(tl, i);
-        if (!json_is_true(json_object_get(s, "applied")))
-            continue; /* refused records are not part of the public story */
-        TimeStep *t = &out->steps[out->nsteps++];
-        copy_str(s, "day", t->day, sizeof t->day);
-        t->kind = dup_str(s, "kind");
-        const char *by = json_string_value(json_object_get(s, "by"));
-        t->by_office = by && strcmp(by, "office") == 0;
-        t->detail = step_detail(s);
-    }
+        return source_fail(msg, msglen, &e);
+    source_fill_detail(db, out, o);
     json_decref(o);
     return 0;
 }
@@ -249,9 +255,9 @@ static int meeting(void *ctx, MeetingInfo *out, char *msg, int msglen)
     if (rc == EW_ENOTFOUND)
         return 1;
     if (rc != EW_OK)
-        return fail(msg, msglen, &e);
+        return source_fail(msg, msglen, &e);
     snprintf(out->id, sizeof out->id, "%s", json_string_value(json_object_get(m, "id")));
-    out->topic = dup_str(m, "topic");
+    out->topic = source_dup(m, "topic");
     out->cap = (int)json_integer_value(json_object_get(m, "cap"));
     out->ballots = (int)json_integer_value(json_object_get(m, "ballots"));
     out->tokens = json_is_true(json_object_get(m, "tokens"));
@@ -260,8 +266,8 @@ static int meeting(void *ctx, MeetingInfo *out, char *msg, int msglen)
     out->names = ew_xcalloc((size_t)(out->n ? out->n : 1), sizeof *out->names);
     out->roles = ew_xcalloc((size_t)(out->n ? out->n : 1), sizeof *out->roles);
     for (int i = 0; i < out->n; i++) {
-        out->names[i] = dup_str(json_array_get(subj, (size_t)i), "name");
-        out->roles[i] = dup_str(json_array_get(subj, (size_t)i), "role");
+        out->names[i] = source_dup(json_array_get(subj, (size_t)i), "name");
+        out->roles[i] = source_dup(json_array_get(subj, (size_t)i), "role");
     }
     json_decref(m);
     return 0;
@@ -274,7 +280,7 @@ static int cast(void *ctx, const char *meeting_id, const char *token, const char
     int rc = ballot_cast_token(ctx, meeting_id, token, ratings, n, &e);
     if (rc == EW_ESTATE)
         return 1;
-    return rc == EW_OK ? 0 : fail(msg, msglen, &e);
+    return rc == EW_OK ? 0 : source_fail(msg, msglen, &e);
 }
 
 static int results(void *ctx, MeetingResult *out, char *msg, int msglen)
@@ -296,7 +302,7 @@ static int results(void *ctx, MeetingResult *out, char *msg, int msglen)
     json_t *rows = NULL;
     if (eval_meeting(db, id, EVAL_MIN_RATINGS, &rows, &e) != EW_OK) {
         free(id);
-        return fail(msg, msglen, &e);
+        return source_fail(msg, msglen, &e);
     }
     db_text(db, NULL, &topic, "SELECT topic FROM meetings WHERE id=?", "t", id);
     db_int(db, NULL, &day, 0, "SELECT opened_day FROM meetings WHERE id=?", "t", id);
@@ -311,8 +317,8 @@ static int results(void *ctx, MeetingResult *out, char *msg, int msglen)
     for (int i = 0; i < out->n; i++) {
         json_t *r = json_array_get(rows, (size_t)i);
         ResultRow *o = &out->rows[i];
-        o->name = dup_str(r, "name");
-        o->role = dup_str(r, "role");
+        o->name = source_dup(r, "name");
+        o->role = source_dup(r, "role");
         for (int k = 0; k < 5; k++)
             o->counts[k] = (int)json_integer_value(json_object_get(json_object_get(r, "counts"), keys[k]));
         json_t *rate = json_object_get(r, "excellence_rate");
@@ -338,7 +344,7 @@ static int candidates(void *ctx, CandidateList *out, char *msg, int msglen)
     }
     json_t *who = NULL;
     if (roster_meeting_subjects(db, hall, &who, &e) != EW_OK)
-        return fail(msg, msglen, &e);
+        return source_fail(msg, msglen, &e);
     out->n = (int)json_array_size(who);
     out->v = ew_xcalloc((size_t)(out->n ? out->n : 1), sizeof *out->v);
     for (int i = 0; i < out->n; i++) {
@@ -350,9 +356,7 @@ static int candidates(void *ctx, CandidateList *out, char *msg, int msglen)
     return 0;
 }
 
-/* One write as this device: begin, its identity, fn, commit. */
-typedef int (*WriteFn)(sqlite3 *db, Author *self, const void *arg, EwErr *e);
-static int write_as_self(sqlite3 *db, WriteFn fn, const void *arg, EwErr *e)
+int source_write(sqlite3 *db, WriteFn fn, const void *arg, EwErr *e)
 {
     Author self;
     int rc = db_begin(db, e);
@@ -397,10 +401,10 @@ static int open_meeting(void *ctx, const MeetingSetup *s, char *msg, int msglen)
     if (s->tokens > 0 && !printjob_ready(ctx, msg, msglen))
         return 3;
     OpenArg o = {s, s->tokens > 0 ? ew_xcalloc((size_t)s->tokens, sizeof(BallotToken)) : NULL};
-    int rc = write_as_self(ctx, w_open, &o, &e);
+    int rc = source_write(ctx, w_open, &o, &e);
     if (rc != EW_OK) {
         free(o.tokens);
-        fail(msg, msglen, &e);
+        source_fail(msg, msglen, &e);
         return rc == EW_ESTATE ? 1 : -1;
     }
     int printed = s->tokens == 0 || printjob_tokens(ctx, s->topic, o.tokens, s->tokens, msg, msglen) == EW_OK;
@@ -417,7 +421,7 @@ static int check_token(void *ctx, const char *meeting_id, const char *token, cha
     int rc = ballot_token_check(ctx, meeting_id, token, &e);
     if (rc == EW_OK)
         return 0;
-    fail(msg, msglen, &e);
+    source_fail(msg, msglen, &e);
     return rc == EW_EDENIED || rc == EW_EINPUT || rc == EW_ENOTFOUND ? 1 : -1;
 }
 
@@ -429,7 +433,7 @@ static int w_close(sqlite3 *db, Author *self, const void *arg, EwErr *e)
 static int close_meeting(void *ctx, const char *meeting_id, char *msg, int msglen)
 {
     EwErr e = {0};
-    return write_as_self(ctx, w_close, meeting_id, &e) == EW_OK ? 0 : fail(msg, msglen, &e);
+    return source_write(ctx, w_close, meeting_id, &e) == EW_OK ? 0 : source_fail(msg, msglen, &e);
 }
 
 typedef struct RateArg {
@@ -451,12 +455,12 @@ static int rate(void *ctx, const char *code, const char *proof, int satisfied, c
 {
     EwErr e = {0};
     RateArg r = {code, proof, satisfied};
-    int rc = write_as_self(ctx, w_rate, &r, &e);
+    int rc = source_write(ctx, w_rate, &r, &e);
     if (rc == EW_EDENIED || rc == EW_EINPUT)
         return 1;
     if (rc == EW_ESTATE)
         return 2;
-    return rc == EW_OK ? 0 : fail(msg, msglen, &e);
+    return rc == EW_OK ? 0 : source_fail(msg, msglen, &e);
 }
 
 static int grids(void *ctx, StrList *out, char *msg, int msglen)
@@ -468,7 +472,7 @@ static int grids(void *ctx, StrList *out, char *msg, int msglen)
         return 0; /* the office: no hall, no grids */
     EwErr e = {0};
     if (db_text(db, &e, &g, "SELECT grids FROM branches WHERE code=?", "t", hall) != EW_OK)
-        return fail(msg, msglen, &e);
+        return source_fail(msg, msglen, &e);
     json_t *list = g ? json_loads(g, 0, NULL) : NULL;
     free(g);
     out->n = (int)json_array_size(list);
@@ -502,8 +506,8 @@ static int submit(void *ctx, const AppealDraft *d, Receipt *out, char *msg, int 
     EwErr e = {0};
     memset(out, 0, sizeof *out);
     SubmitArg s = {d, out};
-    if (write_as_self(ctx, w_submit, &s, &e) != EW_OK)
-        return fail(msg, msglen, &e);
+    if (source_write(ctx, w_submit, &s, &e) != EW_OK)
+        return source_fail(msg, msglen, &e);
     config_tracking_url(ctx, out->code, out->url, sizeof out->url);
     return 0;
 }
@@ -523,7 +527,7 @@ static int pending(void *ctx, CardList *out, char *msg, int msglen)
                                "redacted=0 ORDER BY created_day, code",
                                "t", hall);
     if (!st)
-        return fail(msg, msglen, &e);
+        return source_fail(msg, msglen, &e);
     int cap = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         json_t *o = NULL;
@@ -535,9 +539,9 @@ static int pending(void *ctx, CardList *out, char *msg, int msglen)
         }
         Card *c = &out->cards[out->n++];
         memset(c, 0, sizeof *c);
-        fill_card(c, o, db_today(db));
+        source_fill_card(c, o, db_today(db));
         free(c->text);
-        c->text = dup_str(o, "text"); /* staff see it before the wall does */
+        c->text = source_dup(o, "text"); /* staff see it before the wall does */
         json_decref(o);
     }
     db_done(st);
@@ -552,7 +556,7 @@ static int w_publish(sqlite3 *db, Author *self, const void *arg, EwErr *e)
 static int publish(void *ctx, const char *code, char *msg, int msglen)
 {
     EwErr e = {0};
-    return write_as_self(ctx, w_publish, code, &e) == EW_OK ? 0 : fail(msg, msglen, &e);
+    return source_write(ctx, w_publish, code, &e) == EW_OK ? 0 : source_fail(msg, msglen, &e);
 }
 
 static int set_pin(void *ctx, const char *pin, char *msg, int msglen)
@@ -561,7 +565,7 @@ static int set_pin(void *ctx, const char *pin, char *msg, int msglen)
     int rc = staff_pin_set(ctx, pin, &e);
     if (rc == EW_EINPUT)
         return 1;
-    return rc == EW_OK ? 0 : fail(msg, msglen, &e);
+    return rc == EW_OK ? 0 : source_fail(msg, msglen, &e);
 }
 
 void source_init(Source *src, sqlite3 *db)

@@ -108,6 +108,7 @@ void app_free(App *a)
     meeting_result_free(&a->results);
     figures_free(&a->fig);
     cardlist_free(&a->recent);
+    office_reset(a);
     for (int i = 0; i < 16; i++)
         if (a->icons[i])
             SDL_DestroyTexture(a->icons[i]);
@@ -151,8 +152,13 @@ const char *app_screen_name(const App *a)
         [SCR_HOME] = "home",     [SCR_WALL] = "wall",     [SCR_DETAIL] = "detail",
         [SCR_SOON] = "soon",     [SCR_BALLOT] = "ballot", [SCR_THANKS] = "thanks",
         [SCR_RESULTS] = "results", [SCR_MEET_SETUP] = "meeting-setup", [SCR_TRACK] = "track",
-        [SCR_APPEAL] = "appeal", [SCR_APPROVE] = "approve", [SCR_TOPIC] = "topic"};
-    _Static_assert(sizeof names / sizeof names[0] == SCR_TOPIC + 1, "a name per screen");
+        [SCR_APPEAL] = "appeal", [SCR_APPROVE] = "approve", [SCR_TOPIC] = "topic",
+        [SCR_OFFICE] = "office", [SCR_OFFICE_CASE] = "office-case",
+        [SCR_OFFICE_ASSIGN] = "office-assign", [SCR_OFFICE_PICK] = "office-pick",
+        [SCR_OFFICE_TEXT] = "office-text"};
+    _Static_assert(sizeof names / sizeof names[0] == SCR_OFFICE_TEXT + 1, "a name per screen");
+    if (a->screen == SCR_HOME && office_mode(a))
+        return "office-login";
     return names[a->screen];
 }
 
@@ -247,11 +253,21 @@ static ScreenId parent(const App *a)
         return SCR_TRACK;
     if (a->screen == SCR_TOPIC)
         return SCR_MEET_SETUP; /* the typed topic is dropped */
+    if (a->screen == SCR_OFFICE_CASE)
+        return SCR_OFFICE;
+    if (a->screen == SCR_OFFICE_ASSIGN || a->screen == SCR_OFFICE_TEXT)
+        return SCR_OFFICE_CASE; /* what was chosen or typed is dropped */
+    if (a->screen == SCR_OFFICE_PICK)
+        return (ScreenId)a->off.pick_back;
     return a->screen == SCR_DETAIL || a->screen == SCR_RESULTS ? SCR_WALL : SCR_HOME;
 }
 
 static void go_home_after_idle(App *a)
 {
+    if (office_mode(a)) { /* an office desk left alone logs out */
+        office_logout(a);
+        return;
+    }
     if (a->stick.state != STICK_RUNNING)
         a->stick_acked = a->stick.serial; /* nobody read it: the next villager need not */
     ballot_discard(a); /* walking away discards a ballot: it counts whole or not at all */
@@ -288,11 +304,32 @@ static void scroll_by(App *a, double dy)
         wall_scroll_by(a, dy);
     else if (a->screen == SCR_DETAIL)
         detail_scroll_by(a, dy);
+    else if (a->screen == SCR_OFFICE)
+        office_scroll_by(a, dy);
+    else if (a->screen == SCR_OFFICE_CASE)
+        office_case_scroll_by(a, dy);
 }
 
-static int scrollable(const App *a)
+/* Where a fling's velocity is kept on this screen, or NULL. */
+static double *fling_of(App *a)
 {
-    return a->overlay == OV_NONE && (a->screen == SCR_WALL || a->screen == SCR_DETAIL);
+    switch (a->screen) {
+    case SCR_WALL:
+        return &a->wall.vel;
+    case SCR_DETAIL:
+        return &a->detail.vel;
+    case SCR_OFFICE:
+        return &a->off.vel;
+    case SCR_OFFICE_CASE:
+        return &a->off.case_vel;
+    default:
+        return NULL;
+    }
+}
+
+static int scrollable(App *a)
+{
+    return a->overlay == OV_NONE && fling_of(a) != NULL;
 }
 
 static void on_event(App *a, const AppEvent *ev)
@@ -334,10 +371,8 @@ static void on_event(App *a, const AppEvent *ev)
                     a->pc.act = ACT_HINT, a->pc.arg = S_DISABLED_HINT, a->pc.enabled = 1;
             }
         }
-        if (a->screen == SCR_WALL)
-            a->wall.vel = 0; /* a touch stops a fling */
-        if (a->screen == SCR_DETAIL)
-            a->detail.vel = 0;
+        if (fling_of(a))
+            *fling_of(a) = 0; /* a touch stops a fling */
         break;
     case EV_MOVE: {
         if (!a->down)
@@ -376,10 +411,8 @@ static void on_event(App *a, const AppEvent *ev)
         if (a->dragging) {
             a->dragging = 0;
             double v = a->now - a->last_move_at > 100 ? 0 : a->drag_vel;
-            if (a->screen == SCR_WALL)
-                a->wall.vel = v;
-            else if (a->screen == SCR_DETAIL)
-                a->detail.vel = v;
+            if (fling_of(a))
+                *fling_of(a) = v;
         } else if (a->pressed) {
             const SDL_Rect *r = &a->pc.r;
             Control c = a->pc;
@@ -392,7 +425,7 @@ static void on_event(App *a, const AppEvent *ev)
         if (ev->key == KEY_ESCAPE) {
             if (a->overlay != OV_NONE)
                 a->overlay = OV_NONE;
-            else if (a->screen != SCR_HOME) {
+            else if (a->screen != SCR_HOME && a->screen != SCR_OFFICE) { /* 退出登录 logs out */
                 ballot_discard(a); /* leaving a ballot unsubmitted discards it */
                 appeal_reset(a);   /* and an appeal not yet submitted */
                 app_go(a, parent(a));
@@ -409,6 +442,16 @@ static void on_event(App *a, const AppEvent *ev)
             track_delete(a);
         } else if (a->overlay == OV_NONE && kb_showing(a)) {
             kb_key(a, ev->key);
+        } else if (a->overlay == OV_NONE && a->screen == SCR_OFFICE) {
+            office_key(a, ev->key);
+        } else if (a->overlay == OV_NONE && a->screen == SCR_OFFICE_PICK) {
+            office_pick_key(a, ev->key);
+        } else if (a->overlay == OV_NONE && a->screen == SCR_OFFICE_CASE) {
+            double page = a->h * 0.6;
+            if (ev->key == KEY_DOWN || ev->key == KEY_SPACE)
+                scroll_by(a, ev->key == KEY_DOWN ? page / 4 : page);
+            else if (ev->key == KEY_UP)
+                scroll_by(a, -page / 4);
         } else if (a->overlay == OV_NONE && a->screen == SCR_HOME && ev->key == KEY_RETURN) {
             scan_done(a); /* a barcode scanner ends its line with Return */
         } else if (a->overlay == OV_NONE && (a->screen == SCR_WALL || a->screen == SCR_DETAIL)) {
@@ -428,6 +471,8 @@ static void on_event(App *a, const AppEvent *ev)
             track_type(a, ev->text);
         } else if (a->overlay == OV_NONE && kb_showing(a)) {
             kb_type(a, ev->text);
+        } else if (a->overlay == OV_NONE && a->screen == SCR_OFFICE_PICK) {
+            office_pick_type(a, ev->text);
         } else if (a->overlay == OV_NONE && a->screen == SCR_HOME) {
             size_t n = strlen(a->scan), k = strlen(ev->text);
             if (n + k < sizeof a->scan)
@@ -613,6 +658,65 @@ static void activate(App *a, const Control *c)
         a->stick_acked = a->stick.serial;
         a->overlay = OV_NONE;
         break;
+    case ACT_OFF_LOGIN:
+        pad_open(a, PAD_PIN);
+        break;
+    case ACT_OFF_LOGOUT:
+        office_logout(a);
+        break;
+    case ACT_OFF_LIST:
+        office_show_list(a, c->arg);
+        break;
+    case ACT_OFF_KEY:
+        office_pick_open(a, c->arg == OL_UNIT ? PICK_UNIT : PICK_BRANCH, SCR_OFFICE);
+        break;
+    case ACT_OFF_ROW:
+        if (c->arg >= 0 && c->arg < a->off.ol.cards.n) {
+            a->off.sel = c->arg;
+            office_case_open(a, a->off.ol.cards.cards[c->arg].code);
+        }
+        break;
+    case ACT_OFF_DO:
+        office_do(a, c->arg);
+        break;
+    case ACT_OFF_GRADE:
+        a->off.grade = c->arg;
+        a->off.days = a->off.ol.limit_days[c->arg]; /* the grade's own default */
+        break;
+    case ACT_OFF_DAYS:
+        a->off.days += c->arg;
+        a->off.days = a->off.days < 1 ? 1 : a->off.days;
+        break;
+    case ACT_OFF_GRADE_OK:
+        office_grade_ok(a);
+        break;
+    case ACT_OFF_SLOT:
+        office_pick_open(a, c->arg == 0 ? PICK_MEMBER : c->arg == 1 ? PICK_LEADER : PICK_UNIT,
+                         SCR_OFFICE_ASSIGN);
+        break;
+    case ACT_OFF_ASSIGN_OK:
+        office_assign_ok(a);
+        break;
+    case ACT_OFF_TEXT_OK:
+        office_text_ok(a);
+        break;
+    case ACT_OFF_PICK:
+        office_pick_choose(a, c->arg);
+        break;
+    case ACT_OFF_QKEY: {
+        char t[2] = {(char)c->arg, 0};
+        office_pick_type(a, t);
+        break;
+    }
+    case ACT_OFF_QDEL:
+        office_pick_key(a, KEY_BACKSPACE);
+        break;
+    case ACT_OFF_QCLEAR:
+        office_pick_key(a, KEY_DELETE);
+        break;
+    case ACT_OFF_QPAGE:
+        a->off.kpage++;
+        break;
     }
 }
 
@@ -635,6 +739,8 @@ static void step(App *a)
     if (a->screen == SCR_WALL && !a->down && wall_step(a))
         a->dirty = 1;
     if (a->screen == SCR_DETAIL && !a->down && detail_step(a))
+        a->dirty = 1;
+    if (!a->down && office_step(a))
         a->dirty = 1;
     /* Press and hold on the hall's name opens the staff PIN. */
     if (a->down && a->pressed && a->pc.act == ACT_STAFF_HOLD &&
@@ -766,7 +872,10 @@ void app_frame(App *a)
     SDL_RenderClear(a->r);
     switch (a->screen) {
     case SCR_HOME:
-        home_draw(a);
+        if (office_mode(a))
+            office_login_draw(a);
+        else
+            home_draw(a);
         break;
     case SCR_WALL:
         wall_draw(a);
@@ -800,6 +909,21 @@ void app_frame(App *a)
         break;
     case SCR_TOPIC:
         topic_draw(a);
+        break;
+    case SCR_OFFICE:
+        office_list_draw(a);
+        break;
+    case SCR_OFFICE_CASE:
+        office_case_draw(a);
+        break;
+    case SCR_OFFICE_ASSIGN:
+        office_assign_draw(a);
+        break;
+    case SCR_OFFICE_PICK:
+        office_pick_draw(a);
+        break;
+    case SCR_OFFICE_TEXT:
+        office_text_draw(a);
         break;
     }
     if (a->overlay != OV_NONE) {

@@ -41,11 +41,17 @@ typedef enum {
     SCR_TRACK,      /* 查询进度: typing a slip's code */
     SCR_APPEAL,     /* 我要反映: one step of the appeal (AppealState.step) */
     SCR_APPROVE,    /* staff: texts waiting for the wall */
-    SCR_TOPIC       /* staff: typing a meeting's topic */
+    SCR_TOPIC,      /* staff: typing a meeting's topic */
+    SCR_OFFICE,     /* the office: lists of appeals (its Home is the login) */
+    SCR_OFFICE_CASE,   /* the office: one appeal and what can be done to it */
+    SCR_OFFICE_ASSIGN, /* the office: choosing who handles it */
+    SCR_OFFICE_PICK,   /* the office: the roster searched as staff type */
+    SCR_OFFICE_TEXT    /* the office: typing a note, an answer, a reason */
 } ScreenId;
 typedef enum {
     OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF, OV_STICK,
-    OV_PICK_TOPIC, OV_CLOSE_MEETING
+    OV_PICK_TOPIC, OV_CLOSE_MEETING,
+    OV_OFFICE_GRADE /* the office: a grade and its time limit */
 } OverlayId;
 
 /* What the number pad (OV_PIN) is typing. */
@@ -117,7 +123,24 @@ typedef enum {
     ACT_KB_DELETE,
     ACT_KB_UNDO,     /* handwriting: the last stroke */
     ACT_KB_CLEAR,    /* handwriting: every stroke */
-    ACT_HAND_PAD     /* the handwriting pad (drawn on, not tapped) */
+    ACT_HAND_PAD,    /* the handwriting pad (drawn on, not tapped) */
+    ACT_OFF_LOGIN,   /* the office's login: the PIN pad */
+    ACT_OFF_LOGOUT,
+    ACT_OFF_LIST,    /* arg: an OL_* list */
+    ACT_OFF_KEY,     /* OL_UNIT, OL_BRANCH: choose which */
+    ACT_OFF_ROW,     /* arg: index in the list */
+    ACT_OFF_DO,      /* arg: an OA_* for the open appeal */
+    ACT_OFF_GRADE,   /* arg: GRADE_* chosen in the grade sheet */
+    ACT_OFF_DAYS,    /* arg: -1 or +1 day of time limit */
+    ACT_OFF_GRADE_OK,
+    ACT_OFF_SLOT,    /* arg: 0 member, 1 leader, 2 unit: choose it */
+    ACT_OFF_ASSIGN_OK,
+    ACT_OFF_TEXT_OK,
+    ACT_OFF_PICK,    /* arg: index in the matches */
+    ACT_OFF_QKEY,    /* arg: a letter typed on the picker's keys */
+    ACT_OFF_QDEL,
+    ACT_OFF_QCLEAR,
+    ACT_OFF_QPAGE    /* the picker's next page of letters (a narrow screen) */
 } Action;
 
 /* The steps of an appeal at the kiosk. */
@@ -133,6 +156,7 @@ typedef enum { KB_PINYIN, KB_HAND, KB_DIGITS } KbMode;
 typedef struct KbState {
     char text[AP_TEXT_CHARS * 4 + 1];
     int max_chars;          /* characters the text may have */
+    StrId hint;             /* shown while the text is empty (kb_start: the appeal's) */
     KbMode mode;
     ImeView view;           /* the input method's composition and candidates */
     int py_off, hand_off;   /* an engine said it cannot run */
@@ -156,6 +180,33 @@ typedef struct AppealState {
     Receipt receipt;
     int print_state;        /* a PRINT_*, or -1 while printing, -2 not yet */
 } AppealState;
+
+/* The town office's screens (officelist.c, officecase.c, officepick.c). */
+typedef struct OfficeState {
+    int list;               /* the OL_* list showing */
+    char key[40];           /* OL_UNIT, OL_BRANCH: the unit's id or hall code */
+    char key_name[64];      /* and its name */
+    OfficeList ol;          /* what the source returned */
+    int loaded, failed;
+    double scroll, vel;     /* the list's scroll (px) and fling */
+    int top;                /* y where the rows start (as last drawn) */
+    int sel;                /* the row the keyboard is on */
+    Detail d;               /* the appeal open */
+    int case_loaded, case_failed;
+    double case_scroll, case_vel;
+    int case_h;             /* height of its laid out content */
+    int text_for;           /* SCR_OFFICE_TEXT types for this OA_* */
+    int grade, days;        /* the grade sheet's choice and time limit */
+    char who[3][40];        /* assigning: member, leader, unit ids ("" none) */
+    char who_name[3][64];
+    int pick_kind;          /* PICK_* searched for */
+    int pick_back;          /* the picker returns to: SCR_OFFICE_ASSIGN or SCR_OFFICE */
+    char query[64];         /* typed in the picker */
+    int kpage;              /* its page of letters on a narrow screen */
+    PickList picks;
+    int picks_failed;
+    char why[256];          /* why the last action was refused, "" none */
+} OfficeState;
 
 typedef struct Control {
     SDL_Rect r;
@@ -305,6 +356,8 @@ struct App {
     int stick_reloaded;       /* serial whose results were reloaded into the screens */
     OverlayId under_stick;    /* the overlay the stick's covered (restored after) */
 
+    OfficeState off;          /* the town office's screens */
+
     /* The last frame's controls and visible texts. */
     Control ctl[MAX_CONTROLS];
     int nctl;
@@ -441,8 +494,39 @@ void ui_qr(App *a, SDL_Rect r, const char *text);
 void approve_open(App *a);
 void approve_answer(App *a, int yes);
 void approve_draw(App *a);
+/* officelist.c: the office's login (its Home) and lists */
+int office_mode(const App *a);      /* 1 on the town office's station */
+void office_login_draw(App *a);
+void office_open(App *a);           /* after the login: the lists */
+void office_logout(App *a);
+void office_list_draw(App *a);
+void office_show_list(App *a, int list);
+void office_scroll_by(App *a, double dy);
+int office_step(App *a);            /* one 16 ms step of a fling; 1 while moving */
+void office_key(App *a, int key);   /* the lists' keys: arrows, Return */
+void office_reset(App *a);          /* drops what the office screens hold */
+/* officecase.c: one appeal, the grade sheet, assigning, typing */
+void office_case_open(App *a, const char *code);
+void office_case_draw(App *a);
+void office_case_scroll_by(App *a, double dy);
+int office_case_step(App *a);
+void office_do(App *a, int what);   /* a button of the case: OA_* */
+void office_grade_draw(App *a);     /* the OV_OFFICE_GRADE sheet */
+void office_grade_ok(App *a);
+void office_assign_draw(App *a);
+void office_assign_ok(App *a);
+void office_text_draw(App *a);
+void office_text_ok(App *a);
+/* officepick.c: the roster searched as staff type */
+void office_pick_open(App *a, int kind, int back);
+void office_pick_draw(App *a);
+void office_pick_type(App *a, const char *text);
+void office_pick_key(App *a, int key);
+void office_pick_choose(App *a, int i);
 /* overlay.c */
 void overlay_draw(App *a);
+void ui_dim(App *a);                   /* darkens the screen under a sheet */
+SDL_Rect ui_sheet(App *a, int w, int h); /* a white sheet, centred, at most w x h */
 void soon_draw(App *a);
 
 #endif

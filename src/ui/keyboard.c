@@ -91,13 +91,15 @@ void kb_clear(App *a)
 
 int kb_showing(const App *a)
 {
-    return (a->screen == SCR_APPEAL && a->ap.step == AP_TEXT) || a->screen == SCR_TOPIC;
+    return (a->screen == SCR_APPEAL && a->ap.step == AP_TEXT) || a->screen == SCR_TOPIC ||
+           a->screen == SCR_OFFICE_TEXT;
 }
 
 void kb_start(App *a, const char *text, int max_chars)
 {
     kb_clear(a);
     a->kb.max_chars = max_chars;
+    a->kb.hint = S_AP_TEXT_HINT;
     a->kb.mode = KB_DIGITS;
     if (text)
         append(a, text);
@@ -282,7 +284,7 @@ static void text_box(App *a, SDL_Rect r)
         lines = 1;
     if (!ap->text[0]) {
         ui_text_fit(a, FACE_REGULAR, m->body, C_TEXT2, r.x + m->pad / 2, r.y + m->pad / 4, w,
-                    tr(a->lang, S_AP_TEXT_HINT));
+                    tr(a->lang, a->kb.hint));
         return;
     }
     /* Break it all, show the tail: the line being written is the last. */
@@ -561,7 +563,7 @@ void kb_draw(App *a, SDL_Rect area)
                        blh + m->pad / 2};
         draw_round(a->r, tb, m->radius, rgb(C_WHITE));
         LineSpan ls[64];
-        const char *t = ap->text[0] ? ap->text : tr(a->lang, S_AP_TEXT_HINT);
+        const char *t = ap->text[0] ? ap->text : tr(a->lang, a->kb.hint);
         int n = ui_break(a, FACE_REGULAR, m->body, t, tb.w - m->pad, 64, ls, 64);
         if (n > 0)
             ui_lines(a, FACE_REGULAR, m->body, ap->text[0] ? C_TEXT : C_TEXT2, tb.x + m->pad / 2,

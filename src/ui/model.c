@@ -17,6 +17,7 @@ void card_clear(Card *c)
     free(c->member);
     free(c->unit);
     free(c->answer);
+    free(c->leader);
     memset(c, 0, sizeof *c);
 }
 
@@ -38,6 +39,8 @@ void detail_free(Detail *d)
     card_clear(&d->card);
     free(d->grid);
     free(d->satisfaction);
+    free(d->contact);
+    free(d->source);
     for (int i = 0; i < d->nsteps; i++) {
         free(d->steps[i].kind);
         free(d->steps[i].detail);
@@ -103,4 +106,20 @@ void meeting_result_free(MeetingResult *r)
     free(r->rows);
     free(r->topic);
     memset(r, 0, sizeof *r);
+}
+
+void office_list_free(OfficeList *l)
+{
+    cardlist_free(&l->cards);
+    memset(l, 0, sizeof *l);
+}
+
+void picklist_free(PickList *l)
+{
+    for (int i = 0; i < l->n; i++) {
+        free(l->v[i].name);
+        free(l->v[i].sub);
+    }
+    free(l->v);
+    memset(l, 0, sizeof *l);
 }

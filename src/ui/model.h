@@ -33,7 +33,14 @@ typedef struct Card {
     int limit_days;      /* time limit in days from grading, 0 when none */
     char *answer;        /* the public answer once solved, or NULL */
     char created[11];    /* day raised, YYYY-MM-DD */
+    /* The office's lists and cases only (NULL and 0 on the wall): */
+    char *leader;        /* responsible leader's name, or NULL */
+    int text_state;      /* TEXT_* */
 } Card;
+
+/* Where an appeal's text stands, for the office: on the wall, waiting for
+ * approval, or hidden by the office (redacted) or gone (purged). */
+enum { TEXT_PUBLIC = 0, TEXT_WAITING, TEXT_HIDDEN };
 
 typedef struct CardList {
     Card *cards; /* n cards, newest first */
@@ -54,6 +61,10 @@ typedef struct Detail {
     TimeStep *steps;  /* nsteps steps, oldest first */
     int nsteps;
     char *satisfaction; /* "satisfied" / "unsatisfied" once rated, else NULL */
+    char *contact;      /* the office only: the villager's phone, or NULL */
+    char *source;       /* the office only: kiosk, meeting or staff */
+    char who[3][40];    /* the office only: roster ids of the leading member,
+                         * the responsible leader and the unit ("" none) */
 } Detail;
 
 /* The town's running figures and who we are. */
@@ -212,6 +223,63 @@ typedef struct StickStatus {
 /* The data behind the screens. Each call returns 0, or -1 with a one-line
  * message in msg (msglen bytes) for the staff screen; the screens then say
  * so in plain words and keep what they had. */
+/* ---- The town office station ---------------------------------------- */
+
+/* The office's lists of appeals. */
+enum {
+    OL_INBOX,   /* new: not yet assigned, or a text waiting for approval */
+    OL_OVERDUE, /* unsolved past their time limit, most overdue first */
+    OL_WEEK,    /* unsolved, due within the next 7 days, soonest first */
+    OL_ORANGE,  /* orange and unsolved: for the joint party-government meeting */
+    OL_UNIT,    /* one responsible unit's (OfficeQuery.key: its roster id) */
+    OL_BRANCH,  /* one branch's (key: its hall code) */
+    OL_ALL,     /* every appeal, newest first */
+    OL_COUNT
+};
+
+typedef struct OfficeQuery {
+    int list;        /* OL_* */
+    const char *key; /* OL_UNIT: a unit's id; OL_BRANCH: a hall code; else NULL */
+} OfficeQuery;
+
+typedef struct OfficeList {
+    CardList cards;            /* the list asked for, with texts and leaders */
+    int counts[OL_COUNT];      /* how many each list holds now (UNIT, BRANCH: for key) */
+    int limit_days[GRADE_COUNT]; /* the town's default time limit of each grade */
+} OfficeList;
+
+void office_list_free(OfficeList *l);
+
+/* What the office does to an appeal. */
+enum { OA_PUBLISH, OA_REDACT, OA_GRADE, OA_ASSIGN, OA_PROGRESS, OA_ESCALATE, OA_SOLVE, OA_REOPEN };
+
+typedef struct OfficeAction {
+    int what;            /* OA_* */
+    const char *code;
+    const char *text;    /* REDACT: the reason; PROGRESS, ESCALATE, REOPEN: a note;
+                          * SOLVE: the public answer */
+    int grade;           /* GRADE: GRADE_GREEN .. GRADE_ORANGE */
+    int limit_days;      /* GRADE, ASSIGN: days from today; 0 the grade's default */
+    const char *member;  /* ASSIGN: roster ids of the leading member, the */
+    const char *leader;  /* responsible leader and the unit */
+    const char *unit;
+} OfficeAction;
+
+/* Someone or something chosen from the roster. */
+enum { PICK_MEMBER, PICK_LEADER, PICK_UNIT, PICK_BRANCH };
+typedef struct PickItem {
+    char id[40];   /* roster id, or a hall code */
+    char *name;
+    char *sub;     /* what tells namesakes apart: role and branch */
+} PickItem;
+
+typedef struct PickList {
+    int n;
+    PickItem *v;
+} PickList;
+
+void picklist_free(PickList *l);
+
 typedef struct Source {
     void *ctx;
     int (*figures)(void *ctx, Figures *out, char *msg, int msglen);
@@ -282,6 +350,19 @@ typedef struct Source {
     void (*pinyin)(void *ime_ctx, int op, int arg, ImeView *view, char *commit, int commitlen);
     void (*hand)(void *ime_ctx, int op, int x, int y, ImeView *view);
     void *ime_ctx;
+    /* The town office station (all NULL on a hall kiosk; called with
+     * office_ctx): its lists (0, or
+     * -1 and msg); one appeal with its text and contact (0, 1 none such,
+     * -1 and msg); doing something to it (0 done, 1 the rules refuse it:
+     * msg says why in plain words, -1 an error and msg); the roster's
+     * people, units or branches matching a typed query (names, pinyin or
+     * its initials), best first, at most max (0, or -1 and msg). */
+    int (*office_list)(void *ctx, const OfficeQuery *q, OfficeList *out, char *msg, int msglen);
+    int (*office_case)(void *ctx, const char *code, Detail *out, char *msg, int msglen);
+    int (*office_do)(void *ctx, const OfficeAction *act, char *msg, int msglen);
+    int (*office_pick)(void *ctx, int kind, const char *query, int max, PickList *out, char *msg,
+                       int msglen);
+    void *office_ctx;
 } Source;
 
 void card_clear(Card *c);

@@ -12,14 +12,14 @@
  * conversions test_strings checks against each _FMT entry's arguments. */
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 
-static void dim(App *a)
+void ui_dim(App *a)
 {
     SDL_Rect all = {0, 0, a->w, a->h};
     draw_fill(a->r, all, rgba(0x000000, 110));
 }
 
 /* A white sheet in the middle of the screen, w x h at most. */
-static SDL_Rect sheet(App *a, int w, int h)
+SDL_Rect ui_sheet(App *a, int w, int h)
 {
     if (w > a->w - 2 * a->m.pad)
         w = a->w - 2 * a->m.pad;
@@ -55,8 +55,8 @@ static void picker(App *a, const char *title, int n, const char *const *labels, 
         h = pad + hlh + gap + rows * (bh + gap) + bh + pad;
     }
     int w = (int)(cols * colw * m->pxmm);
-    dim(a);
-    SDL_Rect s = sheet(a, w, h);
+    ui_dim(a);
+    SDL_Rect s = ui_sheet(a, w, h);
     ui_text(a, FACE_BOLD, tpx, C_TEXT, s.x + m->pad, s.y + pad, title);
     int bw = (s.w - 2 * m->pad - (cols - 1) * gap) / cols;
     int y0 = s.y + pad + hlh + gap;
@@ -106,9 +106,9 @@ static void idle(App *a)
     int secs = (int)((left + 999) / 1000);
     if (secs < 0)
         secs = 0;
-    dim(a);
+    ui_dim(a);
     int hlh = ui_line_h(a, FACE_BOLD, m->heading), blh = ui_line_h(a, FACE_REGULAR, m->body);
-    SDL_Rect s = sheet(a, (int)(110 * m->pxmm), 2 * m->pad + hlh + blh + m->gap * 2 + m->target);
+    SDL_Rect s = ui_sheet(a, (int)(110 * m->pxmm), 2 * m->pad + hlh + blh + m->gap * 2 + m->target);
     SDL_Rect t = {s.x, s.y + m->pad, s.w, hlh};
     ui_text_center(a, FACE_BOLD, m->heading, C_TEXT, t, tr(a->lang, S_IDLE_ASK));
     char cnt[96];
@@ -140,7 +140,7 @@ static void pin_keys(App *a, int x, int y, int w, int key, int gap)
 static void pin_pad(App *a)
 {
     const Metrics *m = &a->m;
-    dim(a);
+    ui_dim(a);
     int blh = ui_line_h(a, FACE_REGULAR, m->body);
     int key = m->target, gap = m->gap;
     int keys_h = 4 * key + 3 * gap;
@@ -152,8 +152,8 @@ static void pin_pad(App *a)
     int hlh = one ? ui_line_h(a, FACE_BOLD, m->heading) : 3 * ui_line_h(a, FACE_BOLD, m->body);
     int stacked_h = 2 * m->pad + hlh + blh * 2 + gap + keys_h + gap + key;
     int side = stacked_h > a->h - 2 * m->pad && a->w > a->h;
-    SDL_Rect s = side ? sheet(a, 2 * colw + 3 * m->pad, 2 * m->pad + keys_h + gap + key)
-                      : sheet(a, colw + 2 * m->pad, stacked_h);
+    SDL_Rect s = side ? ui_sheet(a, 2 * colw + 3 * m->pad, 2 * m->pad + keys_h + gap + key)
+                      : ui_sheet(a, colw + 2 * m->pad, stacked_h);
     int lw = side ? (s.w - 3 * m->pad) / 2 : s.w - 2 * m->pad;
     int x = s.x + m->pad, y = s.y + m->pad;
     int tpx = ui_width(a, FACE_BOLD, m->heading, title) <= lw ? m->heading : m->body;
@@ -209,12 +209,12 @@ static void pin_pad(App *a)
 static void staff(App *a)
 {
     const Metrics *m = &a->m;
-    dim(a);
+    ui_dim(a);
     int hlh = ui_line_h(a, FACE_BOLD, m->heading);
     int meetings = a->src->open_meeting != NULL, log = a->src->submit != NULL;
     int approve = a->src->pending != NULL;
     int rows = 2 + meetings + log + approve;
-    SDL_Rect s = sheet(a, (int)(100 * m->pxmm), 2 * m->pad + hlh + rows * (m->target + m->gap));
+    SDL_Rect s = ui_sheet(a, (int)(100 * m->pxmm), 2 * m->pad + hlh + rows * (m->target + m->gap));
     SDL_Rect t = {s.x, s.y + m->pad, s.w, hlh};
     ui_text_center(a, FACE_BOLD, m->heading, C_TEXT, t, tr(a->lang, S_STAFF_TITLE));
     SDL_Rect b = {s.x + m->pad, t.y + hlh + m->gap, s.w - 2 * m->pad, m->target};
@@ -241,7 +241,7 @@ static void staff(App *a)
 static void close_meeting(App *a)
 {
     const Metrics *m = &a->m;
-    dim(a);
+    ui_dim(a);
     int hlh = ui_line_h(a, FACE_BOLD, m->heading), blh = ui_line_h(a, FACE_REGULAR, m->body);
     char msg[400];
     snprintf(msg, sizeof msg, tr(a->lang, S_CLOSE_CONFIRM_FMT),
@@ -251,7 +251,7 @@ static void close_meeting(App *a)
         w = a->w - 2 * m->pad;
     LineSpan ls[4];
     int n = ui_break(a, FACE_REGULAR, m->body, msg, w - 2 * m->pad, 4, ls, 4);
-    SDL_Rect s = sheet(a, w, 2 * m->pad + hlh + n * blh + 2 * m->gap + m->target);
+    SDL_Rect s = ui_sheet(a, w, 2 * m->pad + hlh + n * blh + 2 * m->gap + m->target);
     SDL_Rect t = {s.x, s.y + m->pad, s.w, hlh};
     ui_text_center(a, FACE_BOLD, m->heading, C_TEXT, t, tr(a->lang, S_STAFF_CLOSE_MEETING));
     ui_lines(a, FACE_REGULAR, m->body, C_TEXT, s.x + m->pad, t.y + hlh + m->gap, blh, msg, ls, n);
@@ -267,7 +267,7 @@ static void stick(App *a)
 {
     const Metrics *m = &a->m;
     const StickStatus *st = &a->stick;
-    dim(a);
+    ui_dim(a);
     int hlh = ui_line_h(a, FACE_BOLD, m->heading), blh = ui_line_h(a, FACE_REGULAR, m->body);
     int slh = ui_line_h(a, FACE_REGULAR, m->small);
     int w = (int)(150 * m->pxmm);
@@ -278,7 +278,7 @@ static void stick(App *a)
     int small = (ok0 && st->fingerprint[0]) * 2 + st->nwhy * 2;
     int h = st->state == STICK_RUNNING ? 2 * m->pad + hlh + m->target / 2 + blh + 2 * m->gap
                                        : 2 * m->pad + lines * blh + small * slh + m->gap + m->target;
-    SDL_Rect s = sheet(a, w, h);
+    SDL_Rect s = ui_sheet(a, w, h);
     int x = s.x + m->pad, y = s.y + m->pad, iw = s.w - 2 * m->pad;
     char line[400];
     if (st->state == STICK_RUNNING) {
@@ -374,6 +374,9 @@ void overlay_draw(App *a)
         break;
     case OV_CLOSE_MEETING:
         close_meeting(a);
+        break;
+    case OV_OFFICE_GRADE:
+        office_grade_draw(a);
         break;
     }
 }

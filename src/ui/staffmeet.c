@@ -363,7 +363,9 @@ static void check_pin(App *a)
     int64_t wait = 0;
     int rc = a->src->check_pin ? a->src->check_pin(a->src->ctx, a->pin, a->now, &wait) : 3;
     a->pin[0] = 0;
-    if (rc == 0) {
+    if (rc == 0 && office_mode(a)) {
+        office_open(a); /* the office's desk: its lists */
+    } else if (rc == 0) {
         staff_menu_open(a);
     } else if (rc == 4) {
         pad_open(a, PAD_NEW_PIN); /* the office's temporary PIN: choose one now */

@@ -1,0 +1,352 @@
+/*
+ * office.c: the town office station's Source callbacks (model.h): its
+ * lists of appeals, one appeal as the office sees it (the text before it
+ * is public, the sealed contact), what the office does to an appeal, and
+ * the roster searched as staff type.
+ *
+ * The lists are one pass over view.c's appeals (the same rows the wall
+ * reads), counted for every list at once so the list tabs can show their
+ * sizes; the town of 10,000 appeals never exists as JSON. Writes go
+ * through the core's appeal_* functions in one transaction as this device,
+ * so the fold checks the office's rights and the appeal's state exactly as
+ * it does for `echowallctl`; a refusal comes back as 1 with its reason.
+ */
+#include "office.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "appeal.h"
+#include "clock.h"
+#include "config.h"
+#include "db.h"
+#include "domain.h"
+#include "ew.h"
+#include "namematch.h"
+#include "sourceint.h"
+#include "view.h"
+
+#define WEEK_DAYS 7
+
+struct Office {
+    sqlite3 *db;
+    ImeNameIndex *names; /* pinyin readings, opened at the first search */
+    int names_failed; /* 1: no readings; names match as typed only */
+};
+
+Office *office_new(sqlite3 *db)
+{
+    Office *o = ew_xcalloc(1, sizeof *o);
+    o->db = db;
+    return o;
+}
+
+void office_free(Office *o)
+{
+    if (!o)
+        return;
+    ime_name_index_free(o->names);
+    free(o);
+}
+
+/* ---- lists --------------------------------------------------------------- */
+
+typedef struct ListFill {
+    const OfficeQuery *q;
+    OfficeList *out;
+    int cap;
+    int64_t today;
+} ListFill;
+
+static int is(json_t *o, const char *k, const char *v)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s && v && strcmp(s, v) == 0;
+}
+
+/* Which lists an appeal is on, as bits (1 << OL_*). */
+static unsigned lists_of(json_t *o, const char *key, int64_t today)
+{
+    unsigned on = 1u << OL_ALL;
+    int solved = is(o, "status", "solved");
+    int waiting = !json_is_true(json_object_get(o, "published")) &&
+                  !json_is_true(json_object_get(o, "redacted")) &&
+                  json_is_string(json_object_get(o, "text"));
+    if (is(o, "status", "received") || (waiting && !solved))
+        on |= 1u << OL_INBOX;
+    int64_t due;
+    const char *d = json_string_value(json_object_get(o, "due"));
+    if (!solved && d && clock_parse_day(d, &due) == 0) {
+        if (due < today)
+            on |= 1u << OL_OVERDUE;
+        else if (due - today < WEEK_DAYS)
+            on |= 1u << OL_WEEK;
+    }
+    if (!solved && is(o, "grade", "orange"))
+        on |= 1u << OL_ORANGE;
+    if (key && is(o, "unit_id", key))
+        on |= 1u << OL_UNIT;
+    if (key && is(o, "hall", key))
+        on |= 1u << OL_BRANCH;
+    return on;
+}
+
+/* Where the text stands: hidden once redacted (or purged), whether or not
+ * it had been on the wall; else public or waiting for approval. */
+static int text_state(json_t *o)
+{
+    if (json_is_true(json_object_get(o, "redacted")) || !json_is_string(json_object_get(o, "text")))
+        return TEXT_HIDDEN;
+    return json_is_true(json_object_get(o, "published")) ? TEXT_PUBLIC : TEXT_WAITING;
+}
+
+static int add_listed(void *ctx, json_t *o)
+{
+    ListFill *f = ctx;
+    unsigned on = lists_of(o, f->q->key, f->today);
+    for (int l = 0; l < OL_COUNT; l++)
+        f->out->counts[l] += (on >> l) & 1;
+    if (!((on >> f->q->list) & 1))
+        return 0;
+    CardList *cl = &f->out->cards;
+    if (cl->n == f->cap) {
+        f->cap = f->cap ? 2 * f->cap : 64;
+        cl->cards = ew_xrealloc(cl->cards, (size_t)f->cap * sizeof *cl->cards);
+    }
+    Card *c = &cl->cards[cl->n++];
+    memset(c, 0, sizeof *c);
+    source_fill_card(c, o, f->today);
+    free(c->text);
+    c->text = source_dup(o, "text"); /* the office reads it before the wall does */
+    c->leader = source_dup(o, "leader");
+    c->text_state = text_state(o);
+    return 0;
+}
+
+/* Orders: the inbox oldest first (first come, first handled); overdue most
+ * overdue first; due dates soonest first; the rest as view.c gives them,
+ * newest first. Ties keep the code order, so a list never shuffles. */
+static int by_created(const void *x, const void *y)
+{
+    const Card *a = x, *b = y;
+    int c = strcmp(a->created, b->created);
+    return c ? c : strcmp(a->code, b->code);
+}
+
+static int by_overdue(const void *x, const void *y)
+{
+    const Card *a = x, *b = y;
+    if (a->overdue_days != b->overdue_days)
+        return a->overdue_days > b->overdue_days ? -1 : 1;
+    return strcmp(a->code, b->code);
+}
+
+static int by_due(const void *x, const void *y)
+{
+    const Card *a = x, *b = y;
+    int c = strcmp(a->due, b->due);
+    return c ? c : strcmp(a->code, b->code);
+}
+
+static int list(void *ctx, const OfficeQuery *q, OfficeList *out, char *msg, int msglen)
+{
+    Office *of = ctx;
+    EwErr e = {0};
+    memset(out, 0, sizeof *out);
+    if (q->list < 0 || q->list >= OL_COUNT)
+        return snprintf(msg, (size_t)msglen, "no such list"), -1;
+    ListFill f = {q, out, 0, db_today(of->db)};
+    AppealFilter all = {0};
+    if (view_appeals_each(of->db, &all, add_listed, &f, &e) != EW_OK) {
+        office_list_free(out);
+        return source_fail(msg, msglen, &e);
+    }
+    CardList *cl = &out->cards;
+    int (*order)(const void *, const void *) = q->list == OL_INBOX     ? by_created
+                                               : q->list == OL_OVERDUE ? by_overdue
+                                               : q->list == OL_WEEK || q->list == OL_ORANGE ? by_due
+                                                                                            : NULL;
+    if (order && cl->n > 1)
+        qsort(cl->cards, (size_t)cl->n, sizeof *cl->cards, order);
+    static const char *const keys[GRADE_COUNT] = {NULL, "limit.green", "limit.blue",
+                                                  "limit.orange"};
+    for (int g = GRADE_GREEN; g < GRADE_COUNT; g++)
+        out->limit_days[g] = (int)config_town_int(of->db, keys[g]);
+    return 0;
+}
+
+/* ---- one appeal ----------------------------------------------------------- */
+
+static int one(void *ctx, const char *code, Detail *out, char *msg, int msglen)
+{
+    Office *of = ctx;
+    EwErr e = {0};
+    json_t *o = NULL;
+    memset(out, 0, sizeof *out);
+    int rc = view_appeal(of->db, code, &o, &e);
+    if (rc == EW_ENOTFOUND)
+        return 1;
+    if (rc != EW_OK)
+        return source_fail(msg, msglen, &e);
+    source_fill_detail(of->db, out, o);
+    Card *c = &out->card;
+    free(c->text);
+    c->text = source_dup(o, "text");
+    c->leader = source_dup(o, "leader");
+    c->text_state = text_state(o);
+    if (!c->answer && json_is_string(json_object_get(o, "answer")))
+        c->answer = source_dup(o, "answer"); /* the last answer, kept after a reopen */
+    out->source = source_dup(o, "source");
+    static const char *const ids[3] = {"member_id", "leader_id", "unit_id"};
+    for (int i = 0; i < 3; i++)
+        source_copy(o, ids[i], out->who[i], sizeof out->who[i]);
+    json_decref(o);
+    return 0;
+}
+
+/* ---- doing ----------------------------------------------------------------- */
+
+static int w_do(sqlite3 *db, Author *self, const void *arg, EwErr *e)
+{
+    const OfficeAction *a = arg;
+    static const char *const grades[GRADE_COUNT] = {NULL, "green", "blue", "orange"};
+    char due[11], *pdue = NULL;
+    if (a->limit_days > 0) {
+        clock_format_day(db_today(db) + a->limit_days, due);
+        pdue = due;
+    }
+    switch (a->what) {
+    case OA_PUBLISH:
+        return appeal_publish(db, self, a->code, NULL, 0, e);
+    case OA_REDACT:
+        return appeal_redact(db, self, a->code, a->text, e);
+    case OA_GRADE:
+        if (a->grade < GRADE_GREEN || a->grade >= GRADE_COUNT)
+            return ew_err(e, EW_EINPUT, "no such grade");
+        return appeal_grade(db, self, a->code, grades[a->grade], pdue, NULL, 0, e);
+    case OA_ASSIGN:
+        return appeal_assign(db, self, a->code, a->member, a->leader, a->unit, pdue, NULL, 0, e);
+    case OA_PROGRESS:
+        return appeal_step(db, self, "progress", a->code, a->text, NULL, 0, e);
+    case OA_ESCALATE:
+        return appeal_step(db, self, "escalate", a->code, a->text, NULL, 0, e);
+    case OA_SOLVE:
+        return appeal_step(db, self, "solve", a->code, a->text, NULL, 0, e);
+    case OA_REOPEN:
+        return appeal_step(db, self, "reopen", a->code, a->text, NULL, 0, e);
+    default:
+        return ew_err(e, EW_EINPUT, "no such action");
+    }
+}
+
+static int act(void *ctx, const OfficeAction *a, char *msg, int msglen)
+{
+    Office *of = ctx;
+    EwErr e = {0};
+    int rc = source_write(of->db, w_do, a, &e);
+    if (rc == EW_OK)
+        return 0;
+    source_fail(msg, msglen, &e);
+    /* The rules said no (a state, a right, a malformed input): nothing was
+     * written; staff read why. Anything else is the database's trouble. */
+    return rc == EW_ESTATE || rc == EW_EDENIED || rc == EW_EINPUT || rc == EW_ENOTFOUND ? 1 : -1;
+}
+
+/* ---- the roster, searched ---------------------------------------------------- */
+
+typedef struct Hit {
+    int score;
+    PickItem item;
+} Hit;
+
+static int by_score(const void *x, const void *y)
+{
+    const Hit *a = x, *b = y;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    int c = strcmp(a->item.name, b->item.name);
+    return c ? c : strcmp(a->item.id, b->item.id);
+}
+
+static int score(Office *of, const char *name, const char *id, const char *query)
+{
+    if (!of->names && !of->names_failed) {
+        EwErr e = {0};
+        of->names = ime_name_index_open(NULL, &e);
+        of->names_failed = !of->names;
+        if (!of->names)
+            fprintf(stderr, "echowall: names match as typed only: %s\n", e.msg);
+    }
+    int s = ime_name_match(of->names, name, query);
+    int t = id ? ime_name_match(NULL, id, query) : 0; /* a roster id typed as it is */
+    return s > t ? s : t;
+}
+
+static int pick(void *ctx, int kind, const char *query, int max, PickList *out, char *msg,
+                int msglen)
+{
+    Office *of = ctx;
+    EwErr e = {0};
+    memset(out, 0, sizeof *out);
+    const char *sql =
+        kind == PICK_UNIT     ? "SELECT id, name, NULL, NULL FROM units"
+        : kind == PICK_BRANCH ? "SELECT code, name, NULL, code FROM branches"
+        : kind == PICK_LEADER ? "SELECT p.id, p.name, p.role, b.name FROM people p "
+                                "LEFT JOIN branches b ON b.code = p.branch WHERE p.role = 'leader'"
+                              : "SELECT p.id, p.name, p.role, b.name FROM people p "
+                                "LEFT JOIN branches b ON b.code = p.branch WHERE p.role <> 'leader'";
+    sqlite3_stmt *st = db_prep(of->db, &e, sql, "");
+    if (!st)
+        return source_fail(msg, msglen, &e);
+    Hit *hits = NULL;
+    int n = 0, cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        const char *role = (const char *)sqlite3_column_text(st, 2);
+        const char *branch = (const char *)sqlite3_column_text(st, 3);
+        if (!id || !name)
+            continue;
+        int sc = score(of, name, id, query ? query : "");
+        if (sc <= 0)
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            hits = ew_xrealloc(hits, (size_t)cap * sizeof *hits);
+        }
+        Hit *h = &hits[n++];
+        memset(h, 0, sizeof *h);
+        h->score = sc;
+        snprintf(h->item.id, sizeof h->item.id, "%s", id);
+        h->item.name = ew_xstrdup(name);
+        const Term *t = role ? domain_find(DOMAIN_ROLES, role) : NULL;
+        if (t || branch)
+            h->item.sub = ew_xasprintf("%s%s%s", t ? t->zh : "", t && branch ? " · " : "",
+                                       branch ? branch : "");
+    }
+    db_done(st);
+    if (n > 1)
+        qsort(hits, (size_t)n, sizeof *hits, by_score);
+    int keep = max > 0 && n > max ? max : n;
+    out->v = ew_xcalloc((size_t)(keep ? keep : 1), sizeof *out->v);
+    for (int i = 0; i < n; i++) {
+        if (i < keep) {
+            out->v[out->n++] = hits[i].item;
+        } else {
+            free(hits[i].item.name);
+            free(hits[i].item.sub);
+        }
+    }
+    free(hits);
+    return 0;
+}
+
+void office_source_init(Source *src, Office *of)
+{
+    src->office_ctx = of;
+    src->office_list = list;
+    src->office_case = one;
+    src->office_do = act;
+    src->office_pick = pick;
+}

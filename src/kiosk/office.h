@@ -1,0 +1,20 @@
+/*
+ * office.h: the town office station's data for the screens (model.h's
+ * office_* callbacks), over the core.
+ */
+#ifndef EW_KIOSK_OFFICE_H
+#define EW_KIOSK_OFFICE_H
+
+#include <sqlite3.h>
+
+#include "model.h"
+
+typedef struct Office Office;
+
+/* The office's state over db (borrowed; must outlive it). */
+Office *office_new(sqlite3 *db);
+void office_free(Office *o);
+/* Fills src's office_* callbacks with of's. */
+void office_source_init(Source *src, Office *of);
+
+#endif

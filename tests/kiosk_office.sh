@@ -1,0 +1,190 @@
+#!/bin/sh
+# The town office's screens (the real binaries, headless, on the office's
+# own database): a staff login (a wrong PIN refused first), an appeal taken
+# from the inbox to its answer — its text approved for the wall, graded
+# orange with a day more than the default time limit, assigned by typing
+# pinyin initials and Chinese into the roster search, progress typed in
+# pinyin, escalated, solved with an answer typed in pinyin — and the
+# database checked after; the lists (overdue, due this week, orange, by
+# unit, by branch); a solved appeal reopened and a text redacted with a
+# reason; logging out; every frame's
+# touch targets checked, at 1280x800, 800x480 and 1920x1080.
+# Usage: kiosk_office.sh BIN_DIR
+set -eu
+bin=$1
+tmp=$(mktemp -d)
+trap '[ -n "${ECHOWALL_KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT
+export ECHOWALL_NOW=2026-11-28T10:00 SDL_VIDEODRIVER=offscreen ECHOWALL_CHECK_TARGETS=1
+ctl="$bin/echowallctl"
+db="$tmp/office.db"
+fail() { echo "kiosk_office: $*" >&2; exit 1; }
+keep() { # ECHOWALL_KEEP_SHOTS=DIR keeps the screenshots (to look at them)
+    if [ -n "${ECHOWALL_KEEP_SHOTS:-}" ] && [ -d "$tmp/shots" ]; then
+        mkdir -p "$ECHOWALL_KEEP_SHOTS" && cp "$tmp"/shots/*.png "$ECHOWALL_KEEP_SHOTS"/
+    fi
+}
+kiosk() { # SCRIPT-FILE [SIZE]
+    "$bin/echowall" --db "$db" --headless --window "${2:-1280x800}" --script "$1" \
+        --screenshots "$tmp/shots" 2>"$tmp/err" || { cat "$tmp/err" >&2; keep; return 1; }
+}
+field() { # CODE KEY: one top-level field of `appeal show --json` (one per line), unquoted
+    "$ctl" --db "$db" appeal show "$1" --json |
+        sed -n "s/^  \"$2\": \"*\([^\",]*\)\"*,*\$/\1/p" | head -1
+}
+login() {
+    echo "expect 工作人员登录"
+    echo "press 工作人员登录"
+    for d in 2 4 6 8; do echo "press $d"; done
+    echo "press 确认"
+    echo "expect 待处理"
+}
+
+"$ctl" --db "$db" demo >/dev/null
+echo 2468 | "$ctl" --db "$db" staff set-pin >/dev/null
+# A new appeal, as a hall's kiosk would have taken it (its phone sealed).
+code=$("$ctl" --db "$db" appeal add --hall H07 --category road_bridge --text "村东头的石桥裂了，雨天过桥危险" \
+    --contact 13800001234 | head -1)
+[ "$(field "$code" status)" = received ] || fail "the new appeal is not received"
+
+# ---- the inbox to the answer ------------------------------------------------
+{
+    echo "press 工作人员登录"
+    for d in 1 1 1 1; do echo "press $d"; done
+    echo "press 确认"
+    echo "expect 密码不对"
+    for d in 2 4 6 8; do echo "press $d"; done
+    echo "press 确认"
+    echo "expect 待处理"
+    echo "screenshot office_inbox"
+    echo "key End" # the newest is the inbox's last (oldest first)
+    echo "expect $code"
+    echo "press $code"
+    echo "expect 村东头的石桥裂了"
+    echo "expect 待审核"
+    echo "screenshot office_case_new"
+    # Nothing can be assigned before it is graded.
+    echo "press 同意上墙"
+    echo "expect 已办理"
+    echo "press 定级"
+    echo "press 橙色"
+    echo "expect 办理期限 30 天"
+    echo "press 多一天"
+    echo "expect 办理期限 31 天，至 2026-12-29"
+    echo "screenshot office_grade"
+    echo "press 确认"
+    echo "expect 已办理"
+    echo "press 交办"
+    echo "press 请选择 ▼ #1"
+    echo "type lyj"
+    echo "expect 林跃进"
+    echo "screenshot office_pick"
+    echo "press 林跃进"
+    echo "press 请选择 ▼ #1"
+    echo "type zhoujg"
+    echo "press 周建国"
+    echo "press 请选择 ▼"
+    echo "type 供电"
+    echo "press 县供电公司青石供电所"
+    echo "screenshot office_assign"
+    echo "expect 林跃进 ▼"
+    echo "press 确认"
+    echo "expect 已分派"
+    echo "press 添加进展"
+    echo "type yijingpaiyuanxiankan"
+    echo "press 已经派员先看"
+    echo "expect 已经派员先看"
+    echo "screenshot office_text"
+    echo "press 确认"
+    echo "expect 办理中"
+    echo "press 上报"
+    echo "press 确认"
+    echo "expect 已上报"
+    echo "press 办结"
+    echo "type banjie"
+    echo "press 办结"
+    echo "type ，桥已修好" # Chinese characters commit as they are
+    echo "press 确认"
+    echo "expect 已办结"
+    echo "screenshot office_case_solved"
+    # Solved: only reopening is offered; a second answer is not.
+    echo "press 返回"
+    echo "expect 待处理"
+} >"$tmp/walk.txt"
+kiosk "$tmp/walk.txt" || fail "the inbox-to-answer walk"
+[ "$(field "$code" status)" = solved ] || fail "not solved: $(field "$code" status)"
+[ "$(field "$code" grade)" = orange ] || fail "not orange"
+[ "$(field "$code" published)" = true ] || fail "the text was not approved"
+[ "$(field "$code" due)" = 2026-12-29 ] || fail "the time limit is $(field "$code" due), not 31 days"
+[ "$(field "$code" member_id)" = P0007 ] || fail "the member is $(field "$code" member_id)"
+[ "$(field "$code" leader_id)" = L01 ] || fail "the leader is $(field "$code" leader_id)"
+[ "$(field "$code" unit_id)" = U01 ] || fail "the unit is $(field "$code" unit_id)"
+answer=$(field "$code" answer)
+case $answer in 办结*桥*) ;; *) fail "the answer is '$answer'" ;; esac
+"$ctl" --db "$db" appeal show "$code" | grep -q "已经派员" || fail "the progress note is missing"
+"$ctl" --db "$db" appeal show "$code" | grep -q escalate || fail "the escalation is missing"
+
+# ---- the lists, reopening, redacting, a refusal, logging out ----------------
+solved=$("$ctl" --db "$db" appeal list --status solved --hall H03 | awk 'NR==1 {print $1}')
+{
+    login
+    echo "press 已超期"
+    echo "expect 已超期"
+    echo "screenshot office_overdue"
+    echo "press 本周到期"
+    echo "press 橙色上会"
+    echo "screenshot office_orange"
+    echo "press 按单位"
+    echo "expect 选择责任单位"
+    echo "type 水利"
+    echo "press 镇水利站"
+    echo "expect 镇水利站 ▼"
+    echo "screenshot office_unit"
+    echo "press 镇水利站 ▼"
+    echo "press 返回"
+    echo "press 按支部"
+    echo "type liushu"
+    echo "press 柳树湾村"
+    echo "expect $solved"
+    echo "press $solved"
+    echo "expect 已办结"
+    echo "press 重新打开"
+    echo "type 群众反映没有修好"
+    echo "press 确认"
+    echo "expect 办理中"
+    echo "press 屏蔽内容"
+    echo "type 含有个人信息"
+    echo "press 确认"
+    echo "expect 已屏蔽"
+    echo "press 返回"
+    echo "press 全部"
+    echo "screenshot office_all"
+    echo "press 退出登录"
+    echo "expect 工作人员登录"
+} >"$tmp/lists.txt"
+kiosk "$tmp/lists.txt" || fail "the lists walk"
+[ "$(field "$solved" status)" = in_progress ] || fail "$solved was not reopened"
+[ "$(field "$solved" redacted)" = true ] || fail "$solved was not redacted"
+
+# ---- other sizes: every screen's targets hold ---------------------------------
+for size in 800x480 1920x1080; do
+    {
+        login
+        echo "key Return" # the inbox's first
+        echo "expect 诉求内容"
+        echo "screenshot office_case_$size"
+        echo "press 返回"
+        echo "press 按单位"
+        echo "type zrz"
+        echo "screenshot office_pick_$size"
+        echo "press 返回"
+        echo "screenshot office_list_$size"
+    } >"$tmp/size.txt"
+    kiosk "$tmp/size.txt" "$size" || fail "the walk at $size"
+done
+
+# The demo office starts logged out, with its PIN on standard error.
+"$bin/echowall" --demo --office --headless --window 1280x800 --script /dev/null 2>"$tmp/demo.err" ||
+    { cat "$tmp/demo.err" >&2; fail "echowall --demo --office"; }
+grep -q "staff PIN is 1234" "$tmp/demo.err" || fail "the demo office does not tell its PIN"
+keep
+echo "kiosk_office: ok ($code)"
