@@ -22,6 +22,12 @@
  * Then the same at a portrait size and on a panel turned 90 degrees, with
  * fewer actions. ASan and LeakSanitizer check the rest at exit.
  *
+ * Then the town office's screens (the demo town seen from the office,
+ * logged in with its PIN): the same storm over its lists, cases, grade
+ * sheet, roster search and typing, which write to the database as they
+ * go; every 500 actions 返回 and Escape lead back to the lists (or to the
+ * login, which the PIN passes again), and the idle timeout logs out.
+ *
  * ECHOWALL_STORM_SEED and ECHOWALL_STORM_ACTIONS override the seed and the
  * landscape count (to reproduce a failure, or to run longer).
  */
@@ -49,12 +55,17 @@
 #include "input.h"
 #include "meeting.h"
 #include "device.h"
+#include "office.h"
+#include "staff.h"
 #include "runner.h"
 #include "source.h"
 #include "testutil.h"
 
 #define DAY "2026-11-28"
 #define IDLE_S 90
+#define OFFICE_IDLE_S 600 /* the office's desk logs out after 10 minutes */
+#define OFFICE_PIN "2468"
+#define N_SCREENS 16
 #define CHECK_EVERY 500
 #define DRAW_EVERY 6 /* a frame at least every 6th action (and before every tap) */
 
@@ -68,8 +79,9 @@ typedef struct Storm {
     long actions, frames, taps, drags, since_frame;
     int fresh; /* 1 while the last frame shows the app as it is now */
     int64_t worst_frame_us;
+    int office; /* 1: the town office's screens */
     /* what the storm reached */
-    int seen_screen[10], seen_picker, seen_idle, seen_pin, seen_nopin, seen_toast;
+    int seen_screen[N_SCREENS], seen_picker, seen_idle, seen_pin, seen_nopin, seen_toast;
     int checks;
 } Storm;
 
@@ -97,10 +109,11 @@ static int64_t now_us(void)
 
 static int screen_index(const char *name)
 {
-    static const char *const names[10] = {"home",   "wall",    "detail",        "soon",
-                                          "ballot", "thanks",  "results",       "meeting-setup",
-                                          "track",  "appeal"};
-    for (int i = 0; i < 10; i++)
+    static const char *const names[N_SCREENS] = {
+        "home",         "wall",   "detail",      "soon",          "ballot",      "thanks",
+        "results",      "meeting-setup", "track", "appeal",       "office-login", "office",
+        "office-case",  "office-assign", "office-pick", "office-text"};
+    for (int i = 0; i < N_SCREENS; i++)
         if (strcmp(name, names[i]) == 0)
             return i;
     return -1;
@@ -137,8 +150,10 @@ static void frame(Storm *s)
         print_error("after %ld actions: %s\n", s->actions, tmsg);
         fail();
     }
-    /* No PIN is set: the staff menu (and its quit) can never open. */
-    assert_false(app_text_visible(s->a, "退出程序"));
+    /* No PIN is set on the hall: the staff menu (and its quit) can never
+     * open. The office is logged in: its quit is there, never tapped. */
+    if (!s->office)
+        assert_false(app_text_visible(s->a, "退出程序"));
     assert_int_equal(app_quit_requested(s->a), 0);
 }
 
@@ -312,8 +327,10 @@ static void random_action(Storm *s)
 {
     int W = s->d.map.win_w, H = s->d.map.win_h;
     int r = rnd(s, 1000);
-    if (r < 300) { /* a tap anywhere on the glass */
-        tap_panel(s, rnd(s, W), rnd(s, H));
+    if (r < 300) { /* a tap anywhere on the glass (but the office's quit) */
+        int px = rnd(s, W), py = rnd(s, H);
+        if (!s->office || py > H / 8 || px < W / 2)
+            tap_panel(s, px, py);
     } else if (r < 520) { /* a tap on something drawn */
         tap_control(s);
     } else if (r < 700) { /* a drag: short flicks, long slow pulls, off the edges */
@@ -338,12 +355,13 @@ static void random_action(Storm *s)
         frame(s);
         push(s, EV_UP, x, y);
     } else if (r < 850) { /* waits: mostly short, a few into the idle warning */
-        int w = rnd(s, 10) == 0 ? (IDLE_S - 10) * 1000 + rnd(s, 9000) : rnd(s, 3000);
+        int idle = s->office ? OFFICE_IDLE_S : IDLE_S;
+        int w = rnd(s, 10) == 0 ? (idle - 10) * 1000 + rnd(s, 9000) : rnd(s, 3000);
         advance(s, w);
     } else if (r < 862) { /* past the idle timeout */
-        advance(s, IDLE_S * 1000 + rnd(s, 20000));
+        advance(s, (s->office ? OFFICE_IDLE_S : IDLE_S) * 1000 + rnd(s, 20000));
         frame(s);
-        assert_string_equal(app_screen_name(s->a), "home");
+        assert_string_equal(app_screen_name(s->a), s->office ? "office-login" : "home");
     } else if (r < 940) {
         static const int keys[] = {KEY_ESCAPE, KEY_UP, KEY_DOWN, KEY_BACKSPACE, KEY_SPACE,
                                    KEY_RETURN};
@@ -384,11 +402,73 @@ static void press(Storm *s, const char *label)
     frame(s);
 }
 
+/* The office's login: its button, the PIN, 确认. */
+static void office_login(Storm *s)
+{
+    frame(s);
+    if (strcmp(app_screen_name(s->a), "office-login") != 0)
+        return;
+    key(s, KEY_ESCAPE); /* a PIN pad the storm left open */
+    frame(s);
+    /* The storm's random digits may have locked the PIN out (on a clock
+     * that stands still here): set it again, as `staff set-pin` would. */
+    EwErr e = {0};
+    assert_int_equal(staff_pin_set(s->db, OFFICE_PIN, &e), EW_OK);
+    press(s, "工作人员登录");
+    for (const char *d = OFFICE_PIN; *d; d++) {
+        char k[2] = {*d, 0};
+        press(s, k);
+    }
+    press(s, "确认");
+    assert_string_equal(app_screen_name(s->a), "office");
+}
+
+/* From wherever the storm left it, the office gets back to its lists
+ * (logging in again if it was logged out), and the idle timeout logs out. */
+static void check_office(Storm *s)
+{
+    if (s->checks % 2) {
+        int steps = 0, x, y;
+        char msg[1024];
+        for (;;) {
+            frame(s);
+            const char *now = app_screen_name(s->a);
+            if (strcmp(now, "office") == 0 || strcmp(now, "office-login") == 0)
+                break;
+            if (steps == 6) {
+                char list[2048];
+                app_list_controls(s->a, list, sizeof list);
+                print_error("after %ld actions: not at the lists in 6 steps: on %s with %s\n",
+                            s->actions, now, list);
+                fail();
+            }
+            if (steps % 2 == 0 && app_find_control(s->a, "返回", 0, &x, &y, msg, sizeof msg) == 0)
+                tap_logical(s, x, y);
+            else
+                key(s, KEY_ESCAPE);
+            steps++;
+        }
+        office_login(s);
+        press(s, "全部");
+        assert_string_equal(app_screen_name(s->a), "office");
+        assert_true(app_text_visible(s->a, "H"));
+    } else {
+        advance(s, (OFFICE_IDLE_S + 1) * 1000);
+        frame(s);
+        assert_string_equal(app_screen_name(s->a), "office-login");
+        office_login(s);
+    }
+}
+
 /* From wherever the storm left it, the kiosk gets Home and opens the wall. */
 static void check_responsive(Storm *s)
 {
     s->checks++;
     frame(s);
+    if (s->office) {
+        check_office(s);
+        return;
+    }
     if (s->checks % 2) {
         /* The villager's way: 返回 where there is one, else Escape. */
         int steps = 0, x, y;
@@ -460,17 +540,22 @@ static uint64_t seed_from_env(uint64_t dflt)
     return e && *e ? strtoull(e, NULL, 10) : dflt;
 }
 
-static void storm(int w, int h, int rotation, long count, uint64_t seed)
+static void storm(int w, int h, int rotation, long count, uint64_t seed, int office)
 {
     Storm s;
     memset(&s, 0, sizeof s);
     s.rng = seed;
+    s.office = office;
     tu_pin_day(DAY);
     int64_t day;
     assert_int_equal(clock_parse_day(DAY, &day), 0);
     s.dir = tu_tmpdir();
-    s.db = tu_demo_db(s.dir, "storm.db", 0, "H07", day);
-    { /* an open meeting, so the storm reaches the ballot too */
+    s.db = tu_demo_db(s.dir, "storm.db", 0, office ? NULL : "H07", day);
+    Office *of = NULL;
+    if (office) { /* the office's desk, its PIN set */
+        EwErr e = {0};
+        assert_int_equal(staff_pin_set(s.db, OFFICE_PIN, &e), EW_OK);
+    } else { /* an open meeting, so the storm reaches the ballot too */
         Author self;
         EwErr e = {0};
         char id[MEETING_ID_MAX];
@@ -479,6 +564,10 @@ static void storm(int w, int h, int rotation, long count, uint64_t seed)
                          EW_OK);
     }
     source_init(&s.src, s.db);
+    if (office) {
+        of = office_new(s.db);
+        office_source_init(&s.src, of);
+    }
     Input *input = input_new(); /* pinyin and handwriting too, under the sanitizers */
     input_wire(&s.src, input);
     DisplaySpec spec = {.w = w, .h = h, .headless = 1, .rotation = rotation};
@@ -501,7 +590,9 @@ static void storm(int w, int h, int rotation, long count, uint64_t seed)
                   (unsigned long long)seed);
     int64_t t0 = now_us();
     frame(&s);
-    assert_string_equal(app_screen_name(s.a), "home");
+    assert_string_equal(app_screen_name(s.a), office ? "office-login" : "home");
+    if (office)
+        office_login(&s);
     for (long i = 1; i <= count; i++) {
         random_action(&s);
         if (i % CHECK_EVERY == 0)
@@ -516,15 +607,22 @@ static void storm(int w, int h, int rotation, long count, uint64_t seed)
                   s.seen_screen[0], s.seen_screen[1], s.seen_screen[2], s.seen_screen[4],
                   s.seen_screen[5], s.seen_screen[8], s.seen_screen[9],
                   s.seen_picker, s.seen_idle, s.seen_pin, s.seen_nopin, s.seen_toast);
+    if (office)
+        print_message("  office: lists %d, case %d, assign %d, pick %d, text %d\n",
+                      s.seen_screen[11], s.seen_screen[12], s.seen_screen[13], s.seen_screen[14],
+                      s.seen_screen[15]);
     /* A storm that never got anywhere tested nothing. */
     /* Every villager's screen; not the thank-you page (it needs a whole
      * ballot), the coming-soon page (every tile works now) nor the staff's
      * (they need the PIN). */
     static const int must[] = {0, 1, 2, 4, 8, 9};
-    for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
+    static const int must_office[] = {10, 11, 12, 14, 15};
+    for (size_t i = 0; !office && i < sizeof must / sizeof must[0]; i++)
         if (must[i] < 3 || count >= 2000) /* a short storm may not get that deep */
             assert_true(s.seen_screen[must[i]]);
-    assert_true(s.seen_picker);
+    for (size_t i = 0; office && i < sizeof must_office / sizeof must_office[0]; i++)
+        assert_true(s.seen_screen[must_office[i]]);
+    assert_true(office || s.seen_picker);
     assert_true(s.seen_idle);
     if (count >= 5000) {
         assert_true(s.seen_pin);
@@ -532,6 +630,7 @@ static void storm(int w, int h, int rotation, long count, uint64_t seed)
     }
     assert_true(s.checks >= 2);
     app_free(s.a);
+    office_free(of);
     input_free(input);
     display_close(&s.d);
     IMG_Quit();
@@ -551,13 +650,13 @@ static void test_storm_landscape(void **state)
     (void)state;
     const char *n = getenv("ECHOWALL_STORM_ACTIONS");
     long count = n && *n ? atol(n) : 10000;
-    storm(1280, 800, 0, count, seed_from_env(20261128));
+    storm(1280, 800, 0, count, seed_from_env(20261128), 0);
 }
 
 static void test_storm_portrait(void **state)
 {
     (void)state;
-    storm(1080, 1920, 0, 2000, seed_from_env(7));
+    storm(1080, 1920, 0, 2000, seed_from_env(7), 0);
 }
 
 static void test_storm_rotated(void **state)
@@ -565,7 +664,13 @@ static void test_storm_rotated(void **state)
     (void)state;
     /* A landscape panel turned to show a portrait screen: touches arrive
      * in panel pixels and are mapped back by event_from_sdl. */
-    storm(1280, 800, 90, 700, seed_from_env(90));
+    storm(1280, 800, 90, 700, seed_from_env(90), 0);
+}
+
+static void test_storm_office(void **state)
+{
+    (void)state;
+    storm(1280, 800, 0, 3000, seed_from_env(1129), 1);
 }
 
 int main(void)
@@ -574,6 +679,7 @@ int main(void)
         cmocka_unit_test(test_storm_landscape),
         cmocka_unit_test(test_storm_portrait),
         cmocka_unit_test(test_storm_rotated),
+        cmocka_unit_test(test_storm_office),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
