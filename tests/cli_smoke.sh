@@ -58,6 +58,26 @@ set +e
 "$ctl" print "$code" 2>/dev/null; st=$?
 [ "$st" -eq 2 ] || fail "print without --out: exit $st, want 2"
 set -e
+# The villager's phone number: sealed when taken, opened only by the office.
+pcode=$("$ctl" appeal add --hall H07 --category 路灯 --text "村口路灯不亮" --contact "138-0013-8000" |
+    head -1)
+[ "$("$ctl" appeal contact "$pcode")" = "138-0013-8000" ] || fail "appeal contact: wrong number"
+"$ctl" appeal contact "$pcode" --json | grep -q '"contact": "138-0013-8000"' ||
+    fail "appeal contact --json lacks the number"
+"$ctl" appeal show "$pcode" | grep -q 0013 && fail "appeal show prints the contact"
+set +e
+"$ctl" appeal contact "$code" 2>"$dir/err.txt"; st=$?
+[ "$st" -eq 1 ] || fail "appeal contact without one: exit $st, want 1"
+grep -q 'without a contact' "$dir/err.txt" || fail "appeal contact: no reason given"
+"$ctl" appeal contact 2>/dev/null; st=$?
+[ "$st" -eq 2 ] || fail "appeal contact without a code: exit $st, want 2"
+"$ctl" --db "$dir/hall.db" demo --hall H07 >/dev/null 2>&1
+hcode=$("$ctl" --db "$dir/hall.db" appeal add --hall H07 --category 路灯 --text "路灯" \
+    --contact 13800138000 | head -1)
+"$ctl" --db "$dir/hall.db" appeal contact "$hcode" 2>"$dir/err.txt"; st=$?
+set -e
+[ "$st" -eq 1 ] || fail "appeal contact on a hall's kiosk: exit $st, want 1"
+grep -q 'only the office' "$dir/err.txt" || fail "appeal contact on a hall: no reason given"
 # The public tracking site: each appeal's page where its QR's URL points.
 "$ctl" export site "$dir/site" >/dev/null || fail "export site failed"
 [ -s "$dir/site/echowall/$code/index.html" ] || fail "export site: no page for $code"

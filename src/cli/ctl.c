@@ -599,6 +599,29 @@ static int cmd_redact(Args *a, EwErr *e)
     return write_tx(a, w_redact, e);
 }
 
+/* appeal contact CODE: the office reads the villager's private phone number
+ * (opened with the town key; a kiosk is refused). Printed, never stored. */
+static int cmd_appeal_contact(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 1, "tracking code", e);
+    if (rc || (rc = check_code(a->pos[0], a->code, e)))
+        return rc;
+    sqlite3 *db;
+    if ((rc = open_db(a, 0, &db, e)))
+        return rc;
+    char contact[APPEAL_CONTACT_MAX];
+    rc = appeal_contact(db, a->code, contact, sizeof contact, e);
+    db_close(db);
+    /* A checked phone number and a canonical code need no JSON escaping;
+     * printed directly, no copy of the number is left in a JSON tree. */
+    if (rc == EW_OK && flag(a, "json"))
+        fprintf(a->out, "{\n  \"code\": \"%s\",\n  \"contact\": \"%s\"\n}\n", a->code, contact);
+    else if (rc == EW_OK)
+        fprintf(a->out, "%s\n", contact);
+    sodium_memzero(contact, sizeof contact);
+    return rc;
+}
+
 static int w_rate(sqlite3 *db, Author *self, Args *a, EwErr *e)
 {
     return appeal_rate(db, self, a->pos[0], opt(a, "rating-code"), a->pos[1], NULL, 0, e);
@@ -1570,6 +1593,9 @@ static const Command commands[] = {
     {"appeal", "publish", "", cmd_publish, "appeal publish CODE"},
     {"appeal", "redact", "reason=", cmd_redact,
      "appeal redact CODE --reason TEXT  (office: hides its text and contact everywhere)"},
+    {"appeal", "contact", "json", cmd_appeal_contact,
+     "appeal contact CODE [--json]  (office: the villager's private phone number, opened with "
+     "the town key)"},
     {"appeal", "rate", "rating-code=", cmd_rate,
      "appeal rate CODE --rating-code N satisfied|unsatisfied"},
     {"meeting", "open", "hall= topic= subject=* cap= tokens= out= width=", cmd_meeting_open,
