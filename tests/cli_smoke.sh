@@ -87,8 +87,20 @@ grep -q "$code" "$dir/site/echowall/index.html" || fail "export site: $code not 
 [ "$(od -An -c -N2 "$dir/town.xlsx" | tr -d ' ')" = PK ] || fail "report town: not an xlsx (zip)"
 "$ctl" report town --out "$dir/town.csv" >/dev/null || fail "report town --out .csv failed"
 [ "$(od -An -tx1 -N3 "$dir/town.csv" | tr -d ' ')" = efbbbf ] || fail "report town: the CSV has no BOM"
+# The joint meeting's agenda: one page of the orange appeals not yet solved.
+ocode=$("$ctl" appeal add --hall H05 --category 道路桥梁 --text "桥墩开裂 <b>急</b>" | head -1)
+"$ctl" appeal grade "$ocode" orange >/dev/null || fail "grading an orange appeal failed"
+"$ctl" report agenda --out "$dir/agenda.html" | grep -q 'orange appeals on the agenda' ||
+    fail "report agenda did not say what it wrote"
+grep -q "id=\"$ocode\"" "$dir/agenda.html" || fail "report agenda: $ocode is not on it"
+grep -q '桥墩开裂 &lt;b&gt;急&lt;/b&gt;' "$dir/agenda.html" || fail "report agenda: text not escaped"
 set +e
 "$ctl" report town --out "$dir/town.txt" 2>/dev/null; st=$?
-set -e
 [ "$st" -eq 2 ] || fail "report town to a .txt: exit $st, want 2"
+"$ctl" report agenda --out "$dir/agenda.pdf" 2>/dev/null; st=$?
+[ "$st" -eq 2 ] || fail "report agenda to a .pdf: exit $st, want 2"
+"$ctl" report agenda --out "$dir/no/such/agenda.html" 2>"$dir/err.txt"; st=$?
+set -e
+[ "$st" -eq 1 ] || fail "report agenda into a missing folder: exit $st, want 1"
+grep -q 'no/such/agenda.html' "$dir/err.txt" || fail "report agenda: the message lacks the path"
 echo "cli_smoke: 1 passed, 0 failed"

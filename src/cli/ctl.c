@@ -15,6 +15,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "agenda.h"
 #include "appeal.h"
 #include "backup.h"
 #include "ballot.h"
@@ -1067,6 +1068,30 @@ static int cmd_report_town(Args *a, EwErr *e)
     return rc;
 }
 
+/* report agenda --out FILE.html: the orange appeals for the next joint
+ * party-government meeting, one printable page. */
+static int cmd_report_agenda(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 0, "", e);
+    const char *out = opt(a, "out");
+    if (rc)
+        return rc;
+    if (!out || !*out)
+        return usage(e, "--out FILE.html (the agenda's printable page) is required%s", "");
+    size_t n = strlen(out);
+    if (!((n > 5 && ew_strieq(out + n - 5, ".html")) || (n > 4 && ew_strieq(out + n - 4, ".htm"))))
+        return usage(e, "--out '%s' must be a file ending in .html", out);
+    sqlite3 *db;
+    if ((rc = open_db(a, 0, &db, e)))
+        return rc;
+    int items = 0;
+    rc = agenda_write(db, out, &items, e);
+    if (rc == EW_OK)
+        fprintf(a->out, "wrote %s (%d orange appeals on the agenda)\n", out, items);
+    db_close(db);
+    return rc;
+}
+
 /* export site DIR: the public tracking site the slips' QR codes lead to. */
 static int cmd_export_site(Args *a, EwErr *e)
 {
@@ -1620,6 +1645,9 @@ static const Command commands[] = {
     {"export", "ledger", "", cmd_export_ledger, "export ledger FILE.csv"},
     {"report", "town", "out=", cmd_report_town,
      "report town --out FILE.xlsx|FILE.csv  (the office's workbook; .csv: the ledger sheet alone)"},
+    {"report", "agenda", "out=", cmd_report_agenda,
+     "report agenda --out FILE.html  (the orange appeals not yet solved, for the joint "
+     "party-government meeting: a page to print)"},
     {"export", "site", "", cmd_export_site,
      "export site DIR  (the public tracking site: DIR is the web root of town.tracking_url)"},
     {"sync", NULL, "json", cmd_sync, "sync DIR [--json]  (DIR: the stick's mount point)"},
