@@ -58,6 +58,26 @@ set +e
 "$ctl" print "$code" 2>/dev/null; st=$?
 [ "$st" -eq 2 ] || fail "print without --out: exit $st, want 2"
 set -e
+# The villager's phone number: sealed when taken, opened only by the office.
+pcode=$("$ctl" appeal add --hall H07 --category 路灯 --text "村口路灯不亮" --contact "138-0013-8000" |
+    head -1)
+[ "$("$ctl" appeal contact "$pcode")" = "138-0013-8000" ] || fail "appeal contact: wrong number"
+"$ctl" appeal contact "$pcode" --json | grep -q '"contact": "138-0013-8000"' ||
+    fail "appeal contact --json lacks the number"
+"$ctl" appeal show "$pcode" | grep -q 0013 && fail "appeal show prints the contact"
+set +e
+"$ctl" appeal contact "$code" 2>"$dir/err.txt"; st=$?
+[ "$st" -eq 1 ] || fail "appeal contact without one: exit $st, want 1"
+grep -q 'without a contact' "$dir/err.txt" || fail "appeal contact: no reason given"
+"$ctl" appeal contact 2>/dev/null; st=$?
+[ "$st" -eq 2 ] || fail "appeal contact without a code: exit $st, want 2"
+"$ctl" --db "$dir/hall.db" demo --hall H07 >/dev/null 2>&1
+hcode=$("$ctl" --db "$dir/hall.db" appeal add --hall H07 --category 路灯 --text "路灯" \
+    --contact 13800138000 | head -1)
+"$ctl" --db "$dir/hall.db" appeal contact "$hcode" 2>"$dir/err.txt"; st=$?
+set -e
+[ "$st" -eq 1 ] || fail "appeal contact on a hall's kiosk: exit $st, want 1"
+grep -q 'only the office' "$dir/err.txt" || fail "appeal contact on a hall: no reason given"
 # The public tracking site: each appeal's page where its QR's URL points.
 "$ctl" export site "$dir/site" >/dev/null || fail "export site failed"
 [ -s "$dir/site/echowall/$code/index.html" ] || fail "export site: no page for $code"
@@ -67,8 +87,20 @@ grep -q "$code" "$dir/site/echowall/index.html" || fail "export site: $code not 
 [ "$(od -An -c -N2 "$dir/town.xlsx" | tr -d ' ')" = PK ] || fail "report town: not an xlsx (zip)"
 "$ctl" report town --out "$dir/town.csv" >/dev/null || fail "report town --out .csv failed"
 [ "$(od -An -tx1 -N3 "$dir/town.csv" | tr -d ' ')" = efbbbf ] || fail "report town: the CSV has no BOM"
+# The joint meeting's agenda: one page of the orange appeals not yet solved.
+ocode=$("$ctl" appeal add --hall H05 --category 道路桥梁 --text "桥墩开裂 <b>急</b>" | head -1)
+"$ctl" appeal grade "$ocode" orange >/dev/null || fail "grading an orange appeal failed"
+"$ctl" report agenda --out "$dir/agenda.html" | grep -q 'orange appeals on the agenda' ||
+    fail "report agenda did not say what it wrote"
+grep -q "id=\"$ocode\"" "$dir/agenda.html" || fail "report agenda: $ocode is not on it"
+grep -q '桥墩开裂 &lt;b&gt;急&lt;/b&gt;' "$dir/agenda.html" || fail "report agenda: text not escaped"
 set +e
 "$ctl" report town --out "$dir/town.txt" 2>/dev/null; st=$?
-set -e
 [ "$st" -eq 2 ] || fail "report town to a .txt: exit $st, want 2"
+"$ctl" report agenda --out "$dir/agenda.pdf" 2>/dev/null; st=$?
+[ "$st" -eq 2 ] || fail "report agenda to a .pdf: exit $st, want 2"
+"$ctl" report agenda --out "$dir/no/such/agenda.html" 2>"$dir/err.txt"; st=$?
+set -e
+[ "$st" -eq 1 ] || fail "report agenda into a missing folder: exit $st, want 1"
+grep -q 'no/such/agenda.html' "$dir/err.txt" || fail "report agenda: the message lacks the path"
 echo "cli_smoke: 1 passed, 0 failed"

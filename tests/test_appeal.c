@@ -12,7 +12,8 @@
  * database left exactly as it was. Then due dates (default limits per grade
  * counted from grading, changed by the office, overridden by --due, overdue
  * days against a pinned clock) and the private contact (never in the view
- * nor in any record body; a sealed box only the town key opens).
+ * nor in any record body; a sealed box only the town key opens), read back
+ * by the office with appeal_contact() and refused everywhere else.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,6 +32,7 @@
 #include "db.h"
 #include "device.h"
 #include "meeting.h"
+#include "record.h"
 #include "roster.h"
 #include "testutil.h"
 #include "view.h"
@@ -968,6 +970,160 @@ static void test_contact(void **state)
     db_close(hdb);
 }
 
+/* ---- reading the contact (appeal_contact) ---- */
+
+/* appeal_contact must fail with `want`, a message holding `reason`, an
+ * empty out, and the database as it was (it only reads). */
+static void contact_refused(Fx *fx, sqlite3 *db, const char *code, int want, const char *reason)
+{
+    char out[APPEAL_CONTACT_MAX];
+    memset(out, 'x', sizeof out);
+    EwErr e = {0};
+    char *before = snapshot(db);
+    int rc = appeal_contact(db, code, out, sizeof out, &e);
+    if (rc != want || !strstr(e.msg, reason))
+        print_error("appeal_contact(%s) gave %d \"%s\", expected %d \"...%s...\"\n", code, rc,
+                    e.msg, want, reason);
+    assert_int_equal(rc, want);
+    assert_int_equal(e.code, want);
+    assert_non_null(strstr(e.msg, reason));
+    assert_string_equal(out, "");
+    char *after = snapshot(db);
+    same_text(before, after, "database before and after appeal_contact");
+    free(before);
+    free(after);
+    (void)fx;
+}
+
+/* An appeal.new written by kiosk a with `box` (n bytes) stored as its
+ * contact blob, or, with store 0, only named (the blob never arrived):
+ * what a kiosk with a bug, or a hostile one, could send. */
+static void forged_contact(Fx *fx, Author *a, const void *box, size_t n, int store,
+                           char code[CODE_MAX])
+{
+    char text[65], contact[65], rating[65];
+    tx_begin(fx);
+    ok_rc(code_make("H01", a->slot, a->code_next++, code), &fx->e, "code_make");
+    ok_rc(blob_put(fx->db, "门口的水沟堵了", strlen("门口的水沟堵了"), text, &fx->e), &fx->e, "text");
+    if (store)
+        ok_rc(blob_put(fx->db, box, n, contact, &fx->e), &fx->e, "contact blob");
+    else
+        blob_hash_hex(box, n, contact);
+    appeal_rating_hash(code, "123456", rating);
+    json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "code", code, "hall", "H01",
+                             "category", "water", "source", "kiosk", "rating", rating, "text",
+                             text, "contact", contact);
+    int rc = device_author(fx->db, a, 0, "appeal.new", body, &fx->e);
+    json_decref(body);
+    ok_rc(tx_end(fx, rc), &fx->e, "forged appeal.new");
+}
+
+/* A sealed box of `plain` to this office's town key. */
+static unsigned char *seal_to_town(Fx *fx, const char *plain, size_t *n)
+{
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], xpk[crypto_box_PUBLICKEYBYTES];
+    assert_int_equal(device_town_pk(fx->db, pk), 0);
+    assert_int_equal(crypto_sign_ed25519_pk_to_curve25519(xpk, pk), 0);
+    *n = strlen(plain) + crypto_box_SEALBYTES;
+    unsigned char *box = malloc(*n);
+    crypto_box_seal(box, (const unsigned char *)plain, strlen(plain), xpk);
+    return box;
+}
+
+static void test_contact_read(void **state)
+{
+    Fx *fx = *state;
+    static const char *const phones[] = {"13800138000", "+86 139-1234-5678"};
+    char codes[2][CODE_MAX], rating[RATING_CODE_LEN + 1], plain[CODE_MAX], out[APPEAL_CONTACT_MAX];
+    /* Taken at a kiosk (sealed there) and at the office: the office reads both. */
+    for (int i = 0; i < 2; i++) {
+        AppealNew in = {.hall = "H01", .category = "garbage", .text = "垃圾没人收",
+                        .source = "kiosk", .contact = phones[i]};
+        OK(appeal_add(fx->db, i ? &fx->off : &fx->h1, &in, 0, codes[i], rating, &fx->e));
+    }
+    add_ok(fx, &fx->h1, "H01", NULL, plain, NULL);
+    for (int i = 0; i < 2; i++) {
+        EwErr e = {0};
+        char *before = snapshot(fx->db);
+        ok_rc(appeal_contact(fx->db, codes[i], out, sizeof out, &e), &e, "appeal_contact");
+        assert_string_equal(out, phones[i]);
+        assert_int_equal(e.code, EW_OK);
+        char *after = snapshot(fx->db);
+        same_text(before, after, "database before and after reading a contact");
+        free(before);
+        free(after);
+    }
+    /* The code as a villager types it: lower case, no dash. */
+    char typed[CODE_MAX];
+    snprintf(typed, sizeof typed, "%s", codes[0]);
+    for (char *p = typed; *p; p++)
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    EwErr e = {0};
+    ok_rc(appeal_contact(fx->db, typed, out, sizeof out, &e), &e, "lower-case code");
+    assert_string_equal(out, phones[0]);
+    /* Too small a buffer: refused, nothing half-written. */
+    memset(out, 'x', sizeof out);
+    assert_int_equal(appeal_contact(fx->db, codes[1], out, 8, &e), EW_EINPUT);
+    assert_string_equal(out, "");
+
+    /* No contact; no such appeal; not a code at all. */
+    contact_refused(fx, fx->db, plain, EW_ENOTFOUND, "without a contact");
+    char unknown[CODE_MAX];
+    ok_rc(code_make("H02", '9', 777, unknown), &fx->e, "code_make");
+    contact_refused(fx, fx->db, unknown, EW_ENOTFOUND, "no appeal");
+    contact_refused(fx, fx->db, "H01-ABC", EW_EINPUT, "H01-ABC");
+
+    /* Redacted: the sealed box is deleted everywhere, and the answer says so. */
+    OK(appeal_redact(fx->db, &fx->off, codes[0], "含有他人的电话", &fx->e));
+    contact_refused(fx, fx->db, codes[0], EW_ENOTFOUND, "redacted");
+    int64_t purged = 0;
+    db_int(fx->db, NULL, &purged, 0,
+           "SELECT count(*) FROM blobs WHERE lower(hex(hash))=(SELECT contact_hash FROM appeals "
+           "WHERE code=?)",
+           "t", codes[0]);
+    assert_int_equal(purged, 0);
+    ok_rc(appeal_contact(fx->db, codes[1], out, sizeof out, &e), &e, "the other one still opens");
+    assert_string_equal(out, phones[1]);
+
+    /* What a faulty or hostile kiosk could send: a box not sealed to the
+     * town key, a truncated one, one holding a terminal's escape sequence
+     * instead of a number, and one whose blob never arrived. */
+    char forged[4][CODE_MAX];
+    unsigned char junk[80];
+    randombytes_buf(junk, sizeof junk);
+    forged_contact(fx, &fx->h1, junk, sizeof junk, 1, forged[0]);
+    forged_contact(fx, &fx->h1, junk, crypto_box_SEALBYTES, 1, forged[1]);
+    size_t n;
+    unsigned char *box = seal_to_town(fx, "\x1b]0;pwned\x07 138", &n);
+    forged_contact(fx, &fx->h1, box, n, 1, forged[2]);
+    free(box);
+    box = seal_to_town(fx, "13800138000", &n);
+    forged_contact(fx, &fx->h1, box, n, 0, forged[3]);
+    free(box);
+    contact_refused(fx, fx->db, forged[0], EW_ECORRUPT, "does not open with the town key");
+    contact_refused(fx, fx->db, forged[1], EW_ECORRUPT, "truncated");
+    contact_refused(fx, fx->db, forged[2], EW_ECORRUPT, "not a phone number");
+    contact_refused(fx, fx->db, forged[3], EW_ENOTFOUND, "not reached this station");
+
+    /* A hall's kiosk holds sealed contacts it took, and cannot open them,
+     * nor learn which appeals have one. */
+    int64_t today = 0;
+    assert_int_equal(clock_parse_day("2025-03-01", &today), 0);
+    sqlite3 *hdb = tu_demo_db(fx->dir, "h07.db", 1, "H07", today);
+    Author self;
+    ok_rc(device_load_self(hdb, &self, &e), &e, "load kiosk");
+    AppealNew in = {.hall = "H07", .category = "road_bridge", .text = "桥面裂了",
+                    .source = "kiosk", .contact = phones[0]};
+    char hcode[CODE_MAX];
+    ok_rc(db_begin(hdb, &e), &e, "begin");
+    ok_rc(appeal_add(hdb, &self, &in, 0, hcode, rating, &e), &e, "kiosk appeal with a phone");
+    ok_rc(db_commit(hdb, &e), &e, "commit");
+    contact_refused(fx, hdb, hcode, EW_EDENIED, "only the office");
+    contact_refused(fx, hdb, "H07-ABC", EW_EDENIED, "only the office");
+    sodium_memzero(&self, sizeof self);
+    db_close(hdb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -980,6 +1136,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_meetings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_due_dates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_contact, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_contact_read, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

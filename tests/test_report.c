@@ -9,7 +9,9 @@
  *  - report_figures agrees with the figures computed here with plain SQL;
  *  - the CSV has a BOM, the ledger's 13 columns exactly as ledger_export
  *    writes them (same headers, same cells for every appeal) and the
- *    report's own three columns as the database has them;
+ *    report's own three columns as the database has them; the text that
+ *    starts with '=' is written with an apostrophe (no formula for Excel)
+ *    and reads back as typed;
  *  - the workbook's XML (unzip) holds no phone number and no sealed
  *    contact, has its five charts, and every table sheet a frozen pane;
  *  - LibreOffice (headless, converting once, every sheet to its own CSV,
@@ -327,6 +329,10 @@ static void test_csv(void **state)
     char *raw = read_text(fx.csv, &len);
     assert_non_null(raw);
     assert_true(len > 3 && !memcmp(raw, "\xEF\xBB\xBF", 3));
+    /* The text that starts with '=' is guarded by an apostrophe (Excel would
+     * run it); it reads back as typed (below). */
+    assert_non_null(strstr(raw, ",\"'=SUM(1,2) \"\"路灯\"\"坏了"));
+    assert_null(strstr(raw, ",\"=SUM"));
     assert_null(strstr(raw, PHONE1));
     assert_null(strstr(raw, "0000-4321"));
     free(raw);

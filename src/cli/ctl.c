@@ -15,6 +15,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "agenda.h"
 #include "appeal.h"
 #include "backup.h"
 #include "ballot.h"
@@ -599,6 +600,29 @@ static int cmd_redact(Args *a, EwErr *e)
     return write_tx(a, w_redact, e);
 }
 
+/* appeal contact CODE: the office reads the villager's private phone number
+ * (opened with the town key; a kiosk is refused). Printed, never stored. */
+static int cmd_appeal_contact(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 1, "tracking code", e);
+    if (rc || (rc = check_code(a->pos[0], a->code, e)))
+        return rc;
+    sqlite3 *db;
+    if ((rc = open_db(a, 0, &db, e)))
+        return rc;
+    char contact[APPEAL_CONTACT_MAX];
+    rc = appeal_contact(db, a->code, contact, sizeof contact, e);
+    db_close(db);
+    /* A checked phone number and a canonical code need no JSON escaping;
+     * printed directly, no copy of the number is left in a JSON tree. */
+    if (rc == EW_OK && flag(a, "json"))
+        fprintf(a->out, "{\n  \"code\": \"%s\",\n  \"contact\": \"%s\"\n}\n", a->code, contact);
+    else if (rc == EW_OK)
+        fprintf(a->out, "%s\n", contact);
+    sodium_memzero(contact, sizeof contact);
+    return rc;
+}
+
 static int w_rate(sqlite3 *db, Author *self, Args *a, EwErr *e)
 {
     return appeal_rate(db, self, a->pos[0], opt(a, "rating-code"), a->pos[1], NULL, 0, e);
@@ -1040,6 +1064,30 @@ static int cmd_report_town(Args *a, EwErr *e)
     rc = report_town(db, out, e);
     if (rc == EW_OK)
         fprintf(a->out, "wrote %s\n", out);
+    db_close(db);
+    return rc;
+}
+
+/* report agenda --out FILE.html: the orange appeals for the next joint
+ * party-government meeting, one printable page. */
+static int cmd_report_agenda(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 0, "", e);
+    const char *out = opt(a, "out");
+    if (rc)
+        return rc;
+    if (!out || !*out)
+        return usage(e, "--out FILE.html (the agenda's printable page) is required%s", "");
+    size_t n = strlen(out);
+    if (!((n > 5 && ew_strieq(out + n - 5, ".html")) || (n > 4 && ew_strieq(out + n - 4, ".htm"))))
+        return usage(e, "--out '%s' must be a file ending in .html", out);
+    sqlite3 *db;
+    if ((rc = open_db(a, 0, &db, e)))
+        return rc;
+    int items = 0;
+    rc = agenda_write(db, out, &items, e);
+    if (rc == EW_OK)
+        fprintf(a->out, "wrote %s (%d orange appeals on the agenda)\n", out, items);
     db_close(db);
     return rc;
 }
@@ -1570,6 +1618,9 @@ static const Command commands[] = {
     {"appeal", "publish", "", cmd_publish, "appeal publish CODE"},
     {"appeal", "redact", "reason=", cmd_redact,
      "appeal redact CODE --reason TEXT  (office: hides its text and contact everywhere)"},
+    {"appeal", "contact", "json", cmd_appeal_contact,
+     "appeal contact CODE [--json]  (office: the villager's private phone number, opened with "
+     "the town key)"},
     {"appeal", "rate", "rating-code=", cmd_rate,
      "appeal rate CODE --rating-code N satisfied|unsatisfied"},
     {"meeting", "open", "hall= topic= subject=* cap= tokens= out= width=", cmd_meeting_open,
@@ -1594,6 +1645,9 @@ static const Command commands[] = {
     {"export", "ledger", "", cmd_export_ledger, "export ledger FILE.csv"},
     {"report", "town", "out=", cmd_report_town,
      "report town --out FILE.xlsx|FILE.csv  (the office's workbook; .csv: the ledger sheet alone)"},
+    {"report", "agenda", "out=", cmd_report_agenda,
+     "report agenda --out FILE.html  (the orange appeals not yet solved, for the joint "
+     "party-government meeting: a page to print)"},
     {"export", "site", "", cmd_export_site,
      "export site DIR  (the public tracking site: DIR is the web root of town.tracking_url)"},
     {"sync", NULL, "json", cmd_sync, "sync DIR [--json]  (DIR: the stick's mount point)"},

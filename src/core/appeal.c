@@ -38,6 +38,8 @@ int appeal_check_text(const char *what, const char *text, size_t max, EwErr *err
 int appeal_check_contact(const char *contact, EwErr *err)
 {
     int digits = 0;
+    if (strlen(contact) >= APPEAL_CONTACT_MAX)
+        return ew_err(err, EW_EINPUT, "--contact is too long for a phone number");
     for (const char *p = contact; *p; p++) {
         if (*p >= '0' && *p <= '9')
             digits++;
@@ -297,4 +299,104 @@ int appeal_rate(sqlite3 *db, Author *a, const char *code, const char *proof, con
     json_object_set_new(body, "rating", json_string(rating));
     json_object_set_new(body, "proof", json_string(proof));
     return write(db, a, hlc, "appeal.rate", body, err);
+}
+
+/* The sealed box of an appeal's contact (malloc'd into *box, *n bytes), as
+ * appeal_contact describes its refusals. */
+static int sealed_contact(sqlite3 *db, const char *code, unsigned char **box, size_t *n,
+                          EwErr *err)
+{
+    sqlite3_stmt *st = db_prep(db, err, "SELECT contact_hash, redacted FROM appeals WHERE code=?",
+                               "t", code);
+    if (!st)
+        return EW_EDB;
+    char hex[65] = "";
+    int found = sqlite3_step(st) == SQLITE_ROW, redacted = 0;
+    if (found) {
+        const unsigned char *h = sqlite3_column_text(st, 0);
+        snprintf(hex, sizeof hex, "%s", h ? (const char *)h : "");
+        redacted = sqlite3_column_int(st, 1);
+    }
+    db_done(st);
+    if (!found)
+        return ew_err(err, EW_ENOTFOUND, "no appeal %s", code);
+    if (redacted)
+        return ew_err(err, EW_ENOTFOUND,
+                      "appeal %s was redacted by the office: its contact is deleted everywhere",
+                      code);
+    unsigned char h[32];
+    if (!hex[0])
+        return ew_err(err, EW_ENOTFOUND, "appeal %s was taken without a contact", code);
+    if (ew_unhex(hex, h, sizeof h) != 0)
+        return ew_err(err, EW_ECORRUPT, "appeal %s names its contact by a malformed hash", code);
+    st = db_prep(db, err, "SELECT data FROM blobs WHERE hash=?", "b", h, sizeof h);
+    if (!st)
+        return EW_EDB;
+    int rc = EW_OK;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *n = (size_t)sqlite3_column_bytes(st, 0);
+        *box = ew_xmalloc(*n ? *n : 1);
+        if (*n)
+            memcpy(*box, sqlite3_column_blob(st, 0), *n);
+    } else {
+        rc = ew_err(err, EW_ENOTFOUND,
+                    "the contact of appeal %s has not reached this station yet (sync again)",
+                    code);
+    }
+    db_done(st);
+    return rc;
+}
+
+int appeal_contact(sqlite3 *db, const char *code, char *out, size_t outlen, EwErr *err)
+{
+    unsigned char town_sk[crypto_sign_SECRETKEYBYTES], town_pk[crypto_sign_PUBLICKEYBYTES];
+    unsigned char xsk[crypto_box_SECRETKEYBYTES], xpk[crypto_box_PUBLICKEYBYTES];
+    unsigned char *box = NULL, *plain = NULL;
+    size_t n = 0, len = 0;
+    char canon[CODE_MAX];
+    if (out && outlen)
+        out[0] = '\0';
+    if (!out || outlen == 0)
+        return ew_err(err, EW_EINPUT, "no room for the contact");
+    /* The role first: a kiosk learns nothing, not even which appeals have one. */
+    int rc = device_town_sk(db, town_sk, err);
+    if (rc == EW_EDENIED)
+        rc = ew_err(err, EW_EDENIED,
+                    "only the office station holds the town key that opens a contact");
+    if (rc)
+        return rc;
+    rc = code_normalize(code ? code : "", canon, err);
+    if (rc == EW_OK)
+        rc = sealed_contact(db, canon, &box, &n, err);
+    if (rc == EW_OK && n <= crypto_box_SEALBYTES)
+        rc = ew_err(err, EW_ECORRUPT, "the sealed contact of appeal %s is truncated", canon);
+    if (rc == EW_OK) {
+        len = n - crypto_box_SEALBYTES;
+        plain = ew_xmalloc(len + 1);
+        crypto_sign_ed25519_sk_to_pk(town_pk, town_sk);
+        if (crypto_sign_ed25519_sk_to_curve25519(xsk, town_sk) != 0 ||
+            crypto_sign_ed25519_pk_to_curve25519(xpk, town_pk) != 0 ||
+            crypto_box_seal_open(plain, box, n, xpk, xsk) != 0)
+            rc = ew_err(err, EW_ECORRUPT,
+                        "the contact of appeal %s does not open with the town key", canon);
+    }
+    if (rc == EW_OK) {
+        /* Sealed by a kiosk: checked before it reaches a terminal or a form. */
+        plain[len] = '\0';
+        if (memchr(plain, '\0', len) || appeal_check_contact((const char *)plain, NULL) != EW_OK)
+            rc = ew_err(err, EW_ECORRUPT, "the contact of appeal %s is not a phone number",
+                        canon);
+        else if (len >= outlen)
+            rc = ew_err(err, EW_EINPUT, "no room for the contact of appeal %s", canon);
+        else
+            memcpy(out, plain, len + 1);
+    }
+    sodium_memzero(town_sk, sizeof town_sk);
+    sodium_memzero(xsk, sizeof xsk);
+    if (plain) {
+        sodium_memzero(plain, len + 1);
+        free(plain);
+    }
+    free(box);
+    return rc;
 }

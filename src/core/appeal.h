@@ -22,6 +22,7 @@
 
 #define APPEAL_TEXT_MAX 2000 /* bytes of UTF-8 */
 #define RATING_CODE_LEN 6
+#define APPEAL_CONTACT_MAX 64 /* bytes a contact needs, NUL included */
 
 typedef struct AppealNew {
     const char *hall;       /* hall code */
@@ -60,11 +61,26 @@ int appeal_redact(sqlite3 *db, Author *a, const char *code, const char *reason, 
 int appeal_rate(sqlite3 *db, Author *a, const char *code, const char *proof, const char *rating,
                 const char *day, int64_t hlc, EwErr *err);
 
+/* The office reads an appeal's private contact: opens the sealed box with
+ * the town's secret key (converted to X25519 as appeal_add converts the
+ * public key), checks that what it held is a phone number, and writes it,
+ * NUL-terminated, to out (outlen bytes; APPEAL_CONTACT_MAX is enough). The
+ * keys and any copy of the number are wiped before returning. Only reads.
+ * EW_EDENIED on a device without the town key (a hall kiosk), whatever the
+ * code; EW_ENOTFOUND when there is no such appeal, when it was taken
+ * without a contact, when the office redacted it (its sealed box is
+ * deleted everywhere) or when its sealed box has not reached this station;
+ * EW_ECORRUPT when the box does not open with the town key or holds no
+ * phone number; EW_EINPUT for a malformed code or an out too small. out is
+ * "" on any failure. */
+int appeal_contact(sqlite3 *db, const char *code, char *out, size_t outlen, EwErr *err);
+
 /* The hash of a rating code, as appeal.new stores it, hex into out[65]. */
 void appeal_rating_hash(const char *code, const char *proof, char out[65]);
 /* Checks free text a person typed: non-blank UTF-8 within max bytes. */
 int appeal_check_text(const char *what, const char *text, size_t max, EwErr *err);
-/* Checks a phone number: digits with optional +, spaces and dashes. */
+/* Checks a phone number: digits with optional +, spaces and dashes (5 to
+ * 20 digits, shorter than APPEAL_CONTACT_MAX). */
 int appeal_check_contact(const char *contact, EwErr *err);
 
 #endif

@@ -222,6 +222,30 @@ int csv_decode(const unsigned char *in, size_t len, char **out, size_t *outlen,
     return 0;
 }
 
+/* ------------------------------------------------------- formula guard */
+
+/*
+ * A spreadsheet takes a cell for a formula when it starts with = + - or @
+ * (and Excel also after a tab or CR). csv_write_row() puts an apostrophe in
+ * front of such a cell, and csv_parse() takes exactly that apostrophe away
+ * again. So that the two stay inverse for every text, a cell that already
+ * starts with apostrophes followed by such a character gets one more: the
+ * rule is "apostrophes, then a formula character".
+ */
+static int formula_like(const char *s)
+{
+    while (*s == '\'')
+        s++;
+    return *s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r';
+}
+
+/* Takes off the apostrophe csv_write_row() put in front of s, in place. */
+static void unguard(char *s)
+{
+    if (s[0] == '\'' && formula_like(s))
+        memmove(s, s + 1, strlen(s));
+}
+
 /* ---------------------------------------------------------------- parse */
 
 typedef struct CsvRow {
@@ -234,8 +258,10 @@ typedef struct CsvBuild {
     size_t cap;
 } CsvBuild;
 
+/* Adds a field to the row (without the writer's formula guard). */
 static void row_push(CsvRow *r, char *s)
 {
+    unguard(s);
     if (r->n == r->cap) {
         r->cap = csv_grow(r->cap, r->n + 1, sizeof *r->f);
         r->f = csv_xrealloc(r->f, r->cap * sizeof *r->f);
@@ -482,29 +508,39 @@ int csv_read_file(const char *path, CsvTable *t, char *err, size_t errlen)
 
 /* ---------------------------------------------------------------- write */
 
-/* Appends one field to a growing line, quoting it when needed. */
+/* Appends one field to a growing line, guarded against being taken for a
+ * formula and quoted when needed. */
 static void append_field(CsvBuf *b, const char *s, int only_field)
 {
     size_t n = s ? strlen(s) : 0;
     int quote = 0;
+    char *guarded = NULL;
 
     if (!s)
         s = "";
+    if (formula_like(s)) {
+        guarded = csv_xrealloc(NULL, n + 2);
+        guarded[0] = '\'';
+        memcpy(guarded + 1, s, n + 1);
+        s = guarded;
+        n++;
+    }
     if (n == 0)
         quote = only_field;
     else if (strpbrk(s, ",\"\r\n") || is_blank(s[0]) || is_blank(s[n - 1]))
         quote = 1;
     if (!quote) {
         buf_append(b, s, n);
-        return;
+    } else {
+        buf_putc(b, '"');
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] == '"')
+                buf_putc(b, '"');
+            buf_putc(b, s[i]);
+        }
+        buf_putc(b, '"');
     }
-    buf_putc(b, '"');
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"')
-            buf_putc(b, '"');
-        buf_putc(b, s[i]);
-    }
-    buf_putc(b, '"');
+    free(guarded);
 }
 
 int csv_write_row(FILE *f, const char *const *fields, size_t n)

@@ -53,8 +53,11 @@ int csv_decode(const unsigned char *in, size_t len, char **out, size_t *outlen,
  * one quote and commas and line breaks are data.  A '"' elsewhere in an
  * unquoted field is kept literally (as Excel does).  Unquoted fields are
  * trimmed of surrounding ASCII spaces and tabs; quoted fields are kept
- * exactly.  Rows with no characters at all (blank lines, the final line
- * end) are skipped.  Rows may have different numbers of fields.
+ * exactly.  Then a field that starts with an apostrophe followed by more
+ * apostrophes and one of = + - @ TAB CR loses its first apostrophe: the
+ * formula guard csv_write_row() adds (and the text prefix a person may have
+ * typed in Excel).  Rows with no characters at all (blank lines, the final
+ * line end) are skipped.  Rows may have different numbers of fields.
  *
  * On success returns 0 and fills *t (free it with csv_table_free(); an
  * empty text gives nrows == 0).  On failure returns -1, leaves *t zeroed
@@ -81,12 +84,15 @@ int csv_read_file(const char *path, CsvTable *t, char *err, size_t errlen);
 
 /*
  * Writes one row to f: the n fields joined by ',' and ended by "\r\n".
- * A field is put in double quotes (inner quotes doubled) when it contains
- * a comma, quote, CR or LF, and also when it begins or ends with a space
- * or tab or is the only, empty field of the row - so that csv_parse()
- * gives back exactly the same fields.  A leading '=', '+', '-' or '@' is
- * NOT altered (data is kept exact; beware formula injection when opening
- * the file in a spreadsheet).  A NULL field is written as empty.
+ * Formula guard: a field that Excel, WPS or LibreOffice would run as a
+ * formula - one starting with '=', '+', '-', '@', a tab or a CR, also
+ * after apostrophes - is written with one more apostrophe in front, so
+ * that a spreadsheet shows it as text ("'=1+2", not 3; LibreOffice shows
+ * the apostrophe, Excel may take it as its text prefix).  A field is put in double quotes
+ * (inner quotes doubled) when it contains a comma, quote, CR or LF, and
+ * also when it begins or ends with a space or tab or is the only, empty
+ * field of the row - so that csv_parse(), which takes the guard off again,
+ * gives back exactly the same fields.  A NULL field is written as empty.
  * fields is not modified and stays owned by the caller.
  * Returns 0 on success, -1 on a write error (or fields NULL with n > 0).
  * Output is buffered by stdio: check fflush()/fclose() as well.

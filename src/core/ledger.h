@@ -7,7 +7,9 @@
  * rows are good; a bad row is reported by its number (the first data row is
  * row 1) and column. It runs on the office, whose records it writes.
  * Export writes the same columns (UTF-8 with BOM) so that export -> import
- * round-trips.
+ * round-trips; a cell Excel would run as a formula (a text, note or name
+ * starting with = + - @ or a tab) is written with an apostrophe in front
+ * (csv.h's formula guard), which import takes off again.
  */
 #ifndef EW_LEDGER_H
 #define EW_LEDGER_H

@@ -30,8 +30,10 @@
  *
  * A path ending in .csv (any case) gets only the 民情台账 sheet, as UTF-8
  * CSV with a BOM (so Excel opens the Chinese correctly) and dates written
- * YYYY-MM-DD. The file is written under a temporary name and renamed over
- * path, so a failure leaves any earlier file whole.
+ * YYYY-MM-DD; a cell a spreadsheet would run as a formula (= + - @ first)
+ * gets csv_write_row()'s apostrophe, which import ledger takes off again.
+ * The file is written under a temporary name and renamed over path, so a
+ * failure leaves any earlier file whole.
  */
 #ifndef EW_REPORT_H
 #define EW_REPORT_H

@@ -1,7 +1,7 @@
 /*
  * site.c: the static tracking site (see site.h).
  *
- * Each page is built in memory (a Buf) and written once, into a new
+ * Each page is built in memory (a HtmlBuf) and written once, into a new
  * temporary folder beside the destination; when every file is written and
  * flushed the folder is swapped in by rename. Pages are made by three
  * passes over the appeals, each newest first as the wall lists them: one
@@ -10,7 +10,7 @@
  * a column that view.c does not already give to the kiosk's wall, and an
  * appeal's text is printed only where the wall would show it.
  *
- * Every string from the database goes through esc(); links are relative
+ * Every string from the database goes through html_esc(); links are relative
  * (rel()), computed between two paths inside the export.
  */
 #define _GNU_SOURCE /* renameat2 and RENAME_EXCHANGE, nftw */
@@ -34,6 +34,7 @@
 #include "db.h"
 #include "domain.h"
 #include "evalres.h"
+#include "html.h"
 #include "view.h"
 
 /* ---- words and looks: data, not scattered literals ---- */
@@ -150,78 +151,6 @@ static const char STYLE[] =
     ".hint{color:var(--text2);font-size:16px}\n"
     "footer{color:var(--text2);font-size:15px;padding-top:8px;padding-bottom:24px}\n"
     "@media (min-width:720px){body{font-size:19px}.band h1{font-size:32px}}\n";
-
-/* ---- growing text buffers ---- */
-
-typedef struct Buf {
-    char *s;    /* NUL-terminated text (malloc'd) */
-    size_t n;   /* bytes used, without the NUL */
-    size_t cap; /* bytes allocated */
-} Buf;
-
-static void put(Buf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        b->s = ew_xrealloc(b->s, cap);
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = 0;
-}
-
-static void puts_(Buf *b, const char *s)
-{
-    put(b, s, strlen(s));
-}
-
-static void putf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(Buf *b, const char *fmt, ...)
-{
-    char small[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof small) {
-        put(b, small, (size_t)n);
-        return;
-    }
-    char *big = ew_xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    put(b, big, (size_t)n);
-    free(big);
-}
-
-/* s as HTML text or attribute value: & < > " ' escaped; NULL writes nothing. */
-static void esc(Buf *b, const char *s)
-{
-    for (const char *p = s; p && *p; p++) {
-        switch (*p) {
-        case '&': puts_(b, "&amp;"); break;
-        case '<': puts_(b, "&lt;"); break;
-        case '>': puts_(b, "&gt;"); break;
-        case '"': puts_(b, "&quot;"); break;
-        case '\'': puts_(b, "&#39;"); break;
-        case '\r': break; /* newlines stay (pre-line); a lone CR adds nothing */
-        default: put(b, p, 1);
-        }
-    }
-}
-
-static void buf_reset(Buf *b)
-{
-    b->n = 0;
-    if (b->s)
-        b->s[0] = 0;
-}
 
 /* ---- the tracking URL's path ---- */
 
@@ -345,8 +274,8 @@ typedef struct Site {
     int nhalls;
     char **dirs;     /* folders made inside tmp, relative (for fsync) */
     int ndirs;
-    Buf page;        /* the page being built */
-    Buf list;        /* the cards of the wall page being built */
+    HtmlBuf page;        /* the page being built */
+    HtmlBuf list;        /* the cards of the wall page being built */
     int in_list;     /* cards in list */
     int listed;      /* cards of this wall so far */
     int total;       /* cards of this wall in all */
@@ -448,7 +377,7 @@ static void rm_tree(const char *path)
 
 /* The link from the page at `from` to the file `to` (both inside the
  * export), escaped for an attribute. */
-static void rel(Buf *b, const char *from, const char *to)
+static void rel(HtmlBuf *b, const char *from, const char *to)
 {
     const char *f = from, *t = to;
     for (;;) {
@@ -459,8 +388,8 @@ static void rel(Buf *b, const char *from, const char *to)
         t = ts + 1;
     }
     for (const char *p = strchr(f, '/'); p; p = strchr(p + 1, '/'))
-        puts_(b, "../");
-    esc(b, t);
+        html_puts(b, "../");
+    html_esc(b, t);
 }
 
 /* A file of the site's own, relative to the export: root + name. */
@@ -470,12 +399,12 @@ static const char *own(const Site *s, const char *name, char out[640])
     return out;
 }
 
-static void href(Site *s, Buf *b, const char *from, const char *name)
+static void href(Site *s, HtmlBuf *b, const char *from, const char *name)
 {
     char p[640];
-    puts_(b, "href=\"");
+    html_puts(b, "href=\"");
     rel(b, from, own(s, name, p));
-    puts_(b, "\"");
+    html_puts(b, "\"");
 }
 
 static const char *str(json_t *o, const char *k)
@@ -514,14 +443,14 @@ static const char *role_word(const char *role)
     return t ? t->zh : role;
 }
 
-static void grade_chip(Buf *b, const GradeWord *g)
+static void grade_chip(HtmlBuf *b, const GradeWord *g)
 {
-    putf(b, "<span class=\"grade %s\">%s</span>", g->css, g->word);
+    html_printf(b, "<span class=\"grade %s\">%s</span>", g->css, g->word);
 }
 
 /* The time limit as the kiosk says it: due date, then days left, due
  * today, overdue (in red, with words), solved on time or late. */
-static void limit_line(Site *s, Buf *b, json_t *a, const char *label)
+static void limit_line(Site *s, HtmlBuf *b, json_t *a, const char *label)
 {
     const char *status = str(a, "status"), *due = str(a, "due"), *solved = str(a, "solved");
     int64_t dd = -1, sd = -1;
@@ -530,86 +459,86 @@ static void limit_line(Site *s, Buf *b, json_t *a, const char *label)
     if (solved)
         clock_parse_day(solved, &sd);
     if (due) {
-        puts_(b, label);
-        esc(b, due);
-        puts_(b, " · ");
+        html_puts(b, label);
+        html_esc(b, due);
+        html_puts(b, " · ");
     }
     json_int_t over = json_integer_value(json_object_get(a, "overdue_days"));
     if (status && strcmp(status, "solved") == 0)
-        puts_(b, sd >= 0 && dd >= 0 && sd > dd ? "超期办结" : "已按期办结");
+        html_puts(b, sd >= 0 && dd >= 0 && sd > dd ? "超期办结" : "已按期办结");
     else if (!due)
-        puts_(b, "等待镇里分级");
+        html_puts(b, "等待镇里分级");
     else if (over > 0)
-        putf(b, "<span class=\"overdue\">已超期 %lld 天</span>", (long long)over);
+        html_printf(b, "<span class=\"overdue\">已超期 %lld 天</span>", (long long)over);
     else if (dd == s->today)
-        puts_(b, "今天到期");
+        html_puts(b, "今天到期");
     else
-        putf(b, "还剩 %lld 天", (long long)(dd - s->today));
+        html_printf(b, "还剩 %lld 天", (long long)(dd - s->today));
 }
 
 /* What the public may read of the appeal's own words: the text once
  * approved for the wall and not redacted; else a note (class pending). */
-static void public_text(Buf *b, json_t *a, const char *cls, const char *reason)
+static void public_text(HtmlBuf *b, json_t *a, const char *cls, const char *reason)
 {
     const char *text = str(a, "text");
     if (json_is_true(json_object_get(a, "redacted"))) {
-        putf(b, "<p class=\"text pending\">%s", W_REDACTED);
+        html_printf(b, "<p class=\"text pending\">%s", W_REDACTED);
         if (reason) {
-            puts_(b, "：");
-            esc(b, reason);
+            html_puts(b, "：");
+            html_esc(b, reason);
         }
-        puts_(b, "</p>\n");
+        html_puts(b, "</p>\n");
     } else if (json_is_true(json_object_get(a, "published")) && text) {
-        putf(b, "<p class=\"text%s\">", cls);
-        esc(b, text);
-        puts_(b, "</p>\n");
+        html_printf(b, "<p class=\"text%s\">", cls);
+        html_esc(b, text);
+        html_puts(b, "</p>\n");
     } else {
-        putf(b, "<p class=\"text pending\">%s</p>\n", W_PENDING);
+        html_printf(b, "<p class=\"text pending\">%s</p>\n", W_PENDING);
     }
 }
 
 /* The start of every page: head, the red band's town line. The caller
  * writes the band's heading, then calls page_nav. */
-static void page_head(Site *s, Buf *b, const char *from, const char *title)
+static void page_head(Site *s, HtmlBuf *b, const char *from, const char *title)
 {
-    buf_reset(b);
-    puts_(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+    html_reset(b);
+    html_puts(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-    esc(b, title);
-    puts_(b, "</title>\n<link rel=\"stylesheet\" ");
+    html_esc(b, title);
+    html_puts(b, "</title>\n<link rel=\"stylesheet\" ");
     href(s, b, from, "style.css");
-    puts_(b, ">\n</head>\n<body>\n<header class=\"band\">\n<div class=\"wrap\">\n"
+    html_puts(b, ">\n</head>\n<body>\n<header class=\"band\">\n<div class=\"wrap\">\n"
              "<p class=\"town\"><a ");
     href(s, b, from, "index.html");
-    puts_(b, ">");
-    esc(b, s->town);
-    putf(b, " · %s</a></p>\n", SITE_TITLE);
+    html_puts(b, ">");
+    html_esc(b, s->town);
+    html_printf(b, " · %s</a></p>\n", SITE_TITLE);
 }
 
 /* Closes the band and writes the tabs; cur: 0 town, 1 halls, 2 results, -1 none. */
-static void page_nav(Site *s, Buf *b, const char *from, int cur)
+static void page_nav(Site *s, HtmlBuf *b, const char *from, int cur)
 {
     static const char *const names[3] = {"index.html", "halls.html", "results.html"};
     static const char *const words[3] = {"全镇诉求", "各村", "评议结果"};
-    puts_(b, "</div>\n</header>\n<nav class=\"tabs wrap\">");
+    html_puts(b, "</div>\n</header>\n<nav class=\"tabs wrap\">");
     for (int i = 0; i < 3; i++) {
-        puts_(b, "<a ");
+        html_puts(b, "<a ");
         href(s, b, from, names[i]);
-        putf(b, "%s>%s</a>", i == cur ? " aria-current=\"page\"" : "", words[i]);
+        html_printf(b, "%s>%s</a>", i == cur ? " aria-current=\"page\"" : "", words[i]);
     }
-    puts_(b, "</nav>\n<main class=\"wrap\">\n");
+    html_puts(b, "</nav>\n<main class=\"wrap\">\n");
 }
 
-static void page_end(Site *s, Buf *b)
+static void page_end(Site *s, HtmlBuf *b)
 {
-    puts_(b, "</main>\n<footer class=\"wrap\">数据截至 ");
-    esc(b, s->today_s);
-    puts_(b, "。本站由回音壁系统生成，只公开办理情况；群众的联系方式和评价码不在网上公开。"
+    html_puts(b, "</main>\n<footer class=\"wrap\">数据截至 ");
+    html_esc(b, s->today_s);
+    html_puts(b, "。本站由回音壁系统生成，只公开办理情况；群众的联系方式和评价码不在网上公开。"
              "</footer>\n</body>\n</html>\n");
 }
 
 /* One appeal's card on a wall page at `from`, linking to its page. */
-static void card(Site *s, Buf *b, const char *from, json_t *a)
+static void card(Site *s, HtmlBuf *b, const char *from, json_t *a)
 {
     const char *code = str(a, "code");
     char page[1200];
@@ -617,54 +546,54 @@ static void card(Site *s, Buf *b, const char *from, json_t *a)
     if (!code || site_page_path(s->tmpl, code, page, sizeof page, &e) != EW_OK)
         return; /* the template was checked; a code is always plain */
     const GradeWord *g = grade_of(str(a, "grade"));
-    putf(b, "<article class=\"card %s\">\n<p class=\"meta\"><a class=\"code\" href=\"", g->css);
+    html_printf(b, "<article class=\"card %s\">\n<p class=\"meta\"><a class=\"code\" href=\"", g->css);
     rel(b, from, page);
-    puts_(b, "\">");
-    esc(b, code);
-    puts_(b, "</a> <span class=\"chip\">");
-    esc(b, str(a, "category_zh") ? str(a, "category_zh") : str(a, "category"));
-    puts_(b, "</span> ");
+    html_puts(b, "\">");
+    html_esc(b, code);
+    html_puts(b, "</a> <span class=\"chip\">");
+    html_esc(b, str(a, "category_zh") ? str(a, "category_zh") : str(a, "category"));
+    html_puts(b, "</span> ");
     grade_chip(b, g);
-    puts_(b, " <span class=\"status\">");
-    esc(b, status_word(str(a, "status")));
-    puts_(b, "</span></p>\n");
+    html_puts(b, " <span class=\"status\">");
+    html_esc(b, status_word(str(a, "status")));
+    html_puts(b, "</span></p>\n");
     public_text(b, a, " clip", NULL);
-    puts_(b, "<p class=\"small\">");
-    esc(b, str(a, "hall_name") ? str(a, "hall_name") : str(a, "hall"));
-    puts_(b, " · 包联：");
-    esc(b, str(a, "member") ? str(a, "member") : W_NONE_YET);
+    html_puts(b, "<p class=\"small\">");
+    html_esc(b, str(a, "hall_name") ? str(a, "hall_name") : str(a, "hall"));
+    html_puts(b, " · 包联：");
+    html_esc(b, str(a, "member") ? str(a, "member") : W_NONE_YET);
     if (str(a, "unit")) {
-        puts_(b, " · 责任单位：");
-        esc(b, str(a, "unit"));
+        html_puts(b, " · 责任单位：");
+        html_esc(b, str(a, "unit"));
     }
-    puts_(b, "</p>\n<p class=\"small\">反映于 ");
-    esc(b, str(a, "created"));
-    puts_(b, " · ");
+    html_puts(b, "</p>\n<p class=\"small\">反映于 ");
+    html_esc(b, str(a, "created"));
+    html_puts(b, " · ");
     limit_line(s, b, a, "时限 ");
-    puts_(b, "</p>\n");
+    html_puts(b, "</p>\n");
     if (str(a, "answer")) {
-        puts_(b, "<p class=\"answer clip\">答复：");
-        esc(b, str(a, "answer"));
-        puts_(b, "</p>\n");
+        html_puts(b, "<p class=\"answer clip\">答复：");
+        html_esc(b, str(a, "answer"));
+        html_puts(b, "</p>\n");
     }
-    puts_(b, "<a class=\"more\" href=\"");
+    html_puts(b, "<a class=\"more\" href=\"");
     rel(b, from, page);
-    puts_(b, "\">查看办理经过 ›</a>\n</article>\n");
+    html_puts(b, "\">查看办理经过 ›</a>\n</article>\n");
 }
 
 /* ---- an appeal's own page ---- */
 
 /* A timeline step's public detail, as the kiosk shows it. */
-static void step_detail(Buf *b, json_t *t)
+static void step_detail(HtmlBuf *b, json_t *t)
 {
     const char *kind = str(t, "kind");
     if (!kind)
         return;
-    Buf d = {0};
+    HtmlBuf d = {0};
     if (strcmp(kind, "grade") == 0 && str(t, "grade")) {
         const GradeWord *g = grade_of(str(t, "grade"));
         grade_chip(&d, g);
-        putf(&d, "：%s", g->means);
+        html_printf(&d, "：%s", g->means);
     } else if (strcmp(kind, "assign") == 0) {
         static const char *const who[][2] = {
             {"member_name", "包联党员"}, {"leader_name", "包联领导"}, {"unit_name", "责任单位"}};
@@ -672,32 +601,32 @@ static void step_detail(Buf *b, json_t *t)
             if (!str(t, who[i][0]))
                 continue;
             if (d.n)
-                puts_(&d, "；");
-            putf(&d, "%s ", who[i][1]);
-            esc(&d, str(t, who[i][0]));
+                html_puts(&d, "；");
+            html_printf(&d, "%s ", who[i][1]);
+            html_esc(&d, str(t, who[i][0]));
         }
     } else if (strcmp(kind, "progress") == 0 || strcmp(kind, "solve") == 0 ||
                strcmp(kind, "escalate") == 0 || strcmp(kind, "reopen") == 0 ||
                strcmp(kind, "redact") == 0) {
-        esc(&d, str(t, "text"));
+        html_esc(&d, str(t, "text"));
     }
     if ((strcmp(kind, "grade") == 0 || strcmp(kind, "assign") == 0) && str(t, "due")) {
-        puts_(&d, d.n ? "；时限至 " : "时限至 ");
-        esc(&d, str(t, "due"));
+        html_puts(&d, d.n ? "；时限至 " : "时限至 ");
+        html_esc(&d, str(t, "due"));
     }
     if (d.n) {
-        puts_(b, "<p class=\"note\">");
-        put(b, d.s, d.n);
-        puts_(b, "</p>");
+        html_puts(b, "<p class=\"note\">");
+        html_put(b, d.s, d.n);
+        html_puts(b, "</p>");
     }
-    free(d.s);
+    html_free(&d);
 }
 
-static void fact(Buf *b, const char *dt, const char *dd)
+static void fact(HtmlBuf *b, const char *dt, const char *dd)
 {
-    putf(b, "<dt>%s</dt><dd>", dt);
-    esc(b, dd);
-    puts_(b, "</dd>\n");
+    html_printf(b, "<dt>%s</dt><dd>", dt);
+    html_esc(b, dd);
+    html_puts(b, "</dd>\n");
 }
 
 static Hall *find_hall(Site *s, const char *code)
@@ -710,7 +639,7 @@ static Hall *find_hall(Site *s, const char *code)
 
 static int appeal_page(Site *s, json_t *a, const char *path)
 {
-    Buf *b = &s->page;
+    HtmlBuf *b = &s->page;
     const char *code = str(a, "code"), *hall = str(a, "hall");
     const char *hall_name = str(a, "hall_name") ? str(a, "hall_name") : hall;
     const GradeWord *g = grade_of(str(a, "grade"));
@@ -726,79 +655,79 @@ static int appeal_page(Site *s, json_t *a, const char *path)
     char title[256];
     snprintf(title, sizeof title, "%s · 办理进度 · %s回音壁", code, s->town);
     page_head(s, b, path, title);
-    puts_(b, "<h1><span class=\"code\">");
-    esc(b, code);
-    puts_(b, "</span></h1>\n<p class=\"sub\">");
-    esc(b, hall_name);
-    puts_(b, " · ");
-    esc(b, str(a, "category_zh"));
-    puts_(b, " · <b>");
-    esc(b, status_word(str(a, "status")));
-    puts_(b, "</b></p>\n");
+    html_puts(b, "<h1><span class=\"code\">");
+    html_esc(b, code);
+    html_puts(b, "</span></h1>\n<p class=\"sub\">");
+    html_esc(b, hall_name);
+    html_puts(b, " · ");
+    html_esc(b, str(a, "category_zh"));
+    html_puts(b, " · <b>");
+    html_esc(b, status_word(str(a, "status")));
+    html_puts(b, "</b></p>\n");
     page_nav(s, b, path, -1);
-    putf(b, "<article class=\"card %s\">\n<p class=\"meta\"><span class=\"chip\">", g->css);
-    esc(b, str(a, "category_zh"));
-    puts_(b, "</span> ");
+    html_printf(b, "<article class=\"card %s\">\n<p class=\"meta\"><span class=\"chip\">", g->css);
+    html_esc(b, str(a, "category_zh"));
+    html_puts(b, "</span> ");
     grade_chip(b, g);
-    puts_(b, " <span class=\"status\">");
-    esc(b, status_word(str(a, "status")));
-    puts_(b, "</span></p>\n");
+    html_puts(b, " <span class=\"status\">");
+    html_esc(b, status_word(str(a, "status")));
+    html_puts(b, "</span></p>\n");
     public_text(b, a, "", reason);
-    puts_(b, "<dl class=\"facts\">\n");
-    puts_(b, "<dt>所在村</dt><dd>");
-    esc(b, hall_name);
+    html_puts(b, "<dl class=\"facts\">\n");
+    html_puts(b, "<dt>所在村</dt><dd>");
+    html_esc(b, hall_name);
     if (str(a, "grid")) {
-        puts_(b, " · ");
-        esc(b, str(a, "grid"));
+        html_puts(b, " · ");
+        html_esc(b, str(a, "grid"));
     }
-    puts_(b, "</dd>\n");
+    html_puts(b, "</dd>\n");
     fact(b, "反映日期", str(a, "created"));
-    putf(b, "<dt>分级</dt><dd>");
+    html_printf(b, "<dt>分级</dt><dd>");
     grade_chip(b, g);
-    putf(b, "：%s</dd>\n", g->means);
+    html_printf(b, "：%s</dd>\n", g->means);
     fact(b, "包联党员", str(a, "member") ? str(a, "member") : W_NONE_YET);
     if (str(a, "leader"))
         fact(b, "包联领导", str(a, "leader"));
     if (str(a, "unit"))
         fact(b, "责任单位", str(a, "unit"));
-    puts_(b, "<dt>办理时限</dt><dd>");
+    html_puts(b, "<dt>办理时限</dt><dd>");
     limit_line(s, b, a, "");
-    puts_(b, "</dd>\n");
+    html_puts(b, "</dd>\n");
     if (str(a, "solved") && str(a, "answer"))
         fact(b, "办结日期", str(a, "solved"));
-    puts_(b, "</dl>\n");
+    html_puts(b, "</dl>\n");
     if (str(a, "answer")) {
-        puts_(b, "<p class=\"answer\"><b>答复：</b>");
-        esc(b, str(a, "answer"));
-        puts_(b, "</p>\n");
+        html_puts(b, "<p class=\"answer\"><b>答复：</b>");
+        html_esc(b, str(a, "answer"));
+        html_puts(b, "</p>\n");
     }
-    puts_(b, "</article>\n<h2>办理经过</h2>\n<ol class=\"timeline\">\n");
+    html_puts(b, "</article>\n<h2>办理经过</h2>\n<ol class=\"timeline\">\n");
     for (size_t i = 0; i < json_array_size(tl); i++) {
         json_t *t = json_array_get(tl, i);
         if (!json_is_true(json_object_get(t, "applied")))
             continue; /* refused records are not part of the public story */
         const char *by = str(t, "by");
-        puts_(b, "<li><p><b>");
-        esc(b, str(t, "day"));
-        putf(b, " %s</b><span class=\"by\">%s</span></p>", step_word(str(t, "kind")),
+        html_puts(b, "<li><p><b>");
+        html_esc(b, str(t, "day"));
+        html_printf(b, " %s</b><span class=\"by\">%s</span></p>", step_word(str(t, "kind")),
              by && strcmp(by, "office") == 0 ? "镇里" : "村里");
         step_detail(b, t);
-        puts_(b, "</li>\n");
+        html_puts(b, "</li>\n");
     }
-    puts_(b, "</ol>\n<p class=\"hint\">问题办结后，可以凭回执上的评价码在村里的触摸屏上评价办理结果。"
+    html_puts(b, "</ol>\n<p class=\"hint\">问题办结后，可以凭回执上的评价码在村里的触摸屏上评价办理结果。"
              "本页不公开反映人的联系方式。</p>\n<p>");
     if (find_hall(s, hall)) {
         char hp[64];
         snprintf(hp, sizeof hp, "hall/%s.html", hall);
-        puts_(b, "<a class=\"more\" ");
+        html_puts(b, "<a class=\"more\" ");
         href(s, b, path, hp);
-        puts_(b, ">看");
-        esc(b, hall_name);
-        puts_(b, "的全部诉求 ›</a>");
+        html_puts(b, ">看");
+        html_esc(b, hall_name);
+        html_puts(b, "的全部诉求 ›</a>");
     }
-    puts_(b, "<a class=\"more\" ");
+    html_puts(b, "<a class=\"more\" ");
     href(s, b, path, "index.html");
-    puts_(b, ">看全镇的诉求 ›</a></p>\n");
+    html_puts(b, ">看全镇的诉求 ›</a></p>\n");
     page_end(s, b);
     return put_file(s, path, b->s, b->n);
 }
@@ -837,12 +766,12 @@ static void wall_file(const Site *s, int no, char out[640])
     own(s, name, out);
 }
 
-static void figures(Buf *b, const int *v, const char *const *words, int n)
+static void figures(HtmlBuf *b, const int *v, const char *const *words, int n)
 {
-    puts_(b, "<ul class=\"figs\">");
+    html_puts(b, "<ul class=\"figs\">");
     for (int i = 0; i < n; i++)
-        putf(b, "<li><b>%d</b>%s</li>", v[i], words[i]);
-    puts_(b, "</ul>\n");
+        html_printf(b, "<li><b>%d</b>%s</li>", v[i], words[i]);
+    html_puts(b, "</ul>\n");
 }
 
 static json_int_t figure(const Site *s, const char *k)
@@ -856,7 +785,7 @@ static int wall_flush(Site *s, int no)
     int pages = s->total ? (s->total + SITE_PER_PAGE - 1) / SITE_PER_PAGE : 1;
     char path[640], title[256];
     wall_file(s, no, path);
-    Buf *b = &s->page;
+    HtmlBuf *b = &s->page;
     const char *name = s->hall ? (s->hall->name ? s->hall->name : s->hall->code) : s->town;
     if (no > 1)
         snprintf(title, sizeof title, "%s · %s（第 %d 页）", name, SITE_TITLE, no);
@@ -864,11 +793,11 @@ static int wall_flush(Site *s, int no)
         snprintf(title, sizeof title, "%s · %s", name, SITE_TITLE);
     page_head(s, b, path, title);
     if (s->hall) {
-        puts_(b, "<h1>");
-        esc(b, name);
-        putf(b, "（%s）的诉求</h1>\n", s->hall->code);
+        html_puts(b, "<h1>");
+        html_esc(b, name);
+        html_printf(b, "（%s）的诉求</h1>\n", s->hall->code);
     } else {
-        puts_(b, "<h1>全镇诉求办理情况</h1>\n");
+        html_puts(b, "<h1>全镇诉求办理情况</h1>\n");
     }
     static const char *const town_words[] = {"场评议活动", "条诉求", "件已解决", "件已超期"};
     static const char *const hall_words[] = {"条诉求", "件已解决", "件已超期"};
@@ -882,50 +811,50 @@ static int wall_flush(Site *s, int no)
     }
     page_nav(s, b, path, s->hall ? 1 : 0);
     if (!s->hall && no == 1) {
-        putf(b, "<p class=\"small\">全镇 %d 个村党支部 · %d 名包联党员 · %d 名包联领导 · "
+        html_printf(b, "<p class=\"small\">全镇 %d 个村党支部 · %d 名包联党员 · %d 名包联领导 · "
                 "%d 个责任单位</p>\n",
              (int)figure(s, "branches"), (int)figure(s, "leading_members"), (int)figure(s, "leaders"),
              (int)figure(s, "units"));
-        puts_(b, "<ul class=\"grades\">");
+        html_puts(b, "<ul class=\"grades\">");
         json_t *bg = json_object_get(s->stats, "by_grade");
         for (size_t i = 0; i < sizeof GRADES / sizeof GRADES[0]; i++) {
-            puts_(b, "<li>");
+            html_puts(b, "<li>");
             grade_chip(b, &GRADES[i]);
-            putf(b, " %d 条</li>", (int)json_integer_value(
+            html_printf(b, " %d 条</li>", (int)json_integer_value(
                                        json_object_get(bg, GRADES[i].key ? GRADES[i].key : "none")));
         }
-        puts_(b, "</ul>\n<p class=\"hint\">绿色：包联党员和村党支部就能办理；蓝色：会同责任单位办理；"
+        html_puts(b, "</ul>\n<p class=\"hint\">绿色：包联党员和村党支部就能办理；蓝色：会同责任单位办理；"
                  "橙色：难事，提交镇党政联席会研究。</p>\n");
     }
-    putf(b, "<h2>%s（共 %d 条，新的在前）</h2>\n", s->hall ? "本村诉求" : "全部诉求", s->total);
+    html_printf(b, "<h2>%s（共 %d 条，新的在前）</h2>\n", s->hall ? "本村诉求" : "全部诉求", s->total);
     if (!s->total)
-        puts_(b, "<p class=\"pending\">这里还没有诉求。</p>\n");
+        html_puts(b, "<p class=\"pending\">这里还没有诉求。</p>\n");
     else
-        put(b, s->list.s, s->list.n);
+        html_put(b, s->list.s, s->list.n);
     if (pages > 1) {
         char other[640];
-        puts_(b, "<nav class=\"pages\">");
+        html_puts(b, "<nav class=\"pages\">");
         if (no > 1) {
             wall_file(s, no - 1, other);
-            puts_(b, "<a href=\"");
+            html_puts(b, "<a href=\"");
             rel(b, path, other);
-            puts_(b, "\">‹ 上一页</a>");
+            html_puts(b, "\">‹ 上一页</a>");
         } else {
-            puts_(b, "<span></span>");
+            html_puts(b, "<span></span>");
         }
-        putf(b, "<span>第 %d / %d 页</span>", no, pages);
+        html_printf(b, "<span>第 %d / %d 页</span>", no, pages);
         if (no < pages) {
             wall_file(s, no + 1, other);
-            puts_(b, "<a href=\"");
+            html_puts(b, "<a href=\"");
             rel(b, path, other);
-            puts_(b, "\">下一页 ›</a>");
+            html_puts(b, "\">下一页 ›</a>");
         } else {
-            puts_(b, "<span></span>");
+            html_puts(b, "<span></span>");
         }
-        puts_(b, "</nav>\n");
+        html_puts(b, "</nav>\n");
     }
     page_end(s, b);
-    buf_reset(&s->list);
+    html_reset(&s->list);
     s->in_list = 0;
     return put_file(s, path, b->s, b->n);
 }
@@ -952,7 +881,7 @@ static int wall(Site *s, const Hall *h, int total)
     s->hall = h;
     s->total = total;
     s->listed = 0;
-    buf_reset(&s->list);
+    html_reset(&s->list);
     s->in_list = 0;
     int rc = view_appeals_each(s->db, &f, each_card, s, s->err);
     if (rc && !s->rc)
@@ -968,29 +897,29 @@ static int halls_page(Site *s)
 {
     char path[640];
     own(s, "halls.html", path);
-    Buf *b = &s->page;
+    HtmlBuf *b = &s->page;
     char title[256];
     snprintf(title, sizeof title, "各村 · %s · %s", s->town, SITE_TITLE);
     page_head(s, b, path, title);
-    putf(b, "<h1>各村的诉求</h1>\n<p class=\"sub\">%d 个村党支部</p>\n", s->nhalls);
+    html_printf(b, "<h1>各村的诉求</h1>\n<p class=\"sub\">%d 个村党支部</p>\n", s->nhalls);
     page_nav(s, b, path, 1);
-    puts_(b, "<ul class=\"halls\">\n");
+    html_puts(b, "<ul class=\"halls\">\n");
     for (int i = 0; i < s->nhalls; i++) {
         const Hall *h = &s->halls[i];
         char hp[64];
         snprintf(hp, sizeof hp, "hall/%s.html", h->code);
-        puts_(b, "<li><a ");
+        html_puts(b, "<li><a ");
         href(s, b, path, hp);
-        puts_(b, "><b>");
-        esc(b, h->name ? h->name : h->code);
-        puts_(b, "</b><span class=\"small\">");
-        esc(b, h->code);
-        putf(b, " · %d 条诉求 · %d 件已解决", h->appeals, h->solved);
+        html_puts(b, "><b>");
+        html_esc(b, h->name ? h->name : h->code);
+        html_puts(b, "</b><span class=\"small\">");
+        html_esc(b, h->code);
+        html_printf(b, " · %d 条诉求 · %d 件已解决", h->appeals, h->solved);
         if (h->overdue)
-            putf(b, " · <span class=\"overdue\">%d 件已超期</span>", h->overdue);
-        puts_(b, "</span></a></li>\n");
+            html_printf(b, " · <span class=\"overdue\">%d 件已超期</span>", h->overdue);
+        html_puts(b, "</span></a></li>\n");
     }
-    puts_(b, "</ul>\n");
+    html_puts(b, "</ul>\n");
     page_end(s, b);
     return put_file(s, path, b->s, b->n);
 }
@@ -1002,44 +931,44 @@ typedef struct Meeting {
     int64_t day, ballots;
 } Meeting;
 
-static void meeting_card(Site *s, Buf *b, const Meeting *m, json_t *rows)
+static void meeting_card(Site *s, HtmlBuf *b, const Meeting *m, json_t *rows)
 {
     const Hall *h = find_hall(s, m->hall);
     char day[11];
     clock_format_day(m->day, day);
-    puts_(b, "<section class=\"card plain\" id=\"m-");
-    esc(b, m->id);
-    puts_(b, "\">\n<h2>");
-    esc(b, h && h->name ? h->name : m->hall);
-    puts_(b, " · ");
-    esc(b, day);
-    puts_(b, "</h2>\n<p class=\"small\">议题：");
-    esc(b, m->topic);
-    putf(b, " · %lld 张选票</p>\n<ul class=\"subjects\">\n", (long long)m->ballots);
+    html_puts(b, "<section class=\"card plain\" id=\"m-");
+    html_esc(b, m->id);
+    html_puts(b, "\">\n<h2>");
+    html_esc(b, h && h->name ? h->name : m->hall);
+    html_puts(b, " · ");
+    html_esc(b, day);
+    html_puts(b, "</h2>\n<p class=\"small\">议题：");
+    html_esc(b, m->topic);
+    html_printf(b, " · %lld 张选票</p>\n<ul class=\"subjects\">\n", (long long)m->ballots);
     for (size_t i = 0; i < json_array_size(rows); i++) {
         json_t *r = json_array_get(rows, i);
         json_t *rate = json_object_get(r, "excellence_rate");
-        puts_(b, "<li><p><b>");
-        esc(b, str(r, "name"));
-        puts_(b, "</b> <span class=\"small\">");
-        esc(b, role_word(str(r, "role")));
-        puts_(b, "</span></p>\n");
+        html_puts(b, "<li><p><b>");
+        html_esc(b, str(r, "name"));
+        html_puts(b, "</b> <span class=\"small\">");
+        html_esc(b, role_word(str(r, "role")));
+        html_puts(b, "</span></p>\n");
         if (json_is_true(json_object_get(r, "too_few")) || !json_is_number(rate)) {
-            putf(b, "<p class=\"small\">评价票不足 %d 张，不公布结果</p></li>\n", EVAL_MIN_RATINGS);
+            html_printf(b, "<p class=\"small\">评价票不足 %d 张，不公布结果</p></li>\n", EVAL_MIN_RATINGS);
             continue;
         }
-        putf(b, "<p><span class=\"rate\">优秀率 %.0f%%</span>", json_number_value(rate) * 100.0);
+        html_printf(b, "<p><span class=\"rate\">优秀率 %.0f%%</span>", json_number_value(rate) * 100.0);
         json_t *rank = json_object_get(r, "rank");
         if (json_is_integer(rank))
-            putf(b, "<span class=\"rank\">第 %lld 名</span>", (long long)json_integer_value(rank));
-        puts_(b, "</p>\n<p class=\"small\">");
+            html_printf(b, "<span class=\"rank\">第 %lld 名</span>", (long long)json_integer_value(rank));
+        html_puts(b, "</p>\n<p class=\"small\">");
         json_t *counts = json_object_get(r, "counts");
         for (int k = 0; DOMAIN_RATINGS[k].key; k++)
-            putf(b, "%s%s %lld", k ? " · " : "", DOMAIN_RATINGS[k].zh,
+            html_printf(b, "%s%s %lld", k ? " · " : "", DOMAIN_RATINGS[k].zh,
                  (long long)json_integer_value(json_object_get(counts, DOMAIN_RATINGS[k].key)));
-        puts_(b, "</p></li>\n");
+        html_puts(b, "</p></li>\n");
     }
-    puts_(b, "</ul>\n</section>\n");
+    html_puts(b, "</ul>\n</section>\n");
 }
 
 static int results_page(Site *s)
@@ -1065,16 +994,16 @@ static int results_page(Site *s)
     db_done(st);
     char path[640], title[256];
     own(s, "results.html", path);
-    Buf *b = &s->page;
+    HtmlBuf *b = &s->page;
     snprintf(title, sizeof title, "评议结果 · %s · %s", s->town, SITE_TITLE);
     page_head(s, b, path, title);
-    putf(b, "<h1>评议结果</h1>\n<p class=\"sub\">已结束的 %d 场评议会，新的在前</p>\n", n);
+    html_printf(b, "<h1>评议结果</h1>\n<p class=\"sub\">已结束的 %d 场评议会，新的在前</p>\n", n);
     page_nav(s, b, path, 2);
-    putf(b, "<p class=\"hint\">评议不记名，只计总数。优秀率 = 优秀票 ÷ 评价票（“不了解”不计在内）。"
+    html_printf(b, "<p class=\"hint\">评议不记名，只计总数。优秀率 = 优秀票 ÷ 评价票（“不了解”不计在内）。"
             "评价票不足 %d 张的，不公布结果。</p>\n",
          EVAL_MIN_RATINGS);
     if (!n)
-        puts_(b, "<p class=\"pending\">还没有评议结果：评议会结束后在这里公布。</p>\n");
+        html_puts(b, "<p class=\"pending\">还没有评议结果：评议会结束后在这里公布。</p>\n");
     for (int i = 0; i < n && !s->rc; i++) {
         json_t *rows = NULL;
         int rc = eval_meeting(s->db, ms[i].id, EVAL_MIN_RATINGS, &rows, s->err);
@@ -1287,8 +1216,8 @@ done:
     for (int i = 0; i < s.ndirs; i++)
         free(s.dirs[i]);
     free(s.dirs);
-    free(s.page.s);
-    free(s.list.s);
+    html_free(&s.page);
+    html_free(&s.list);
     json_decref(s.stats);
     free(s.town);
     free(s.tmpl);
