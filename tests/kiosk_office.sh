@@ -7,7 +7,8 @@
 # pinyin, escalated, solved with an answer typed in pinyin — and the
 # database checked after; the lists (overdue, due this week, orange, by
 # unit, by branch); a solved appeal reopened and a text redacted with a
-# reason; logging out; every frame's
+# reason; the workbook, the agenda and the tracking site exported onto a
+# stick (and a clear word without one); logging out; every frame's
 # touch targets checked, at 1280x800, 800x480 and 1920x1080.
 # Usage: kiosk_office.sh BIN_DIR
 set -eu
@@ -61,6 +62,7 @@ code=$("$ctl" --db "$db" appeal add --hall H07 --category road_bridge --text "�
     echo "press $code"
     echo "expect 村东头的石桥裂了"
     echo "expect 待审核"
+    echo "expect 13800001234" # the sealed phone, opened for the office
     echo "screenshot office_case_new"
     # Nothing can be assigned before it is graded.
     echo "press 同意上墙"
@@ -123,7 +125,9 @@ case $answer in 办结*桥*) ;; *) fail "the answer is '$answer'" ;; esac
 "$ctl" --db "$db" appeal show "$code" | grep -q "已经派员" || fail "the progress note is missing"
 "$ctl" --db "$db" appeal show "$code" | grep -q escalate || fail "the escalation is missing"
 
-# ---- the lists, reopening, redacting, a refusal, logging out ----------------
+# ---- the lists, reopening, redacting, exports, logging out --------------------
+"$ctl" --db "$db" config set sync.mount "$tmp/stick" >/dev/null
+mkdir "$tmp/stick"
 solved=$("$ctl" --db "$db" appeal list --status solved --hall H03 | awk 'NR==1 {print $1}')
 {
     login
@@ -158,12 +162,39 @@ solved=$("$ctl" --db "$db" appeal list --status solved --hall H03 | awk 'NR==1 {
     echo "press 返回"
     echo "press 全部"
     echo "screenshot office_all"
-    echo "press 退出登录"
-    echo "expect 工作人员登录"
+    echo "press 导出到U盘"
+    echo "press 民情台账（Excel）"
+    echo "expect 请先插入U盘"
+    echo "press 关闭"
+    echo "wait 16"
 } >"$tmp/lists.txt"
 kiosk "$tmp/lists.txt" || fail "the lists walk"
 [ "$(field "$solved" status)" = in_progress ] || fail "$solved was not reopened"
 [ "$(field "$solved" redacted)" = true ] || fail "$solved was not redacted"
+
+# A stick in (a folder with a file in it is a stick to stick_present), then
+# the exports.
+echo x >"$tmp/stick/readme.txt"
+{
+    login
+    echo "press 导出到U盘"
+    echo "press 民情台账（Excel）"
+    echo "expect 已写入U盘"
+    echo "press 联席会议议程（打印）"
+    echo "expect 已写入U盘"
+    echo "press 进度查询网站"
+    echo "expect 已写入U盘"
+    echo "screenshot office_export"
+    echo "press 关闭"
+    echo "press 退出登录"
+    echo "expect 工作人员登录"
+} >"$tmp/export.txt"
+kiosk "$tmp/export.txt" || fail "the exports walk"
+out="$tmp/stick/echowall-office"
+[ -s "$out/民情台账-2026-11-28.xlsx" ] || fail "no workbook on the stick"
+grep -q "$code" "$out/党政联席会议议程-2026-11-28.html" && fail "a solved appeal on the agenda"
+grep -q "橙色诉求议程" "$out/党政联席会议议程-2026-11-28.html" || fail "no agenda on the stick"
+[ -n "$(find "$out/site" -name '*.html' | head -1)" ] || fail "no site on the stick"
 
 # ---- other sizes: every screen's targets hold ---------------------------------
 for size in 800x480 1920x1080; do

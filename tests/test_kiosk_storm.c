@@ -565,7 +565,7 @@ static void storm(int w, int h, int rotation, long count, uint64_t seed, int off
     }
     source_init(&s.src, s.db);
     if (office) {
-        of = office_new(s.db);
+        of = office_new(s.db, NULL);
         office_source_init(&s.src, of);
     }
     Input *input = input_new(); /* pinyin and handwriting too, under the sanitizers */

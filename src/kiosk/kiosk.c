@@ -466,15 +466,15 @@ int kiosk_main(int argc, char **argv)
     }
     Source src;
     source_init(&src, db);
+    char *mount = setting(db, "sync.mount");
     if (is_office(db)) {
-        office = office_new(db);
+        office = office_new(db, mount);
         office_source_init(&src, office);
     }
     input = input_new();
     input_wire(&src, input);
     printer = printjob_new(db);
     printjob_wire(&src, printer);
-    char *mount = setting(db, "sync.mount");
     if (!o.demo && db_path) { /* the demo town has no office to sync with */
         stick = stick_new(db_path, mount);
         src.stick = stick_poll_cb;

@@ -13,10 +13,14 @@
  */
 #include "office.h"
 
+#include <errno.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "agenda.h"
 #include "appeal.h"
 #include "clock.h"
 #include "config.h"
@@ -24,21 +28,28 @@
 #include "domain.h"
 #include "ew.h"
 #include "namematch.h"
+#include "report.h"
+#include "site.h"
+#include "stick.h"
 #include "sourceint.h"
 #include "view.h"
 
 #define WEEK_DAYS 7
 
+#define EXPORT_DIR "echowall-office" /* the office's files on a stick */
+
 struct Office {
     sqlite3 *db;
+    char *mount;      /* where a stick is mounted, or NULL */
     ImeNameIndex *names; /* pinyin readings, opened at the first search */
     int names_failed; /* 1: no readings; names match as typed only */
 };
 
-Office *office_new(sqlite3 *db)
+Office *office_new(sqlite3 *db, const char *mount)
 {
     Office *o = ew_xcalloc(1, sizeof *o);
     o->db = db;
+    o->mount = mount ? ew_xstrdup(mount) : NULL;
     return o;
 }
 
@@ -47,6 +58,7 @@ void office_free(Office *o)
     if (!o)
         return;
     ime_name_index_free(o->names);
+    free(o->mount);
     free(o);
 }
 
@@ -198,6 +210,13 @@ static int one(void *ctx, const char *code, Detail *out, char *msg, int msglen)
     if (!c->answer && json_is_string(json_object_get(o, "answer")))
         c->answer = source_dup(o, "answer"); /* the last answer, kept after a reopen */
     out->source = source_dup(o, "source");
+    /* The villager's phone, opened with the town key for the office's eyes
+     * only (none, or redacted: NULL). */
+    char phone[APPEAL_CONTACT_MAX];
+    EwErr ce = {0};
+    if (appeal_contact(of->db, c->code, phone, sizeof phone, &ce) == EW_OK)
+        out->contact = ew_xstrdup(phone);
+    sodium_memzero(phone, sizeof phone);
     static const char *const ids[3] = {"member_id", "leader_id", "unit_id"};
     for (int i = 0; i < 3; i++)
         source_copy(o, ids[i], out->who[i], sizeof out->who[i]);
@@ -342,6 +361,40 @@ static int pick(void *ctx, int kind, const char *query, int max, PickList *out, 
     return 0;
 }
 
+/* ---- exports onto the stick ------------------------------------------------ */
+
+static int export(void *ctx, int what, char *msg, int msglen)
+{
+    Office *of = ctx;
+    if (!of->mount || !stick_present(of->mount))
+        return snprintf(msg, (size_t)msglen, "no stick at %s", of->mount ? of->mount : "(none)"), 1;
+    char day[11];
+    clock_format_day(db_today(of->db), day);
+    char *dir = ew_xasprintf("%s/%s", of->mount, EXPORT_DIR);
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        snprintf(msg, (size_t)msglen, "cannot make %s: %s", dir, strerror(errno));
+        free(dir);
+        return -1;
+    }
+    char *name = what == EXPORT_LEDGER   ? ew_xasprintf("民情台账-%s.xlsx", day)
+                 : what == EXPORT_AGENDA ? ew_xasprintf("党政联席会议议程-%s.html", day)
+                                         : ew_xstrdup("site");
+    char *path = ew_xasprintf("%s/%s", dir, name);
+    EwErr e = {0};
+    int items = 0;
+    int rc = what == EXPORT_LEDGER   ? report_town(of->db, path, &e)
+             : what == EXPORT_AGENDA ? agenda_write(of->db, path, &items, &e)
+                                     : site_export(of->db, path, &e);
+    if (rc == EW_OK)
+        snprintf(msg, (size_t)msglen, "%s/%s", EXPORT_DIR, name);
+    else
+        source_fail(msg, msglen, &e);
+    free(path);
+    free(name);
+    free(dir);
+    return rc == EW_OK ? 0 : -1;
+}
+
 void office_source_init(Source *src, Office *of)
 {
     src->office_ctx = of;
@@ -349,4 +402,5 @@ void office_source_init(Source *src, Office *of)
     src->office_case = one;
     src->office_do = act;
     src->office_pick = pick;
+    src->office_export = export;
 }

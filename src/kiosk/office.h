@@ -11,8 +11,9 @@
 
 typedef struct Office Office;
 
-/* The office's state over db (borrowed; must outlive it). */
-Office *office_new(sqlite3 *db);
+/* The office's state over db (borrowed; must outlive it); exports go to
+ * the stick mounted at mount (NULL: none). */
+Office *office_new(sqlite3 *db, const char *mount);
 void office_free(Office *o);
 /* Fills src's office_* callbacks with of's. */
 void office_source_init(Source *src, Office *of);

@@ -717,6 +717,13 @@ static void activate(App *a, const Control *c)
     case ACT_OFF_QPAGE:
         a->off.kpage++;
         break;
+    case ACT_OFF_EXPORTS:
+        a->off.export_state = 0;
+        a->overlay = OV_OFFICE_EXPORT;
+        break;
+    case ACT_OFF_EXPORT:
+        office_export(a, c->arg);
+        break;
     }
 }
 

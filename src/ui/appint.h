@@ -51,7 +51,8 @@ typedef enum {
 typedef enum {
     OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF, OV_STICK,
     OV_PICK_TOPIC, OV_CLOSE_MEETING,
-    OV_OFFICE_GRADE /* the office: a grade and its time limit */
+    OV_OFFICE_GRADE, /* the office: a grade and its time limit */
+    OV_OFFICE_EXPORT /* the office: files onto the stick */
 } OverlayId;
 
 /* What the number pad (OV_PIN) is typing. */
@@ -140,7 +141,9 @@ typedef enum {
     ACT_OFF_QKEY,    /* arg: a letter typed on the picker's keys */
     ACT_OFF_QDEL,
     ACT_OFF_QCLEAR,
-    ACT_OFF_QPAGE    /* the picker's next page of letters (a narrow screen) */
+    ACT_OFF_QPAGE,   /* the picker's next page of letters (a narrow screen) */
+    ACT_OFF_EXPORTS, /* opens the export sheet */
+    ACT_OFF_EXPORT   /* arg: an EXPORT_* onto the stick */
 } Action;
 
 /* The steps of an appeal at the kiosk. */
@@ -206,6 +209,8 @@ typedef struct OfficeState {
     PickList picks;
     int picks_failed;
     char why[256];          /* why the last action was refused, "" none */
+    int export_state;       /* the export sheet: 0 nothing yet, 1 written, 2 no stick, 3 failed */
+    char export_msg[256];   /* where it was written, or why not */
 } OfficeState;
 
 typedef struct Control {
@@ -505,6 +510,8 @@ void office_scroll_by(App *a, double dy);
 int office_step(App *a);            /* one 16 ms step of a fling; 1 while moving */
 void office_key(App *a, int key);   /* the lists' keys: arrows, Return */
 void office_reset(App *a);          /* drops what the office screens hold */
+void office_export_draw(App *a);    /* the OV_OFFICE_EXPORT sheet */
+void office_export(App *a, int what);
 /* officecase.c: one appeal, the grade sheet, assigning, typing */
 void office_case_open(App *a, const char *code);
 void office_case_draw(App *a);

@@ -265,6 +265,14 @@ typedef struct OfficeAction {
     const char *unit;
 } OfficeAction;
 
+/* What the office writes onto a stick for the town's other computers. */
+enum {
+    EXPORT_LEDGER, /* the workbook (民情台账, figures, evaluation, charts), .xlsx */
+    EXPORT_AGENDA, /* the joint meeting's agenda of orange appeals, printable .html */
+    EXPORT_SITE,   /* the tracking site for the town's web server */
+    EXPORT_COUNT
+};
+
 /* Someone or something chosen from the roster. */
 enum { PICK_MEMBER, PICK_LEADER, PICK_UNIT, PICK_BRANCH };
 typedef struct PickItem {
@@ -362,6 +370,9 @@ typedef struct Source {
     int (*office_do)(void *ctx, const OfficeAction *act, char *msg, int msglen);
     int (*office_pick)(void *ctx, int kind, const char *query, int max, PickList *out, char *msg,
                        int msglen);
+    /* Writes an export (EXPORT_*) onto the stick: 0 written (msg: where,
+     * for staff), 1 no stick is in (msg), -1 an error (msg). */
+    int (*office_export)(void *ctx, int what, char *msg, int msglen);
     void *office_ctx;
 } Source;
 

@@ -300,17 +300,22 @@ void office_list_draw(App *a)
     SDL_Rect band = {0, 0, a->w, band_h};
     char sub[160];
     snprintf(sub, sizeof sub, "%s · %s", a->fig.town ? a->fig.town : "", a->fig.today);
-    /* Log out and quit at the right of the band, the title in what is left. */
-    const char *out = tr(a->lang, S_OFF_LOGOUT), *quit = tr(a->lang, S_STAFF_EXIT);
+    /* Export, quit and log out at the right of the band, the title in what
+     * is left. */
+    const char *out = tr(a->lang, S_OFF_LOGOUT), *quit = tr(a->lang, S_STAFF_EXIT),
+               *exp = tr(a->lang, S_OX_BUTTON);
     int ow = ui_width(a, FACE_BOLD, m->body, out) + 3 * m->pad;
     int qw = ui_width(a, FACE_BOLD, m->body, quit) + 3 * m->pad;
-    SDL_Rect title_band = {0, 0, a->w - ow - qw - 2 * m->gap, band_h};
+    int ew = ui_width(a, FACE_BOLD, m->body, exp) + 3 * m->pad;
+    SDL_Rect title_band = {0, 0, a->w - ow - qw - ew - 3 * m->gap, band_h};
     draw_fill(a->r, band, rgb(C_RED));
     ui_header(a, title_band, 0, tr(a->lang, S_OFF_TITLE), sub);
     SDL_Rect ob = {a->w - m->pad - ow, (band_h - m->target) / 2, ow, m->target};
     ui_button(a, ob, out, ACT_OFF_LOGOUT, 0, 0x961720, C_WHITE, 1);
     SDL_Rect qb = {ob.x - m->gap - qw, ob.y, qw, m->target};
     ui_button(a, qb, quit, ACT_STAFF_QUIT, 0, 0x961720, C_WHITE, 1);
+    SDL_Rect eb = {qb.x - m->gap - ew, ob.y, ew, m->target};
+    ui_button(a, eb, exp, ACT_OFF_EXPORTS, 0, C_WHITE, C_RED, a->src->office_export != NULL);
     int y = tabs(a, band_h + m->gap);
     o->top = y;
     SDL_Rect area = list_area(a, y);
@@ -333,4 +338,52 @@ void office_list_draw(App *a)
         draw_row(a, &o->ol.cards.cards[i], r, i == o->sel);
     }
     SDL_RenderSetClipRect(a->r, NULL);
+}
+
+/* ---- exports onto the stick ----------------------------------------------- */
+
+void office_export(App *a, int what)
+{
+    OfficeState *o = &a->off;
+    char msg[256] = "";
+    int rc = a->src->office_export(a->src->office_ctx, what, msg, sizeof msg);
+    if (rc < 0)
+        SDL_Log("office export: %s", msg);
+    o->export_state = rc == 0 ? 1 : rc > 0 ? 2 : 3;
+    snprintf(o->export_msg, sizeof o->export_msg, "%s", msg);
+}
+
+void office_export_draw(App *a)
+{
+    const Metrics *m = &a->m;
+    OfficeState *o = &a->off;
+    static const StrId labels[EXPORT_COUNT] = {S_OX_LEDGER, S_OX_AGENDA, S_OX_SITE};
+    int hlh = ui_line_h(a, FACE_BOLD, m->body), blh = ui_line_h(a, FACE_REGULAR, m->body);
+    int h = 2 * m->pad + hlh + m->gap + EXPORT_COUNT * (m->target + m->gap) + 2 * blh + m->gap +
+            m->target;
+    ui_dim(a);
+    SDL_Rect s = ui_sheet(a, (int)(150 * m->pxmm), h);
+    int x = s.x + m->pad, w = s.w - 2 * m->pad, y = s.y + m->pad;
+    ui_text_fit(a, FACE_BOLD, m->body, C_TEXT, x, y, w, tr(a->lang, S_OX_TITLE));
+    y += hlh + m->gap;
+    for (int i = 0; i < EXPORT_COUNT; i++) {
+        SDL_Rect b = {x, y, w, m->target};
+        ui_button(a, b, tr(a->lang, labels[i]), ACT_OFF_EXPORT, i, C_WHITE, C_TEXT, 1);
+        draw_round_outline(a->r, b, m->radius * 2, 2, rgb(0xC4C8CE));
+        y += m->target + m->gap;
+    }
+    char line[400] = "";
+    if (o->export_state == 1)
+        snprintf(line, sizeof line, tr(a->lang, S_OX_DONE_FMT), o->export_msg);
+    else if (o->export_state == 2)
+        snprintf(line, sizeof line, "%s", tr(a->lang, S_OX_NO_STICK));
+    else if (o->export_state == 3)
+        snprintf(line, sizeof line, tr(a->lang, S_OX_FAILED_FMT), o->export_msg);
+    LineSpan ls[2];
+    int n = line[0] ? ui_break(a, FACE_REGULAR, m->body, line, w, 2, ls, 2) : 0;
+    ui_lines(a, FACE_REGULAR, m->body, o->export_state == 1 ? C_GREEN : C_OVERDUE, x, y, blh, line,
+             ls, n);
+    int bw = (int)(40 * m->pxmm);
+    SDL_Rect close = {s.x + s.w - m->pad - bw, s.y + s.h - m->pad - m->target, bw, m->target};
+    ui_button(a, close, tr(a->lang, S_CLOSE), ACT_CLOSE_OVERLAY, 0, 0xE8EAED, C_TEXT, 1);
 }

@@ -378,6 +378,9 @@ void overlay_draw(App *a)
     case OV_OFFICE_GRADE:
         office_grade_draw(a);
         break;
+    case OV_OFFICE_EXPORT:
+        office_export_draw(a);
+        break;
     }
 }
 

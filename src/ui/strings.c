@@ -259,6 +259,15 @@ static const char *const ZH[S_COUNT] = {
     [S_PK_NONE] = "没有找到，请换个写法",
     [S_PK_CLEAR] = "清空",
     [S_OT_HINT] = "在这里输入；桌面键盘直接打拼音，空格选第一个字词",
+    [S_OX_BUTTON] = "导出到U盘",
+    [S_OX_TITLE] = "导出到U盘，拿到其他电脑上用",
+    [S_OX_LEDGER] = "民情台账（Excel）",
+    [S_OX_AGENDA] = "联席会议议程（打印）",
+    [S_OX_SITE] = "进度查询网站",
+    [S_OX_DONE_FMT] = "已写入U盘：%s",
+    [S_OX_NO_STICK] = "请先插入U盘",
+    [S_OX_FAILED_FMT] = "没有写成：%s",
+    [S_CLOSE] = "关闭",
 };
 
 static const char *const EN[S_COUNT] = {
@@ -515,6 +524,15 @@ static const char *const EN[S_COUNT] = {
     [S_PK_NONE] = "Nobody found: try another spelling",
     [S_PK_CLEAR] = "Clear",
     [S_OT_HINT] = "Type here; on a desk keyboard type pinyin, Space takes the first candidate",
+    [S_OX_BUTTON] = "Export to stick",
+    [S_OX_TITLE] = "Export onto the stick, for the town's other computers",
+    [S_OX_LEDGER] = "Ledger (Excel)",
+    [S_OX_AGENDA] = "Joint meeting agenda (print)",
+    [S_OX_SITE] = "Tracking site",
+    [S_OX_DONE_FMT] = "Written to the stick: %s",
+    [S_OX_NO_STICK] = "Insert a stick first",
+    [S_OX_FAILED_FMT] = "Not written: %s",
+    [S_CLOSE] = "Close",
 };
 
 static const char *const *const TABLES[LANG_COUNT] = {ZH, EN};

@@ -265,6 +265,15 @@ typedef enum {
     S_PK_NONE,
     S_PK_CLEAR,
     S_OT_HINT,
+    S_OX_BUTTON,
+    S_OX_TITLE,
+    S_OX_LEDGER,
+    S_OX_AGENDA,
+    S_OX_SITE,
+    S_OX_DONE_FMT,
+    S_OX_NO_STICK,
+    S_OX_FAILED_FMT,
+    S_CLOSE,
     S_COUNT
 } StrId;
 
