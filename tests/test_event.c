@@ -360,6 +360,25 @@ static void test_mouse(void **state)
     assert_int_equal(event_from_sdl(&e, &m, &ev), 0);
     e = button(SDL_MOUSEBUTTONDOWN, 0, SDL_BUTTON_MIDDLE, 100, 200);
     assert_int_equal(event_from_sdl(&e, &m, &ev), 0);
+    /* The wheel: notches up (away) positive, a flipped wheel turned back;
+     * none from a touch, and a sideways-only turn is nothing. */
+    SDL_Event w;
+    memset(&w, 0, sizeof w);
+    w.type = SDL_MOUSEWHEEL;
+    w.wheel.type = SDL_MOUSEWHEEL;
+    w.wheel.y = 2;
+    assert_int_equal(event_from_sdl(&w, &m, &ev), 1);
+    assert_int_equal(ev.type, EV_WHEEL);
+    assert_int_equal(ev.y, 2);
+    w.wheel.direction = SDL_MOUSEWHEEL_FLIPPED;
+    assert_int_equal(event_from_sdl(&w, &m, &ev), 1);
+    assert_int_equal(ev.y, -2);
+    w.wheel.y = 0;
+    w.wheel.x = 1;
+    assert_int_equal(event_from_sdl(&w, &m, &ev), 0);
+    w.wheel.y = 1;
+    w.wheel.which = SDL_TOUCH_MOUSEID;
+    assert_int_equal(event_from_sdl(&w, &m, &ev), 0);
     /* Rotated, the mouse is mapped like a finger. */
     EventMap r = map_for(1280, 800, 270, 1); /* panel 800 x 1280 */
     e = button(SDL_MOUSEBUTTONDOWN, 0, SDL_BUTTON_LEFT, 0, 1279);

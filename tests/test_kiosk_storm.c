@@ -366,6 +366,14 @@ static void random_action(Storm *s)
         static const int keys[] = {KEY_ESCAPE, KEY_UP, KEY_DOWN, KEY_BACKSPACE, KEY_SPACE,
                                    KEY_RETURN};
         key(s, keys[rnd(s, 6)]);
+    } else if (r < 948) { /* a mouse wheel, either way */
+        AppEvent ev;
+        memset(&ev, 0, sizeof ev);
+        ev.type = EV_WHEEL;
+        ev.y = rnd(s, 9) - 4;
+        app_push(s->a, &ev);
+        app_handle(s->a);
+        s->fresh = 0;
     } else if (r < 990) {
         static const char *const texts[] = {"1", "2580", "9", "0", "回", "a", "12345678901"};
         AppEvent ev;

@@ -479,6 +479,10 @@ static void on_event(App *a, const AppEvent *ev)
                 memcpy(a->scan + n, ev->text, k + 1);
         }
         break;
+    case EV_WHEEL: /* three lines a notch, wherever the page scrolls */
+        if (scrollable(a))
+            scroll_by(a, -(double)ev->y * 3 * ui_line_h(a, FACE_REGULAR, a->m.body));
+        break;
     case EV_QUIT:
         break;
     }

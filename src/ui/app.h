@@ -27,7 +27,8 @@ typedef enum {
     EV_UP,    /* lifted */
     EV_KEY,   /* key: one of the KEY_* below */
     EV_TEXT,  /* text input: text holds one or more UTF-8 characters */
-    EV_QUIT   /* the system asks the program to stop (SIGTERM, window closed) */
+    EV_QUIT,  /* the system asks the program to stop (SIGTERM, window closed) */
+    EV_WHEEL  /* a mouse wheel: y notches, positive away from the user (back up the page) */
 } EvType;
 
 typedef enum {
@@ -38,7 +39,7 @@ typedef enum {
 
 typedef struct AppEvent {
     EvType type;
-    int x, y;      /* EV_DOWN/MOVE/UP */
+    int x, y;      /* EV_DOWN/MOVE/UP; EV_WHEEL: y */
     int key;       /* EV_KEY */
     char text[32]; /* EV_TEXT */
 } AppEvent;

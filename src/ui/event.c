@@ -115,6 +115,12 @@ int event_from_sdl(const SDL_Event *e, EventMap *m, AppEvent *out)
         event_map_point(m, wx, wy, &out->x, &out->y);
         return 1;
     }
+    case SDL_MOUSEWHEEL:
+        if (e->wheel.which == SDL_TOUCH_MOUSEID || e->wheel.y == 0)
+            return 0;
+        out->type = EV_WHEEL;
+        out->y = e->wheel.direction == SDL_MOUSEWHEEL_FLIPPED ? -e->wheel.y : e->wheel.y;
+        return 1;
     case SDL_KEYDOWN:
         out->type = EV_KEY;
         out->key = key_of(e->key.keysym.sym);
