@@ -524,6 +524,7 @@ static void test_strings(void **state)
         {S_OC_CONTACT_FMT, "S_OC_CONTACT_FMT", "s"},
         {S_OG_DAYS_FMT, "S_OG_DAYS_FMT", "ds"},
         {S_OX_DONE_FMT, "S_OX_DONE_FMT", "s"},
+        {S_CH_BRANCHES_FMT, "S_CH_BRANCHES_FMT", "s"},
         {S_OX_FAILED_FMT, "S_OX_FAILED_FMT", "s"},
         {S_BALLOT_PROGRESS_FMT, "S_BALLOT_PROGRESS_FMT", "dd"},
         {S_RESULTS_SUB_FMT, "S_RESULTS_SUB_FMT", "ssd"},

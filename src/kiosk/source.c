@@ -25,6 +25,7 @@
 #include "ballot.h"
 #include "evalres.h"
 #include "meeting.h"
+#include "report.h"
 #include "roster.h"
 #include "view.h"
 
@@ -568,6 +569,107 @@ static int set_pin(void *ctx, const char *pin, char *msg, int msglen)
     return rc == EW_OK ? 0 : source_fail(msg, msglen, &e);
 }
 
+/* ---- the figures page's charts --------------------------------------------- */
+
+typedef struct MonthFill {
+    Charts *c;
+    int64_t first; /* the first month shown, as y * 12 + m - 1 */
+} MonthFill;
+
+static int count_month(void *ctx, json_t *o)
+{
+    MonthFill *f = ctx;
+    int64_t day;
+    int y, m, d;
+    const char *created = json_string_value(json_object_get(o, "created"));
+    if (!created || clock_parse_day(created, &day) != 0)
+        return 0;
+    clock_civil_from_days(day, &y, &m, &d);
+    int64_t i = (int64_t)y * 12 + m - 1 - f->first;
+    if (i < 0 || i >= f->c->months)
+        return 0;
+    Card c = {0};
+    source_fill_card(&c, o, 0);
+    f->c->by_grade[i][c.grade]++;
+    int solved = c.status && strcmp(c.status, "solved") == 0;
+    f->c->by_status[i][solved ? CS_SOLVED : c.overdue_days > 0 ? CS_OVERDUE : CS_OPEN]++;
+    card_clear(&c);
+    return 0;
+}
+
+static int by_rate(const void *x, const void *y)
+{
+    const ChartBar *a = x, *b = y;
+    if (a->value != b->value)
+        return a->value > b->value ? -1 : 1;
+    return strcmp(a->label, b->label);
+}
+
+/* Rows of list whose rate_key is a number (and, with role, of that role;
+ * with id_key, with an id: not the row of appeals without a unit), as
+ * bars, best first. */
+static ChartBar *bars(json_t *list, const char *rate_key, const char *role, const char *id_key,
+                      int *n)
+{
+    ChartBar *v = ew_xcalloc(json_array_size(list) + 1, sizeof *v);
+    size_t i;
+    json_t *e;
+    *n = 0;
+    json_array_foreach(list, i, e) {
+        json_t *rate = json_object_get(e, rate_key);
+        const char *name = json_string_value(json_object_get(e, "name"));
+        const char *r = json_string_value(json_object_get(e, "role"));
+        if (!json_is_number(rate) || !name || (role && (!r || strcmp(r, role) != 0)) ||
+            (id_key && !json_is_string(json_object_get(e, id_key))))
+            continue;
+        v[*n].label = ew_xstrdup(name);
+        v[(*n)++].value = json_number_value(rate);
+    }
+    if (*n > 1)
+        qsort(v, (size_t)*n, sizeof *v, by_rate);
+    return v;
+}
+
+/* The last CHART_MONTHS months by grade and by how they stand, on-time
+ * rate by unit (report_figures, as the workbook's) and excellence rate by
+ * branch in this quarter's round (eval_round). */
+static int charts(void *ctx, Charts *out, char *msg, int msglen)
+{
+    sqlite3 *db = ctx;
+    EwErr e = {0};
+    memset(out, 0, sizeof *out);
+    int y, m, d;
+    clock_civil_from_days(db_today(db), &y, &m, &d);
+    int64_t now = (int64_t)y * 12 + m - 1;
+    MonthFill f = {out, now - (CHART_MONTHS - 1)};
+    out->months = CHART_MONTHS;
+    for (int i = 0; i < CHART_MONTHS; i++) {
+        int64_t k = f.first + i;
+        snprintf(out->month[i], sizeof out->month[i], "%04d-%02d", (int)(k / 12) % 10000,
+                 (int)(k % 12) + 1);
+    }
+    snprintf(out->round, sizeof out->round, "%04dQ%d", y % 10000, ((m - 1) / 3) % 4 + 1);
+    AppealFilter all = {0};
+    json_t *fig = NULL, *eval = NULL;
+    int rc = view_appeals_each(db, &all, count_month, &f, &e);
+    if (rc == EW_OK)
+        rc = report_figures(db, &fig, &e);
+    if (rc == EW_OK)
+        rc = eval_round(db, out->round, EVAL_MIN_RATINGS, &eval, &e);
+    if (rc == EW_OK) {
+        out->units = bars(json_object_get(fig, "by_unit"), "on_time_rate", NULL, "unit",
+                          &out->nunits);
+        out->branches = bars(eval, "excellence_rate", "branch", NULL, &out->nbranches);
+    }
+    json_decref(fig);
+    json_decref(eval);
+    if (rc != EW_OK) {
+        charts_free(out);
+        return source_fail(msg, msglen, &e);
+    }
+    return 0;
+}
+
 void source_init(Source *src, sqlite3 *db)
 {
     memset(src, 0, sizeof *src);
@@ -589,4 +691,5 @@ void source_init(Source *src, sqlite3 *db)
     src->submit = submit;
     src->pending = pending;
     src->publish = publish;
+    src->charts = charts;
 }

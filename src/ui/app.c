@@ -109,6 +109,7 @@ void app_free(App *a)
     figures_free(&a->fig);
     cardlist_free(&a->recent);
     office_reset(a);
+    figures_reset(a);
     for (int i = 0; i < 16; i++)
         if (a->icons[i])
             SDL_DestroyTexture(a->icons[i]);
@@ -155,8 +156,8 @@ const char *app_screen_name(const App *a)
         [SCR_APPEAL] = "appeal", [SCR_APPROVE] = "approve", [SCR_TOPIC] = "topic",
         [SCR_OFFICE] = "office", [SCR_OFFICE_CASE] = "office-case",
         [SCR_OFFICE_ASSIGN] = "office-assign", [SCR_OFFICE_PICK] = "office-pick",
-        [SCR_OFFICE_TEXT] = "office-text"};
-    _Static_assert(sizeof names / sizeof names[0] == SCR_OFFICE_TEXT + 1, "a name per screen");
+        [SCR_OFFICE_TEXT] = "office-text", [SCR_FIGURES] = "figures"};
+    _Static_assert(sizeof names / sizeof names[0] == SCR_FIGURES + 1, "a name per screen");
     if (a->screen == SCR_HOME && office_mode(a))
         return "office-login";
     return names[a->screen];
@@ -259,6 +260,8 @@ static ScreenId parent(const App *a)
         return SCR_OFFICE_CASE; /* what was chosen or typed is dropped */
     if (a->screen == SCR_OFFICE_PICK)
         return (ScreenId)a->off.pick_back;
+    if (a->screen == SCR_FIGURES)
+        return a->figs.back;
     return a->screen == SCR_DETAIL || a->screen == SCR_RESULTS ? SCR_WALL : SCR_HOME;
 }
 
@@ -308,6 +311,8 @@ static void scroll_by(App *a, double dy)
         office_scroll_by(a, dy);
     else if (a->screen == SCR_OFFICE_CASE)
         office_case_scroll_by(a, dy);
+    else if (a->screen == SCR_FIGURES)
+        figures_scroll_by(a, dy);
 }
 
 /* Where a fling's velocity is kept on this screen, or NULL. */
@@ -322,6 +327,8 @@ static double *fling_of(App *a)
         return &a->off.vel;
     case SCR_OFFICE_CASE:
         return &a->off.case_vel;
+    case SCR_FIGURES:
+        return &a->figs.vel;
     default:
         return NULL;
     }
@@ -454,7 +461,8 @@ static void on_event(App *a, const AppEvent *ev)
                 scroll_by(a, -page / 4);
         } else if (a->overlay == OV_NONE && a->screen == SCR_HOME && ev->key == KEY_RETURN) {
             scan_done(a); /* a barcode scanner ends its line with Return */
-        } else if (a->overlay == OV_NONE && (a->screen == SCR_WALL || a->screen == SCR_DETAIL)) {
+        } else if (a->overlay == OV_NONE && (a->screen == SCR_WALL || a->screen == SCR_DETAIL ||
+                                             a->screen == SCR_FIGURES)) {
             double page = a->h * 0.6;
             if (ev->key == KEY_DOWN || ev->key == KEY_SPACE)
                 scroll_by(a, page);
@@ -728,6 +736,9 @@ static void activate(App *a, const Control *c)
     case ACT_OFF_EXPORT:
         office_export(a, c->arg);
         break;
+    case ACT_FIGURES:
+        figures_open(a, a->screen);
+        break;
     }
 }
 
@@ -752,6 +763,8 @@ static void step(App *a)
     if (a->screen == SCR_DETAIL && !a->down && detail_step(a))
         a->dirty = 1;
     if (!a->down && office_step(a))
+        a->dirty = 1;
+    if (a->screen == SCR_FIGURES && !a->down && figures_step(a))
         a->dirty = 1;
     /* Press and hold on the hall's name opens the staff PIN. */
     if (a->down && a->pressed && a->pc.act == ACT_STAFF_HOLD &&
@@ -935,6 +948,9 @@ void app_frame(App *a)
         break;
     case SCR_OFFICE_TEXT:
         office_text_draw(a);
+        break;
+    case SCR_FIGURES:
+        figures_draw(a);
         break;
     }
     if (a->overlay != OV_NONE) {
@@ -1180,15 +1196,16 @@ void ui_header(App *a, SDL_Rect band, int with_back, const char *title, const ch
     int ty = band.y + (band.h - th) / 2;
     ui_text(a, FACE_BOLD, a->m.heading, C_WHITE, x, ty, title);
     x += ui_width(a, FACE_BOLD, a->m.heading, title) + a->m.pad;
-    if (subtitle) {
+    int room = band.x + band.w - x - a->m.pad;
+    if (subtitle && room >= 6 * a->m.body) { /* a stub of a subtitle says nothing: none then */
         int sh = ui_line_h(a, FACE_REGULAR, a->m.body);
-        ui_text_fit(a, FACE_REGULAR, a->m.body, 0xF6DADC, x, ty + th - sh - th / 10,
-                    band.x + band.w - x - a->m.pad, subtitle);
+        ui_text_fit(a, FACE_REGULAR, a->m.body, 0xF6DADC, x, ty + th - sh - th / 10, room,
+                    subtitle);
     }
 }
 
 /* The town's figures right-aligned at (right, y): yellow digits, white words. */
-void ui_figures(App *a, int right, int y, int dpx, int lpx)
+int ui_figures(App *a, int right, int y, int dpx, int lpx)
 {
     char num[3][16];
     snprintf(num[0], 16, "%d", a->fig.meetings);
@@ -1214,6 +1231,7 @@ void ui_figures(App *a, int right, int y, int dpx, int lpx)
             x += ui_width(a, FACE_BOLD, lpx, dot);
         }
     }
+    return total;
 }
 
 /* ---- what the runner reads ---------------------------------------------- */

@@ -46,7 +46,8 @@ typedef enum {
     SCR_OFFICE_CASE,   /* the office: one appeal and what can be done to it */
     SCR_OFFICE_ASSIGN, /* the office: choosing who handles it */
     SCR_OFFICE_PICK,   /* the office: the roster searched as staff type */
-    SCR_OFFICE_TEXT    /* the office: typing a note, an answer, a reason */
+    SCR_OFFICE_TEXT,   /* the office: typing a note, an answer, a reason */
+    SCR_FIGURES        /* 数据图表: the town's figures as charts */
 } ScreenId;
 typedef enum {
     OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF, OV_STICK,
@@ -143,7 +144,8 @@ typedef enum {
     ACT_OFF_QCLEAR,
     ACT_OFF_QPAGE,   /* the picker's next page of letters (a narrow screen) */
     ACT_OFF_EXPORTS, /* opens the export sheet */
-    ACT_OFF_EXPORT   /* arg: an EXPORT_* onto the stick */
+    ACT_OFF_EXPORT,  /* arg: an EXPORT_* onto the stick */
+    ACT_FIGURES      /* 数据图表 (from Home's figures, the wall, the office) */
 } Action;
 
 /* The steps of an appeal at the kiosk. */
@@ -212,6 +214,15 @@ typedef struct OfficeState {
     int export_state;       /* the export sheet: 0 nothing yet, 1 written, 2 no stick, 3 failed */
     char export_msg[256];   /* where it was written, or why not */
 } OfficeState;
+
+/* 数据图表 (figures.c). */
+typedef struct FigState {
+    Charts c;
+    int failed;
+    double scroll, vel;
+    int content_h;
+    ScreenId back;          /* where 返回 leads */
+} FigState;
 
 typedef struct Control {
     SDL_Rect r;
@@ -362,6 +373,7 @@ struct App {
     OverlayId under_stick;    /* the overlay the stick's covered (restored after) */
 
     OfficeState off;          /* the town office's screens */
+    FigState figs;            /* 数据图表 */
 
     /* The last frame's controls and visible texts. */
     Control ctl[MAX_CONTROLS];
@@ -406,7 +418,8 @@ void ui_header(App *a, SDL_Rect band, int with_back, const char *title, const ch
 /* The page's column: the screen less its margins, at most mm millimetres
  * wide and then centred (a line stays within one glance on a wide screen). */
 void ui_column(const App *a, int mm, int *x, int *w);
-void ui_figures(App *a, int right, int y, int digits_px, int label_px);
+/* Returns the width drawn. */
+int ui_figures(App *a, int right, int y, int digits_px, int label_px);
 void app_go(App *a, ScreenId s);
 /* Loads the town's figures and the recently solved appeals, once per visit
  * of Home (Home and the wall both need the figures). */
@@ -530,6 +543,12 @@ void office_pick_draw(App *a);
 void office_pick_type(App *a, const char *text);
 void office_pick_key(App *a, int key);
 void office_pick_choose(App *a, int i);
+/* figures.c: 数据图表 */
+void figures_open(App *a, ScreenId back);
+void figures_reset(App *a);
+void figures_draw(App *a);
+void figures_scroll_by(App *a, double dy);
+int figures_step(App *a);
 /* overlay.c */
 void overlay_draw(App *a);
 void ui_dim(App *a);                   /* darkens the screen under a sheet */

@@ -182,13 +182,31 @@ void home_draw(App *a)
         SDL_Rect hold = {band.x, band.y, x + tw - band.x, band_h}; /* the title */
         ui_control(a, hold, "", ACT_STAFF_HOLD, 0, 1);
     }
+    /* The figures open 数据图表: a "›" after them says so. */
+    const char *more = "›";
+    int fw;
     if (compact) {
         int fpx = m->heading, lpx = m->small;
-        ui_figures(a, band.x + band.w - m->pad, band.y + (band_h - ui_line_h(a, FACE_BOLD, fpx)) / 2,
-                   fpx, lpx);
+        int mw = ui_width(a, FACE_BOLD, fpx, more) + m->pad / 2;
+        int fy = band.y + (band_h - ui_line_h(a, FACE_BOLD, fpx)) / 2;
+        fw = ui_figures(a, band.x + band.w - m->pad - mw, fy, fpx, lpx) + mw;
+        ui_text(a, FACE_BOLD, fpx, C_WHITE, band.x + band.w - m->pad - mw + m->pad / 2, fy, more);
     } else {
         ui_text(a, FACE_REGULAR, m->body, 0xF6DADC, band.x + band.w - m->pad - dw, y, date);
-        ui_figures(a, band.x + band.w - m->pad * 3 / 2, y + tlh, m->figure, m->heading * 3 / 4);
+        int mw = ui_width(a, FACE_BOLD, m->figure, more) + m->pad / 2;
+        fw = ui_figures(a, band.x + band.w - m->pad * 3 / 2 - mw, y + tlh, m->figure,
+                        m->heading * 3 / 4) + mw;
+        ui_text(a, FACE_BOLD, m->figure, C_WHITE, band.x + band.w - m->pad * 3 / 2 - mw + m->pad / 2,
+                y + tlh, more);
+    }
+    if (a->src->charts) {
+        SDL_Rect figs = {band.x + band.w - m->pad * 3 / 2 - fw - m->pad / 2, band.y + (compact ? 0 : tlh),
+                         fw + m->pad * 3 / 2, band_h - (compact ? 0 : tlh)};
+        if (figs.h < m->target) { /* 12 mm at least, within the band */
+            figs.y = band.y + band_h - m->target;
+            figs.h = m->target;
+        }
+        ui_control(a, figs, tr(a->lang, S_CH_TITLE), ACT_FIGURES, 0, 1);
     }
 
     /* Footer: the date on compact screens, and the last sync. */

@@ -123,3 +123,14 @@ void picklist_free(PickList *l)
     free(l->v);
     memset(l, 0, sizeof *l);
 }
+
+void charts_free(Charts *c)
+{
+    for (int i = 0; i < c->nunits; i++)
+        free(c->units[i].label);
+    for (int i = 0; i < c->nbranches; i++)
+        free(c->branches[i].label);
+    free(c->units);
+    free(c->branches);
+    memset(c, 0, sizeof *c);
+}

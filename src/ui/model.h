@@ -223,6 +223,29 @@ typedef struct StickStatus {
 /* The data behind the screens. Each call returns 0, or -1 with a one-line
  * message in msg (msglen bytes) for the staff screen; the screens then say
  * so in plain words and keep what they had. */
+/* The figures page's charts (the workbook's 图表 sheet draws the same). */
+#define CHART_MONTHS 6
+enum { CS_SOLVED, CS_OPEN, CS_OVERDUE, CS_COUNT }; /* a month's appeals as they stand now */
+
+typedef struct ChartBar {
+    char *label;
+    double value;      /* a rate, 0 to 1 */
+} ChartBar;
+
+typedef struct Charts {
+    int months;                              /* the last CHART_MONTHS months, oldest first */
+    char month[CHART_MONTHS][12];            /* "2026-11" */
+    int by_grade[CHART_MONTHS][GRADE_COUNT]; /* received that month, by grade (GRADE_*) */
+    int by_status[CHART_MONTHS][CS_COUNT];   /* received that month: solved, open, overdue */
+    int nunits;
+    ChartBar *units;                         /* on-time rate by unit, best first */
+    int nbranches;
+    ChartBar *branches;                      /* excellence rate by branch in round, best first */
+    char round[12];                          /* this quarter, "2026Q4" */
+} Charts;
+
+void charts_free(Charts *c);
+
 /* ---- The town office station ---------------------------------------- */
 
 /* The office's lists of appeals. */
@@ -332,6 +355,8 @@ typedef struct Source {
     /* The stick: looks for one about once a second and syncs it in the
      * background; fills *out with where that stands. May be NULL. Called
      * with stick_ctx. */
+    /* The figures page's charts (0, or -1 and msg). May be NULL. */
+    int (*charts)(void *ctx, Charts *out, char *msg, int msglen);
     void (*stick)(void *stick_ctx, StickStatus *out);
     void *stick_ctx;
     /* Staff: this hall's appeals whose text waits for approval, oldest

@@ -156,6 +156,15 @@ static int tabs(App *a, int y)
         ui_text_center(a, FACE_BOLD, m->body, on ? C_WHITE : C_TEXT, r, lab);
         x += cw + m->gap;
     }
+    if (a->src->charts) { /* and the town's figures as charts */
+        const char *lab = tr(a->lang, S_CH_TITLE);
+        int cw = ui_chip_w(a, lab);
+        if (x > m->pad && x + cw > a->w - m->pad) {
+            x = m->pad;
+            y += m->target + m->gap;
+        }
+        ui_chip(a, (SDL_Rect){x, y, cw, m->target}, lab, ACT_FIGURES, 0, 0);
+    }
     return y + m->target + m->gap;
 }
 

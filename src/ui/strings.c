@@ -268,6 +268,15 @@ static const char *const ZH[S_COUNT] = {
     [S_OX_NO_STICK] = "请先插入U盘",
     [S_OX_FAILED_FMT] = "没有写成：%s",
     [S_CLOSE] = "关闭",
+    [S_CH_TITLE] = "数据图表",
+    [S_CH_GRADES] = "近六个月受理的诉求（按颜色）",
+    [S_CH_STATUS] = "近六个月受理的诉求（现在的办理情况）",
+    [S_CH_UNITS] = "各责任单位按期办结率",
+    [S_CH_BRANCHES_FMT] = "各支部评议优秀率（%s）",
+    [S_CH_SOLVED] = "已办结",
+    [S_CH_OPEN] = "办理中",
+    [S_CH_OVERDUE] = "已超期",
+    [S_CH_NONE] = "还没有数据",
 };
 
 static const char *const EN[S_COUNT] = {
@@ -533,6 +542,15 @@ static const char *const EN[S_COUNT] = {
     [S_OX_NO_STICK] = "Insert a stick first",
     [S_OX_FAILED_FMT] = "Not written: %s",
     [S_CLOSE] = "Close",
+    [S_CH_TITLE] = "Figures",
+    [S_CH_GRADES] = "Appeals received, last six months (by grade)",
+    [S_CH_STATUS] = "Appeals received, last six months (as they stand)",
+    [S_CH_UNITS] = "On-time rate by responsible unit",
+    [S_CH_BRANCHES_FMT] = "Excellence rate by branch (%s)",
+    [S_CH_SOLVED] = "solved",
+    [S_CH_OPEN] = "open",
+    [S_CH_OVERDUE] = "overdue",
+    [S_CH_NONE] = "No figures yet",
 };
 
 static const char *const *const TABLES[LANG_COUNT] = {ZH, EN};

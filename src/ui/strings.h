@@ -274,6 +274,15 @@ typedef enum {
     S_OX_NO_STICK,
     S_OX_FAILED_FMT,
     S_CLOSE,
+    S_CH_TITLE,
+    S_CH_GRADES,
+    S_CH_STATUS,
+    S_CH_UNITS,
+    S_CH_BRANCHES_FMT,
+    S_CH_SOLVED,
+    S_CH_OPEN,
+    S_CH_OVERDUE,
+    S_CH_NONE,
     S_COUNT
 } StrId;
 

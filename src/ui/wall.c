@@ -355,23 +355,31 @@ void wall_draw(App *a)
     char sub[256];
     snprintf(sub, sizeof sub, tr(a->lang, S_TOWN_WALL_FMT), a->fig.town ? a->fig.town : "");
     double wmm = a->w / m->pxmm;
-    /* 评议结果 on the band's right, when the kiosk has results to show. */
+    /* 评议结果 and 数据图表 on the band's right, when there are such to show. */
     int rbw = a->src->results ? ui_width(a, FACE_BOLD, m->body, tr(a->lang, S_RESULTS)) + 3 * m->pad
                               : 0;
-    SDL_Rect text_band = {0, 0, a->w - (rbw ? rbw + m->pad : 0), band_h};
+    int cbw = a->src->charts ? ui_width(a, FACE_BOLD, m->body, tr(a->lang, S_CH_TITLE)) + 3 * m->pad
+                             : 0;
+    int right_w = (rbw ? rbw + m->pad : 0) + (cbw ? cbw + m->pad : 0);
+    SDL_Rect text_band = {0, 0, a->w - right_w, band_h};
     ui_header(a, text_band, 1, tr(a->lang, S_APP_TITLE), wmm >= 250 ? NULL : sub);
+    SDL_Rect rest = {text_band.w, 0, a->w - text_band.w, band_h};
+    draw_fill(a->r, rest, rgb(C_RED));
+    int bx = a->w;
     if (rbw) {
-        SDL_Rect rest = {text_band.w, 0, a->w - text_band.w, band_h};
-        draw_fill(a->r, rest, rgb(C_RED));
-        SDL_Rect b = {a->w - m->pad - rbw, (band_h - m->target) / 2, rbw, m->target};
-        ui_control(a, b, tr(a->lang, S_RESULTS), ACT_RESULTS, 0, 1);
-        draw_round(a->r, b, m->radius * 2, rgb(ui_is_pressed(a, ACT_RESULTS, 0) ? 0x7E1218 : 0x961720));
-        ui_text_center(a, FACE_BOLD, m->body, C_WHITE, b, tr(a->lang, S_RESULTS));
+        bx -= m->pad + rbw;
+        SDL_Rect b = {bx, (band_h - m->target) / 2, rbw, m->target};
+        ui_button(a, b, tr(a->lang, S_RESULTS), ACT_RESULTS, 0, 0x961720, C_WHITE, 1);
+    }
+    if (cbw) {
+        bx -= m->pad + cbw;
+        SDL_Rect b = {bx, (band_h - m->target) / 2, cbw, m->target};
+        ui_button(a, b, tr(a->lang, S_CH_TITLE), ACT_FIGURES, 0, 0x961720, C_WHITE, 1);
     }
     if (wmm >= 250) {
         int fpx = m->heading, lpx = m->body;
         int fy = (band_h - ui_line_h(a, FACE_BOLD, fpx)) / 2;
-        ui_figures(a, a->w - m->pad - (rbw ? rbw + m->pad : 0), fy, fpx, lpx);
+        ui_figures(a, bx - m->pad, fy, fpx, lpx);
     }
     int ty = band_h + m->gap / 2;
     toolbar(a, ty, m->target);
