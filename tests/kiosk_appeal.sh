@@ -6,18 +6,9 @@
 # in the database in clear; the text waiting for approval. Walking away
 # takes nothing. Staff log one raised at a meeting. Every frame's touch
 # targets are checked. Usage: kiosk_appeal.sh BIN_DIR
-set -eu
-bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export ECHOWALL_NOW=2026-11-28T10:00 SDL_VIDEODRIVER=offscreen ECHOWALL_CHECK_TARGETS=1
-ctl="$bin/echowallctl"
+name=kiosk_appeal
+. "$(dirname "$0")/kiosk_lib.sh"
 db="$tmp/h.db"
-fail() { echo "kiosk_appeal: $*" >&2; exit 1; }
-kiosk() { # SCRIPT-FILE [SIZE]
-    "$bin/echowall" --db "$db" --headless --window "${2:-1280x800}" --script "$1" \
-        --screenshots "$tmp/shots" 2>"$tmp/err" || { cat "$tmp/err" >&2; return 1; }
-}
 q() { sqlite3 "$db" "$1"; }
 letters() { echo "$1" | fold -w1 | sed 's/^/press /'; }
 

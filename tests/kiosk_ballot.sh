@@ -5,17 +5,9 @@
 # close it and the results page shows what `eval results` says; no open
 # meeting and a full cap are said kindly; every frame's touch targets are
 # checked. Usage: kiosk_ballot.sh BIN_DIR
-set -eu
-bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export ECHOWALL_NOW=2026-11-28T10:00 SDL_VIDEODRIVER=offscreen ECHOWALL_CHECK_TARGETS=1
-ctl="$bin/echowallctl"
-fail() { echo "kiosk_ballot: $*" >&2; exit 1; }
-kiosk() { # SCRIPT-FILE [SIZE]
-    "$bin/echowall" --db "$tmp/h.db" --headless --window "${2:-1280x800}" --script "$1" \
-        --screenshots "$tmp/shots" 2>"$tmp/err" || { cat "$tmp/err" >&2; return 1; }
-}
+name=kiosk_ballot
+. "$(dirname "$0")/kiosk_lib.sh"
+db="$tmp/h.db"
 
 "$ctl" --db "$tmp/h.db" demo --hall H07 >/dev/null
 echo 2468 | "$ctl" --db "$tmp/h.db" staff set-pin >/dev/null

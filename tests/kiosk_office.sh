@@ -11,23 +11,9 @@
 # stick (and a clear word without one); logging out; every frame's
 # touch targets checked, at 1280x800, 800x480 and 1920x1080.
 # Usage: kiosk_office.sh BIN_DIR
-set -eu
-bin=$1
-tmp=$(mktemp -d)
-trap '[ -n "${ECHOWALL_KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT
-export ECHOWALL_NOW=2026-11-28T10:00 SDL_VIDEODRIVER=offscreen ECHOWALL_CHECK_TARGETS=1
-ctl="$bin/echowallctl"
+name=kiosk_office
+. "$(dirname "$0")/kiosk_lib.sh"
 db="$tmp/office.db"
-fail() { echo "kiosk_office: $*" >&2; exit 1; }
-keep() { # ECHOWALL_KEEP_SHOTS=DIR keeps the screenshots (to look at them)
-    if [ -n "${ECHOWALL_KEEP_SHOTS:-}" ] && [ -d "$tmp/shots" ]; then
-        mkdir -p "$ECHOWALL_KEEP_SHOTS" && cp "$tmp"/shots/*.png "$ECHOWALL_KEEP_SHOTS"/
-    fi
-}
-kiosk() { # SCRIPT-FILE [SIZE]
-    "$bin/echowall" --db "$db" --headless --window "${2:-1280x800}" --script "$1" \
-        --screenshots "$tmp/shots" 2>"$tmp/err" || { cat "$tmp/err" >&2; keep; return 1; }
-}
 field() { # CODE KEY: one top-level field of `appeal show --json` (one per line), unquoted
     "$ctl" --db "$db" appeal show "$1" --json |
         sed -n "s/^  \"$2\": \"*\([^\",]*\)\"*,*\$/\1/p" | head -1

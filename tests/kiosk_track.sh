@@ -4,22 +4,13 @@
 # unknown one said kindly, a scanner's URL typed on Home; a solved appeal
 # rated once with the slip's rating code, wrong codes refused and backed
 # off; every frame's touch targets checked. Usage: kiosk_track.sh BIN_DIR
-set -eu
-bin=$1
-tmp=$(mktemp -d)
-trap '[ -n "${ECHOWALL_KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT
-export ECHOWALL_NOW=2026-11-28T10:00 SDL_VIDEODRIVER=offscreen ECHOWALL_CHECK_TARGETS=1
-ctl="$bin/echowallctl"
+name=kiosk_track
+. "$(dirname "$0")/kiosk_lib.sh"
 db="$tmp/hall.db"   # H07's kiosk
 office="$tmp/o.db"  # the town office, which handles the appeals
 mkdir "$tmp/stick"
 sync() { # the office's records to the kiosk by stick
     "$ctl" --db "$office" sync "$tmp/stick" >/dev/null && "$ctl" --db "$db" sync "$tmp/stick" >/dev/null
-}
-fail() { echo "kiosk_track: $*" >&2; exit 1; }
-kiosk() { # SCRIPT-FILE [SIZE]
-    "$bin/echowall" --db "$db" --headless --window "${2:-1280x800}" --script "$1" \
-        --screenshots "$tmp/shots" 2>"$tmp/err" || { cat "$tmp/err" >&2; return 1; }
 }
 # A whole code typed (after 删除 has cleared the H07- the kiosk starts with).
 keys() { echo "$1" | sed 's/-//' | fold -w1 | sed 's/^/press /'; }

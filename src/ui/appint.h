@@ -445,6 +445,9 @@ void detail_draw(App *a);
 void detail_scroll_by(App *a, double dy);
 int detail_step(App *a);
 void detail_reset(App *a);
+/* A timeline step's words: its kind, and in *detail what it says besides
+ * (a grade in words; NULL when nothing). */
+const char *ui_step_words(App *a, const TimeStep *s, const char **detail);
 /* evaluate.c: the ballot */
 /* 我要评议 (scanned 0), or a scanner typing a token on Home (1: starts
  * only in token mode, silently otherwise). */

@@ -59,7 +59,7 @@ int detail_step(App *a)
     return ui_fling(a, &a->detail.vel, detail_scroll_by);
 }
 
-static StrId step_word(const char *kind)
+const char *ui_step_words(App *a, const TimeStep *s, const char **detail)
 {
     static const struct {
         const char *k;
@@ -69,10 +69,17 @@ static StrId step_word(const char *kind)
                {"escalate", S_STEP_ESCALATE}, {"solve", S_STEP_SOLVE},
                {"reopen", S_STEP_REOPEN},   {"publish", S_STEP_PUBLISH},
                {"redact", S_STEP_REDACT},   {"rate", S_STEP_RATE}};
-    for (size_t i = 0; kind && i < sizeof map / sizeof map[0]; i++)
-        if (strcmp(map[i].k, kind) == 0)
-            return map[i].id;
-    return S_STEP_OTHER;
+    *detail = s->detail;
+    if (s->detail && s->kind && strcmp(s->kind, "grade") == 0) {
+        static const char *const keys[GRADE_COUNT] = {"", "green", "blue", "orange"};
+        for (int g = 1; g < GRADE_COUNT; g++)
+            if (strcmp(s->detail, keys[g]) == 0)
+                *detail = grade_word(a, g);
+    }
+    for (size_t i = 0; s->kind && i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i].k, s->kind) == 0)
+            return tr(a->lang, map[i].id);
+    return tr(a->lang, S_STEP_OTHER);
 }
 
 /* Draws wrapped text at (x, y) and returns its height; draw = 0 only measures. */
@@ -204,20 +211,14 @@ void detail_draw(App *a)
         const TimeStep *s = &ds->d.steps[i];
         int y0 = y;
         char head[256];
-        snprintf(head, sizeof head, "%s  %s", s->day, tr(a->lang, step_word(s->kind)));
+        const char *d;
+        snprintf(head, sizeof head, "%s  %s", s->day, ui_step_words(a, s, &d));
         ui_text(a, FACE_BOLD, m->body, C_TEXT, tx, y, head);
         int hw = ui_width(a, FACE_BOLD, m->body, head);
         ui_text(a, FACE_REGULAR, m->small, C_TEXT2, tx + hw + m->pad,
                 y + blh - slh - blh / 10, tr(a->lang, s->by_office ? S_BY_OFFICE : S_BY_HALL));
         y += blh;
-        if (s->detail) {
-            const char *d = s->detail;
-            if (s->kind && strcmp(s->kind, "grade") == 0) {
-                static const char *const keys[GRADE_COUNT] = {"", "green", "blue", "orange"};
-                for (int g = 1; g < GRADE_COUNT; g++)
-                    if (strcmp(d, keys[g]) == 0)
-                        d = grade_word(a, g);
-            }
+        if (d) {
             y += para(a, FACE_REGULAR, m->body, C_TEXT2, tx, y, cx + cw - tx, d);
         }
         int cy = y0 + blh / 2;

@@ -176,22 +176,6 @@ static const char *source_word(App *a, const char *s)
                                                  : S_OC_SOURCE_KIOSK);
 }
 
-static StrId step_word(const char *kind)
-{
-    static const struct {
-        const char *k;
-        StrId s;
-    } words[] = {{"new", S_STEP_NEW},           {"grade", S_STEP_GRADE},
-                 {"assign", S_STEP_ASSIGN},     {"progress", S_STEP_PROGRESS},
-                 {"escalate", S_STEP_ESCALATE}, {"solve", S_STEP_SOLVE},
-                 {"reopen", S_STEP_REOPEN},     {"publish", S_STEP_PUBLISH},
-                 {"redact", S_STEP_REDACT},     {"rate", S_STEP_RATE}};
-    for (size_t i = 0; kind && i < sizeof words / sizeof words[0]; i++)
-        if (strcmp(words[i].k, kind) == 0)
-            return words[i].s;
-    return S_STEP_OTHER;
-}
-
 /* Wrapped text at (x, y), at most max lines; returns the height drawn. */
 static int para(App *a, int px, uint32_t colour, int x, int y, int w, const char *s, int max)
 {
@@ -276,12 +260,8 @@ static int content(App *a, int x, int y0, int w)
     y += blh + m->gap / 4;
     for (int i = 0; i < o->d.nsteps; i++) {
         const TimeStep *s = &o->d.steps[i];
-        const char *what = tr(a->lang, step_word(s->kind));
-        const char *detail = s->detail;
-        if (s->kind && strcmp(s->kind, "grade") == 0 && detail)
-            detail = grade_word(a, strcmp(detail, "green") == 0   ? GRADE_GREEN
-                                   : strcmp(detail, "blue") == 0 ? GRADE_BLUE
-                                                                 : GRADE_ORANGE);
+        const char *detail;
+        const char *what = ui_step_words(a, s, &detail);
         snprintf(line, sizeof line, "%s  %s  %s%s%s", s->day,
                  tr(a->lang, s->by_office ? S_BY_OFFICE : S_BY_HALL), what, detail ? "：" : "",
                  detail ? detail : "");
