@@ -8,7 +8,8 @@
 # database checked after; the lists (overdue, due this week, orange, by
 # unit, by branch); a solved appeal reopened and a text redacted with a
 # reason; the workbook, the agenda and the tracking site exported onto a
-# stick (and a clear word without one); logging out; every frame's
+# stick (and a clear word without one); a new kiosk's enrolment request
+# answered and a kiosk retired on 设备管理; logging out; every frame's
 # touch targets checked, at 1280x800, 800x480 and 1920x1080.
 # Usage: kiosk_office.sh BIN_DIR
 name=kiosk_office
@@ -181,6 +182,43 @@ out="$tmp/stick/echowall-office"
 grep -q "$code" "$out/党政联席会议议程-2026-11-28.html" && fail "a solved appeal on the agenda"
 grep -q "橙色诉求议程" "$out/党政联席会议议程-2026-11-28.html" || fail "no agenda on the stick"
 [ -n "$(find "$out/site" -name '*.html' | head -1)" ] || fail "no site on the stick"
+
+# ---- devices: a new kiosk's request answered, a kiosk retired -----------------
+# No request on the stick yet: nothing to answer, said so.
+{
+    login
+    echo "press 设备管理"
+    echo "expect 白沙村"
+    echo "press 为新机注册（U盘）"
+    echo "type liushu"
+    echo "press 柳树湾村"
+    echo "expect 没有办成"
+} >"$tmp/devices0.txt"
+kiosk "$tmp/devices0.txt" || fail "enrolment with no request"
+# A new kiosk's request: the office says which hall it stands in (H12).
+"$ctl" --db "$tmp/new.db" init --role hall --hall H12 >/dev/null
+"$ctl" --db "$tmp/new.db" enroll "$tmp/stick" >/dev/null
+ls "$tmp/stick/echowall/"request-*.req >/dev/null 2>&1 || fail "no enrolment request on the stick"
+h01=$("$ctl" --db "$db" devices | awk '$3 == "H01" {print $1; exit}')
+{
+    login
+    echo "press 设备管理"
+    echo "press 为新机注册（U盘）"
+    echo "type taoyuan"
+    echo "press 桃源村"
+    echo "expect 已注册：桃源村（H12"
+    echo "screenshot office_devices"
+    echo "press 停用 #1" # H01's kiosk, the first hall's
+    echo "expect 停用 青石村 的设备"
+    echo "screenshot office_revoke"
+    echo "press 停用"
+    echo "expect 已停用这台设备"
+    echo "press 返回"
+    echo "expect 待处理"
+} >"$tmp/devices.txt"
+kiosk "$tmp/devices.txt" || fail "the devices walk"
+"$ctl" --db "$db" devices | grep "^$h01" | grep -q REVOKED || fail "H01's kiosk was not retired"
+"$ctl" --db "$tmp/new.db" enroll "$tmp/stick" | grep -q H12 || fail "the new kiosk was not enrolled"
 
 # ---- other sizes: every screen's targets hold ---------------------------------
 for size in 800x480 1920x1080; do

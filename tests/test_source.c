@@ -18,7 +18,8 @@
  *    month, by grade and by how they stand; the units' on-time rates and
  *    the branches' excellence rates are report_figures' and eval_round's,
  *    best first;
- *  - exports without a stick say so.
+ *  - the devices: the office first, a kiosk retired, an unknown one
+ *    refused; exports and enrolments without a stick say so.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -368,6 +369,36 @@ static void test_charts(void **state)
     charts_free(&c);
 }
 
+static void test_devices(void **state)
+{
+    Fix *f = *state;
+    DeviceList l;
+    char msg[256];
+    assert_int_equal(f->src.office_devices(f->src.office_ctx, &l, msg, sizeof msg), 0);
+    assert_int_equal(l.n, count(f->db, "SELECT count(*) FROM devices"));
+    assert_true(l.v[0].office && l.v[0].self); /* the office first */
+    int h07 = -1;
+    for (int i = 0; i < l.n; i++)
+        if (strcmp(l.v[i].hall, "H07") == 0)
+            h07 = i;
+    assert_true(h07 > 0);
+    assert_string_equal(l.v[h07].hall_name, "白沙村");
+    assert_false(l.v[h07].revoked);
+    char id[33];
+    snprintf(id, sizeof id, "%s", l.v[h07].id);
+    devicelist_free(&l);
+    assert_int_equal(f->src.office_revoke(f->src.office_ctx, id, msg, sizeof msg), 0);
+    assert_int_equal(f->src.office_devices(f->src.office_ctx, &l, msg, sizeof msg), 0);
+    for (int i = 0; i < l.n; i++)
+        if (strcmp(l.v[i].id, id) == 0)
+            assert_true(l.v[i].revoked);
+    devicelist_free(&l);
+    /* An unknown device is refused with a reason; enrolling needs a stick. */
+    assert_int_equal(f->src.office_revoke(f->src.office_ctx, "abcdef012345", msg, sizeof msg), 1);
+    assert_true(msg[0] != 0);
+    assert_int_equal(f->src.office_enrol(f->src.office_ctx, "H07", msg, sizeof msg), 1);
+}
+
 static void test_export_without_stick(void **state)
 {
     Fix *f = *state;
@@ -390,6 +421,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_actions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pick, setup, teardown),
         cmocka_unit_test_setup_teardown(test_charts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_devices, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_without_stick, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -300,3 +300,32 @@ int device_author(sqlite3 *db, Author *a, int64_t hlc, const char *kind, json_t 
     record_clear(&r);
     return rc;
 }
+
+int device_list(sqlite3 *db, json_t **out, EwErr *err)
+{
+    sqlite3_stmt *st = db_prep(db, err,
+                               "SELECT lower(hex(d.device)), d.role, d.hall, d.slot, "
+                               "d.cert IS NOT NULL, v.after_seq, "
+                               "(SELECT max(seq) FROM records r WHERE r.device=d.device), "
+                               "d.device=(SELECT device FROM device_self), b.name "
+                               "FROM devices d LEFT JOIN revoked v ON v.device=d.device "
+                               "LEFT JOIN branches b ON b.code=d.hall "
+                               "ORDER BY d.role DESC, d.hall, d.slot",
+                               NULL);
+    if (!st)
+        return EW_EDB;
+    json_t *arr = json_array();
+    while (sqlite3_step(st) == SQLITE_ROW)
+        json_array_append_new(
+            arr, json_pack("{s:s,s:s,s:s?,s:s?,s:s,s:b,s:b,s:I,s:b}", "device",
+                           sqlite3_column_text(st, 0), "role", sqlite3_column_text(st, 1), "hall",
+                           sqlite3_column_text(st, 2), "hall_name", sqlite3_column_text(st, 8),
+                           "slot", sqlite3_column_text(st, 3), "certified",
+                           sqlite3_column_int(st, 4), "revoked",
+                           sqlite3_column_type(st, 5) != SQLITE_NULL, "records",
+                           (json_int_t)sqlite3_column_int64(st, 6), "self",
+                           sqlite3_column_int(st, 7)));
+    db_done(st);
+    *out = arr;
+    return EW_OK;
+}

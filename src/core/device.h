@@ -16,6 +16,7 @@
 #define EW_DEVICE_H
 
 #include <sodium.h>
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "record.h"
@@ -75,6 +76,12 @@ int device_author(sqlite3 *db, Author *a, int64_t hlc, const char *kind, json_t 
  * Raspberry Pi's serial number (/sys/firmware/devicetree/base/serial-number),
  * else /etc/machine-id; "" when none is readable. out[65]. */
 void device_board(char out[65]);
+/* Every device this database knows, the office's first, then by hall and
+ * slot: a JSON array of {device (hex), role, hall (or absent), hall_name
+ * (or absent), slot, certified, revoked, records (the highest seq held),
+ * self}. */
+int device_list(sqlite3 *db, json_t **out, EwErr *err);
+
 /* A kiosk's identity is bound to its board: EW_ESTATE when this database was
  * made on another board (a copied SD card), which must be enrolled anew
  * (`echowallctl enroll`). Offices and unbound databases pass. */

@@ -25,12 +25,15 @@
 #include "clock.h"
 #include "config.h"
 #include "db.h"
+#include "device.h"
 #include "domain.h"
+#include "enroll.h"
 #include "ew.h"
 #include "namematch.h"
 #include "report.h"
 #include "site.h"
 #include "stick.h"
+#include "stickio.h"
 #include "sourceint.h"
 #include "view.h"
 
@@ -395,6 +398,84 @@ static int export(void *ctx, int what, char *msg, int msglen)
     return rc == EW_OK ? 0 : -1;
 }
 
+/* ---- devices ------------------------------------------------------------------ */
+
+static int devices(void *ctx, DeviceList *out, char *msg, int msglen)
+{
+    Office *of = ctx;
+    EwErr e = {0};
+    json_t *arr = NULL;
+    memset(out, 0, sizeof *out);
+    if (device_list(of->db, &arr, &e) != EW_OK)
+        return source_fail(msg, msglen, &e);
+    out->v = ew_xcalloc(json_array_size(arr) + 1, sizeof *out->v);
+    size_t i;
+    json_t *d;
+    json_array_foreach(arr, i, d) {
+        DeviceRow *r = &out->v[out->n++];
+        source_copy(d, "device", r->id, sizeof r->id);
+        source_copy(d, "hall", r->hall, sizeof r->hall);
+        source_copy(d, "slot", r->slot, sizeof r->slot);
+        r->hall_name = source_dup(d, "hall_name");
+        r->records = (long)json_integer_value(json_object_get(d, "records"));
+        r->office = is(d, "role", "office");
+        r->certified = json_is_true(json_object_get(d, "certified"));
+        r->revoked = json_is_true(json_object_get(d, "revoked"));
+        r->self = json_is_true(json_object_get(d, "self"));
+    }
+    json_decref(arr);
+    return 0;
+}
+
+static int w_revoke(sqlite3 *db, Author *self, const void *arg, EwErr *e)
+{
+    char hex[33];
+    return enroll_revoke(db, self, arg, -1, hex, e);
+}
+
+static int revoke(void *ctx, const char *id, char *msg, int msglen)
+{
+    Office *of = ctx;
+    EwErr e = {0};
+    int rc = source_write(of->db, w_revoke, id, &e);
+    if (rc == EW_OK)
+        return 0;
+    source_fail(msg, msglen, &e);
+    return rc == EW_EDB || rc == EW_EIO ? -1 : 1;
+}
+
+/* The stick's requests from hall's new kiosks, answered: each gets its
+ * certificate and slot on the stick, to take back to the hall. */
+static int enrol(void *ctx, const char *hall, char *msg, int msglen)
+{
+    Office *of = ctx;
+    if (!of->mount || !stick_present(of->mount))
+        return snprintf(msg, (size_t)msglen, "no stick at %s", of->mount ? of->mount : "(none)"), 1;
+    EwErr e = {0};
+    json_t *report = NULL;
+    int rc = enroll_provision(of->db, stickio_posix(), of->mount, hall, &report, &e);
+    if (rc != EW_OK) {
+        json_decref(report); /* set on some refusals too */
+        return source_fail(msg, msglen, &e), rc == EW_EIO || rc == EW_EDB ? -1 : 1;
+    }
+    json_t *done = json_object_get(report, "provisioned");
+    size_t n = json_array_size(done);
+    if (n == 0) {
+        json_decref(report);
+        return snprintf(msg, (size_t)msglen, "no enrolment request of %s on the stick", hall), 1;
+    }
+    size_t at = 0;
+    msg[0] = 0;
+    for (size_t i = 0; i < n && at < (size_t)msglen; i++) {
+        json_t *p = json_array_get(done, i);
+        at += (size_t)snprintf(msg + at, (size_t)msglen - at, "%s%s %s", i ? ", " : "",
+                               json_string_value(json_object_get(p, "hall")),
+                               json_string_value(json_object_get(p, "slot")));
+    }
+    json_decref(report);
+    return 0;
+}
+
 void office_source_init(Source *src, Office *of)
 {
     src->office_ctx = of;
@@ -403,4 +484,7 @@ void office_source_init(Source *src, Office *of)
     src->office_do = act;
     src->office_pick = pick;
     src->office_export = export;
+    src->office_devices = devices;
+    src->office_revoke = revoke;
+    src->office_enrol = enrol;
 }

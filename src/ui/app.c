@@ -156,8 +156,9 @@ const char *app_screen_name(const App *a)
         [SCR_APPEAL] = "appeal", [SCR_APPROVE] = "approve", [SCR_TOPIC] = "topic",
         [SCR_OFFICE] = "office", [SCR_OFFICE_CASE] = "office-case",
         [SCR_OFFICE_ASSIGN] = "office-assign", [SCR_OFFICE_PICK] = "office-pick",
-        [SCR_OFFICE_TEXT] = "office-text", [SCR_FIGURES] = "figures"};
-    _Static_assert(sizeof names / sizeof names[0] == SCR_FIGURES + 1, "a name per screen");
+        [SCR_OFFICE_TEXT] = "office-text", [SCR_FIGURES] = "figures",
+        [SCR_OFFICE_DEVICES] = "office-devices"};
+    _Static_assert(sizeof names / sizeof names[0] == SCR_OFFICE_DEVICES + 1, "a name per screen");
     if (a->screen == SCR_HOME && office_mode(a))
         return "office-login";
     return names[a->screen];
@@ -254,7 +255,7 @@ static ScreenId parent(const App *a)
         return SCR_TRACK;
     if (a->screen == SCR_TOPIC)
         return SCR_MEET_SETUP; /* the typed topic is dropped */
-    if (a->screen == SCR_OFFICE_CASE)
+    if (a->screen == SCR_OFFICE_CASE || a->screen == SCR_OFFICE_DEVICES)
         return SCR_OFFICE;
     if (a->screen == SCR_OFFICE_ASSIGN || a->screen == SCR_OFFICE_TEXT)
         return SCR_OFFICE_CASE; /* what was chosen or typed is dropped */
@@ -313,6 +314,8 @@ static void scroll_by(App *a, double dy)
         office_case_scroll_by(a, dy);
     else if (a->screen == SCR_FIGURES)
         figures_scroll_by(a, dy);
+    else if (a->screen == SCR_OFFICE_DEVICES)
+        office_devices_scroll_by(a, dy);
 }
 
 /* Where a fling's velocity is kept on this screen, or NULL. */
@@ -329,6 +332,8 @@ static double *fling_of(App *a)
         return &a->off.case_vel;
     case SCR_FIGURES:
         return &a->figs.vel;
+    case SCR_OFFICE_DEVICES:
+        return &a->off.dev_vel;
     default:
         return NULL;
     }
@@ -739,6 +744,19 @@ static void activate(App *a, const Control *c)
     case ACT_FIGURES:
         figures_open(a, a->screen);
         break;
+    case ACT_OFF_DEVICES:
+        office_devices_open(a);
+        break;
+    case ACT_OFF_ENROL:
+        office_pick_open(a, PICK_BRANCH, SCR_OFFICE_DEVICES);
+        break;
+    case ACT_OFF_REVOKE:
+        a->off.revoke_i = c->arg;
+        a->overlay = OV_OFFICE_REVOKE;
+        break;
+    case ACT_OFF_REVOKE_OK:
+        office_revoke(a);
+        break;
     }
 }
 
@@ -765,6 +783,9 @@ static void step(App *a)
     if (!a->down && office_step(a))
         a->dirty = 1;
     if (a->screen == SCR_FIGURES && !a->down && figures_step(a))
+        a->dirty = 1;
+    if (a->screen == SCR_OFFICE_DEVICES && !a->down &&
+        ui_fling(a, &a->off.dev_vel, office_devices_scroll_by))
         a->dirty = 1;
     /* Press and hold on the hall's name opens the staff PIN. */
     if (a->down && a->pressed && a->pc.act == ACT_STAFF_HOLD &&
@@ -951,6 +972,9 @@ void app_frame(App *a)
         break;
     case SCR_FIGURES:
         figures_draw(a);
+        break;
+    case SCR_OFFICE_DEVICES:
+        office_devices_draw(a);
         break;
     }
     if (a->overlay != OV_NONE) {

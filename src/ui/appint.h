@@ -47,13 +47,15 @@ typedef enum {
     SCR_OFFICE_ASSIGN, /* the office: choosing who handles it */
     SCR_OFFICE_PICK,   /* the office: the roster searched as staff type */
     SCR_OFFICE_TEXT,   /* the office: typing a note, an answer, a reason */
-    SCR_FIGURES        /* 数据图表: the town's figures as charts */
+    SCR_FIGURES,       /* 数据图表: the town's figures as charts */
+    SCR_OFFICE_DEVICES /* the office: its kiosks, enrolling and retiring them */
 } ScreenId;
 typedef enum {
     OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF, OV_STICK,
     OV_PICK_TOPIC, OV_CLOSE_MEETING,
     OV_OFFICE_GRADE, /* the office: a grade and its time limit */
-    OV_OFFICE_EXPORT /* the office: files onto the stick */
+    OV_OFFICE_EXPORT, /* the office: files onto the stick */
+    OV_OFFICE_REVOKE  /* the office: retire this device? */
 } OverlayId;
 
 /* What the number pad (OV_PIN) is typing. */
@@ -145,7 +147,11 @@ typedef enum {
     ACT_OFF_QPAGE,   /* the picker's next page of letters (a narrow screen) */
     ACT_OFF_EXPORTS, /* opens the export sheet */
     ACT_OFF_EXPORT,  /* arg: an EXPORT_* onto the stick */
-    ACT_FIGURES      /* 数据图表 (from Home's figures, the wall, the office) */
+    ACT_FIGURES,     /* 数据图表 (from Home's figures, the wall, the office) */
+    ACT_OFF_DEVICES, /* the office's devices */
+    ACT_OFF_ENROL,   /* enrol a hall's new kiosk: choose the hall */
+    ACT_OFF_REVOKE,  /* arg: index in the devices: asks first */
+    ACT_OFF_REVOKE_OK
 } Action;
 
 /* The steps of an appeal at the kiosk. */
@@ -211,6 +217,13 @@ typedef struct OfficeState {
     PickList picks;
     int picks_failed;
     char why[256];          /* why the last action was refused, "" none */
+    DeviceList devs;        /* the devices screen */
+    int devs_failed;
+    int revoke_i;           /* the device the revoke sheet asks about */
+    double dev_scroll, dev_vel;
+    int dev_top, dev_h;     /* where the rows start, and their height, as last drawn */
+    int dev_state;          /* the last enrolment or retirement: 0 none, 1 done, 2 not */
+    char dev_msg[256];      /* what was enrolled, or why not */
     int export_state;       /* the export sheet: 0 nothing yet, 1 written, 2 no stick, 3 failed */
     char export_msg[256];   /* where it was written, or why not */
 } OfficeState;
@@ -528,6 +541,13 @@ void office_key(App *a, int key);   /* the lists' keys: arrows, Return */
 void office_reset(App *a);          /* drops what the office screens hold */
 void office_export_draw(App *a);    /* the OV_OFFICE_EXPORT sheet */
 void office_export(App *a, int what);
+/* officedev.c: the devices */
+void office_devices_open(App *a);
+void office_devices_draw(App *a);
+void office_devices_scroll_by(App *a, double dy);
+void office_revoke_draw(App *a);    /* the OV_OFFICE_REVOKE sheet */
+void office_revoke(App *a);
+void office_enrol(App *a, const char *hall, const char *name);
 /* officecase.c: one appeal, the grade sheet, assigning, typing */
 void office_case_open(App *a, const char *code);
 void office_case_draw(App *a);

@@ -134,3 +134,11 @@ void charts_free(Charts *c)
     free(c->branches);
     memset(c, 0, sizeof *c);
 }
+
+void devicelist_free(DeviceList *l)
+{
+    for (int i = 0; i < l->n; i++)
+        free(l->v[i].hall_name);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}

@@ -296,6 +296,24 @@ enum {
     EXPORT_COUNT
 };
 
+/* A device the office knows: itself and the halls' kiosks. */
+typedef struct DeviceRow {
+    char id[33];     /* hex */
+    char hall[4];    /* "" for the office */
+    char *hall_name; /* or NULL */
+    char slot[4];
+    long records;    /* the highest record number held from it */
+    int office;      /* 1: an office station */
+    int certified, revoked, self;
+} DeviceRow;
+
+typedef struct DeviceList {
+    int n;
+    DeviceRow *v;
+} DeviceList;
+
+void devicelist_free(DeviceList *l);
+
 /* Someone or something chosen from the roster. */
 enum { PICK_MEMBER, PICK_LEADER, PICK_UNIT, PICK_BRANCH };
 typedef struct PickItem {
@@ -398,6 +416,13 @@ typedef struct Source {
     /* Writes an export (EXPORT_*) onto the stick: 0 written (msg: where,
      * for staff), 1 no stick is in (msg), -1 an error (msg). */
     int (*office_export)(void *ctx, int what, char *msg, int msglen);
+    /* The devices (0, or -1 and msg); retiring one (0, 1 refused: msg,
+     * -1 and msg); answering the enrolment requests of hall's new kiosks
+     * on the stick (0 and msg: which were enrolled, 1 no stick or no
+     * request of that hall on it: msg, -1 and msg). */
+    int (*office_devices)(void *ctx, DeviceList *out, char *msg, int msglen);
+    int (*office_revoke)(void *ctx, const char *id, char *msg, int msglen);
+    int (*office_enrol)(void *ctx, const char *hall, char *msg, int msglen);
     void *office_ctx;
 } Source;
 

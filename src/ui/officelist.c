@@ -35,6 +35,7 @@ void office_reset(App *a)
     office_list_free(&o->ol);
     detail_free(&o->d);
     picklist_free(&o->picks);
+    devicelist_free(&o->devs);
     memset(o, 0, sizeof *o);
 }
 
@@ -156,14 +157,24 @@ static int tabs(App *a, int y)
         ui_text_center(a, FACE_BOLD, m->body, on ? C_WHITE : C_TEXT, r, lab);
         x += cw + m->gap;
     }
-    if (a->src->charts) { /* and the town's figures as charts */
-        const char *lab = tr(a->lang, S_CH_TITLE);
+    /* Then the town's figures as charts, and the devices. */
+    const struct {
+        int on;
+        StrId label;
+        Action act;
+    } more[2] = {{a->src->charts != NULL, S_CH_TITLE, ACT_FIGURES},
+                 {a->src->office_devices != NULL, S_OD_TITLE, ACT_OFF_DEVICES}};
+    for (int i = 0; i < 2; i++) {
+        if (!more[i].on)
+            continue;
+        const char *lab = tr(a->lang, more[i].label);
         int cw = ui_chip_w(a, lab);
         if (x > m->pad && x + cw > a->w - m->pad) {
             x = m->pad;
             y += m->target + m->gap;
         }
-        ui_chip(a, (SDL_Rect){x, y, cw, m->target}, lab, ACT_FIGURES, 0, 0);
+        ui_chip(a, (SDL_Rect){x, y, cw, m->target}, lab, more[i].act, 0, 0);
+        x += cw + m->gap;
     }
     return y + m->target + m->gap;
 }

@@ -94,7 +94,9 @@ void office_pick_choose(App *a, int i)
     if (i < 0 || i >= o->picks.n)
         return;
     const PickItem *p = &o->picks.v[i];
-    if (o->pick_back == SCR_OFFICE) {
+    if (o->pick_back == SCR_OFFICE_DEVICES) {
+        office_enrol(a, p->id, p->name); /* the hall whose new kiosk asked */
+    } else if (o->pick_back == SCR_OFFICE) {
         snprintf(o->key, sizeof o->key, "%s", p->id);
         snprintf(o->key_name, sizeof o->key_name, "%s", p->name);
         o->list = o->pick_kind == PICK_UNIT ? OL_UNIT : OL_BRANCH;

@@ -381,6 +381,9 @@ void overlay_draw(App *a)
     case OV_OFFICE_EXPORT:
         office_export_draw(a);
         break;
+    case OV_OFFICE_REVOKE:
+        office_revoke_draw(a);
+        break;
     }
 }
 

@@ -277,6 +277,18 @@ static const char *const ZH[S_COUNT] = {
     [S_CH_OPEN] = "办理中",
     [S_CH_OVERDUE] = "已超期",
     [S_CH_NONE] = "还没有数据",
+    [S_OD_TITLE] = "设备管理",
+    [S_OD_ENROL] = "为新机注册（U盘）",
+    [S_OD_REVOKE] = "停用",
+    [S_OD_ROW_FMT] = "%s · 槽位 %s · %ld 条记录",
+    [S_OD_OFFICE] = "镇办公室",
+    [S_OD_SELF] = "本机",
+    [S_OD_REVOKED] = "已停用",
+    [S_OD_UNCERT] = "未注册",
+    [S_OD_REVOKE_ASK_FMT] = "停用 %s 的设备（槽位 %s）？此后它写的记录不再被接受。",
+    [S_OD_ENROLLED_FMT] = "已注册：%s。请把U盘带回村里，插到新机上。",
+    [S_OD_NOT_DONE_FMT] = "没有办成：%s",
+    [S_OD_REVOKED_OK] = "已停用这台设备",
 };
 
 static const char *const EN[S_COUNT] = {
@@ -551,6 +563,18 @@ static const char *const EN[S_COUNT] = {
     [S_CH_OPEN] = "open",
     [S_CH_OVERDUE] = "overdue",
     [S_CH_NONE] = "No figures yet",
+    [S_OD_TITLE] = "Devices",
+    [S_OD_ENROL] = "Enrol a new kiosk (stick)",
+    [S_OD_REVOKE] = "Retire",
+    [S_OD_ROW_FMT] = "%s · slot %s · %ld records",
+    [S_OD_OFFICE] = "Town office",
+    [S_OD_SELF] = "this station",
+    [S_OD_REVOKED] = "retired",
+    [S_OD_UNCERT] = "not enrolled",
+    [S_OD_REVOKE_ASK_FMT] = "Retire %s's device (slot %s)? Records it writes from now on are refused.",
+    [S_OD_ENROLLED_FMT] = "Enrolled: %s. Take the stick back to the hall's new kiosk.",
+    [S_OD_NOT_DONE_FMT] = "Not done: %s",
+    [S_OD_REVOKED_OK] = "The device is retired",
 };
 
 static const char *const *const TABLES[LANG_COUNT] = {ZH, EN};

@@ -283,6 +283,18 @@ typedef enum {
     S_CH_OPEN,
     S_CH_OVERDUE,
     S_CH_NONE,
+    S_OD_TITLE,
+    S_OD_ENROL,
+    S_OD_REVOKE,
+    S_OD_ROW_FMT,
+    S_OD_OFFICE,
+    S_OD_SELF,
+    S_OD_REVOKED,
+    S_OD_UNCERT,
+    S_OD_REVOKE_ASK_FMT,
+    S_OD_ENROLLED_FMT,
+    S_OD_NOT_DONE_FMT,
+    S_OD_REVOKED_OK,
     S_COUNT
 } StrId;
 

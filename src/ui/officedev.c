@@ -1,0 +1,178 @@
+/*
+ * officedev.c: the office's devices (设备管理): the office station and
+ * every hall's kiosk it knows, with how many records each has sent and
+ * whether it is enrolled or retired; 为新机注册 answers the enrolment
+ * requests a hall's new kiosk wrote onto the stick (the hall chosen by
+ * search, as in 交办), and 停用 retires a kiosk (a lost or stolen one),
+ * after asking: what it writes from then on is refused on import.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "appint.h"
+/* printf formats here come from the string tables (strings.c), whose
+ * conversions test_text checks against each _FMT entry's arguments. */
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+
+static void load(App *a)
+{
+    OfficeState *o = &a->off;
+    devicelist_free(&o->devs);
+    char msg[256];
+    o->devs_failed = a->src->office_devices(a->src->office_ctx, &o->devs, msg, sizeof msg) != 0;
+    if (o->devs_failed)
+        SDL_Log("office devices: %s", msg);
+}
+
+void office_devices_scroll_by(App *a, double dy)
+{
+    OfficeState *o = &a->off;
+    double most = o->dev_h - (a->h - o->dev_top);
+    if (most < 0)
+        most = 0;
+    o->dev_scroll += dy;
+    if (o->dev_scroll < 0)
+        o->dev_scroll = 0, o->dev_vel = 0;
+    if (o->dev_scroll > most)
+        o->dev_scroll = most, o->dev_vel = 0;
+    a->dirty = 1;
+}
+
+void office_devices_open(App *a)
+{
+    a->off.dev_state = 0;
+    a->off.dev_scroll = a->off.dev_vel = 0;
+    load(a);
+    app_go(a, SCR_OFFICE_DEVICES);
+}
+
+void office_enrol(App *a, const char *hall, const char *name)
+{
+    OfficeState *o = &a->off;
+    char msg[200] = "";
+    int rc = a->src->office_enrol(a->src->office_ctx, hall, msg, sizeof msg);
+    if (rc < 0)
+        SDL_Log("office enrol %s: %s", hall, msg);
+    o->dev_state = rc == 0 ? 1 : 2;
+    if (rc == 0) {
+        char who[240];
+        snprintf(who, sizeof who, "%s（%s）", name, msg);
+        snprintf(o->dev_msg, sizeof o->dev_msg, tr(a->lang, S_OD_ENROLLED_FMT), who);
+    } else {
+        snprintf(o->dev_msg, sizeof o->dev_msg, tr(a->lang, S_OD_NOT_DONE_FMT), msg);
+    }
+    load(a);
+    app_go(a, SCR_OFFICE_DEVICES);
+}
+
+void office_revoke(App *a)
+{
+    OfficeState *o = &a->off;
+    a->overlay = OV_NONE;
+    if (o->revoke_i < 0 || o->revoke_i >= o->devs.n)
+        return;
+    char msg[200] = "";
+    int rc = a->src->office_revoke(a->src->office_ctx, o->devs.v[o->revoke_i].id, msg, sizeof msg);
+    if (rc < 0)
+        SDL_Log("office revoke: %s", msg);
+    o->dev_state = rc == 0 ? 1 : 2;
+    if (rc == 0)
+        snprintf(o->dev_msg, sizeof o->dev_msg, "%s", tr(a->lang, S_OD_REVOKED_OK));
+    else
+        snprintf(o->dev_msg, sizeof o->dev_msg, tr(a->lang, S_OD_NOT_DONE_FMT), msg);
+    load(a);
+}
+
+static const char *place(App *a, const DeviceRow *d)
+{
+    if (d->office)
+        return tr(a->lang, S_OD_OFFICE);
+    return d->hall_name ? d->hall_name : d->hall;
+}
+
+void office_revoke_draw(App *a)
+{
+    const Metrics *m = &a->m;
+    OfficeState *o = &a->off;
+    if (o->revoke_i < 0 || o->revoke_i >= o->devs.n) {
+        a->overlay = OV_NONE;
+        return;
+    }
+    const DeviceRow *d = &o->devs.v[o->revoke_i];
+    char ask[300];
+    snprintf(ask, sizeof ask, tr(a->lang, S_OD_REVOKE_ASK_FMT), place(a, d), d->slot);
+    int blh = ui_line_h(a, FACE_REGULAR, m->body);
+    ui_dim(a);
+    SDL_Rect s = ui_sheet(a, (int)(130 * m->pxmm), 2 * m->pad + 3 * blh + m->gap + m->target);
+    LineSpan ls[3];
+    int n = ui_break(a, FACE_REGULAR, m->body, ask, s.w - 2 * m->pad, 3, ls, 3);
+    ui_lines(a, FACE_REGULAR, m->body, C_TEXT, s.x + m->pad, s.y + m->pad, blh, ask, ls, n);
+    int bw = (s.w - 2 * m->pad - m->gap) / 2;
+    SDL_Rect no = {s.x + m->pad, s.y + s.h - m->pad - m->target, bw, m->target};
+    ui_button(a, no, tr(a->lang, S_CANCEL), ACT_CLOSE_OVERLAY, 0, 0xE8EAED, C_TEXT, 1);
+    SDL_Rect yes = {no.x + bw + m->gap, no.y, bw, m->target};
+    ui_button(a, yes, tr(a->lang, S_OD_REVOKE), ACT_OFF_REVOKE_OK, 0, C_RED, C_WHITE, 1);
+}
+
+void office_devices_draw(App *a)
+{
+    const Metrics *m = &a->m;
+    OfficeState *o = &a->off;
+    int band_h = m->target + m->pad;
+    SDL_Rect band = {0, 0, a->w, band_h};
+    ui_header(a, band, 1, tr(a->lang, S_OD_TITLE), NULL);
+    int x, w;
+    ui_column(a, 200, &x, &w);
+    int y = band_h + m->gap;
+    const char *enrol = tr(a->lang, S_OD_ENROL);
+    SDL_Rect eb = {x, y, ui_width(a, FACE_BOLD, m->body, enrol) + 3 * m->pad, m->target};
+    ui_button(a, eb, enrol, ACT_OFF_ENROL, 0, C_RED, C_WHITE, a->src->office_enrol != NULL);
+    int blh = ui_line_h(a, FACE_REGULAR, m->body), slh = ui_line_h(a, FACE_REGULAR, m->small);
+    y += m->target + m->gap / 2;
+    if (o->dev_state) {
+        LineSpan ls[2];
+        int n = ui_break(a, FACE_REGULAR, m->small, o->dev_msg, w, 2, ls, 2);
+        ui_lines(a, FACE_REGULAR, m->small, o->dev_state == 1 ? C_GREEN : C_OVERDUE, x, y, slh,
+                 o->dev_msg, ls, n);
+        y += n * slh;
+    }
+    y += m->gap / 2;
+    if (o->devs_failed) {
+        SDL_Rect area = {0, y, a->w, a->h - y};
+        ui_text_center(a, FACE_REGULAR, m->body, C_TEXT2, area, tr(a->lang, S_LOAD_FAILED));
+        return;
+    }
+    const char *retire = tr(a->lang, S_OD_REVOKE);
+    int bw = ui_width(a, FACE_BOLD, m->body, retire) + 3 * m->pad;
+    SDL_Rect area = {0, y, a->w, a->h - y};
+    o->dev_top = y;
+    o->dev_h = o->devs.n * (m->target + m->gap);
+    office_devices_scroll_by(a, 0); /* in range as the list changes */
+    SDL_RenderSetClipRect(a->r, &area);
+    y -= (int)o->dev_scroll;
+    for (int i = 0; i < o->devs.n && y < a->h; i++) {
+        const DeviceRow *d = &o->devs.v[i];
+        SDL_Rect r = {x, y, w, m->target};
+        draw_round(a->r, r, m->radius, rgb(C_WHITE));
+        char line[200];
+        snprintf(line, sizeof line, tr(a->lang, S_OD_ROW_FMT), place(a, d), d->slot, d->records);
+        const char *state = d->revoked    ? tr(a->lang, S_OD_REVOKED)
+                            : d->self     ? tr(a->lang, S_OD_SELF)
+                            : !d->certified ? tr(a->lang, S_OD_UNCERT)
+                                            : "";
+        int sw = ui_width(a, FACE_BOLD, m->small, state);
+        int tx = x + m->pad / 2, ty = y + (m->target - blh) / 2;
+        int right = x + w - bw - m->pad;
+        ui_text_fit(a, FACE_REGULAR, m->body, d->revoked ? C_TEXT2 : C_TEXT, tx, ty,
+                    right - sw - m->pad - tx, line);
+        ui_text(a, FACE_BOLD, m->small, d->revoked ? C_OVERDUE : C_TEXT2, right - sw,
+                y + (m->target - slh) / 2, state);
+        if (!d->office) {
+            SDL_Rect b = {x + w - bw, y, bw, m->target};
+            ui_button(a, b, retire, ACT_OFF_REVOKE, i, 0xE8EAED, C_OVERDUE,
+                      !d->revoked && !d->self);
+        }
+        y += m->target + m->gap;
+    }
+    SDL_RenderSetClipRect(a->r, NULL);
+}
