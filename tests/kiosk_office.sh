@@ -213,10 +213,32 @@ h01=$("$ctl" --db "$db" devices | awk '$3 == "H01" {print $1; exit}')
     echo "screenshot office_revoke"
     echo "press 停用"
     echo "expect 已停用这台设备"
+    # A backup: the passphrase typed (shown as dots, BackSpace works).
+    echo "press 备份到U盘"
+    echo "type qingshi2026"
+    echo "key BackSpace"
+    echo "key BackSpace"
+    echo "key BackSpace"
+    echo "key BackSpace"
+    echo "key BackSpace"
+    echo "expect ••••••" # six characters (too few: 确认 waits for ten)
+    echo "type zhen-2026"
+    echo "screenshot office_backup_pass"
+    echo "press 确认"
+    echo "expect 已备份到U盘"
+    echo "screenshot office_backup_done"
     echo "press 返回"
     echo "expect 待处理"
 } >"$tmp/devices.txt"
 kiosk "$tmp/devices.txt" || fail "the devices walk"
+bak=$(ls "$tmp/stick/echowall/"backup-*.ewbak 2>/dev/null | head -1)
+[ -n "$bak" ] || fail "no backup on the stick"
+grep -q "qingshzhen-2026" "$bak" && fail "the passphrase is on the stick in clear"
+printf 'qingshzhen-2026\n' >"$tmp/pass"
+"$ctl" --db "$tmp/restored.db" restore "$bak" --passphrase-file "$tmp/pass" >/dev/null ||
+    fail "the backup does not restore with its passphrase"
+[ "$("$ctl" --db "$tmp/restored.db" appeal show "$code" --json | grep -c '"status": "solved"')" = 1 ] ||
+    fail "the restored database lacks the answered appeal"
 "$ctl" --db "$db" devices | grep "^$h01" | grep -q REVOKED || fail "H01's kiosk was not retired"
 "$ctl" --db "$tmp/new.db" enroll "$tmp/stick" | grep -q H12 || fail "the new kiosk was not enrolled"
 

@@ -529,6 +529,7 @@ static void test_strings(void **state)
         {S_OD_REVOKE_ASK_FMT, "S_OD_REVOKE_ASK_FMT", "ss"},
         {S_OD_ENROLLED_FMT, "S_OD_ENROLLED_FMT", "s"},
         {S_OD_NOT_DONE_FMT, "S_OD_NOT_DONE_FMT", "s"},
+        {S_OD_BACKED_UP_FMT, "S_OD_BACKED_UP_FMT", "s"},
         {S_OX_FAILED_FMT, "S_OX_FAILED_FMT", "s"},
         {S_BALLOT_PROGRESS_FMT, "S_BALLOT_PROGRESS_FMT", "dd"},
         {S_RESULTS_SUB_FMT, "S_RESULTS_SUB_FMT", "ssd"},

@@ -22,6 +22,7 @@
 
 #include "agenda.h"
 #include "appeal.h"
+#include "backup.h"
 #include "clock.h"
 #include "config.h"
 #include "db.h"
@@ -476,6 +477,19 @@ static int enrol(void *ctx, const char *hall, char *msg, int msglen)
     return 0;
 }
 
+static int backup(void *ctx, const char *passphrase, char *msg, int msglen)
+{
+    Office *of = ctx;
+    if (!of->mount || !stick_present(of->mount))
+        return snprintf(msg, (size_t)msglen, "no stick at %s", of->mount ? of->mount : "(none)"), 1;
+    EwErr e = {0};
+    char name[64];
+    if (backup_write(of->db, stickio_posix(), of->mount, passphrase, name, &e) != EW_OK)
+        return source_fail(msg, msglen, &e);
+    snprintf(msg, (size_t)msglen, "echowall/%s", name);
+    return 0;
+}
+
 void office_source_init(Source *src, Office *of)
 {
     src->office_ctx = of;
@@ -487,4 +501,5 @@ void office_source_init(Source *src, Office *of)
     src->office_devices = devices;
     src->office_revoke = revoke;
     src->office_enrol = enrol;
+    src->office_backup = backup;
 }

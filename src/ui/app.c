@@ -257,6 +257,8 @@ static ScreenId parent(const App *a)
         return SCR_MEET_SETUP; /* the typed topic is dropped */
     if (a->screen == SCR_OFFICE_CASE || a->screen == SCR_OFFICE_DEVICES)
         return SCR_OFFICE;
+    if (a->screen == SCR_OFFICE_TEXT && a->off.text_for == OT_BACKUP)
+        return SCR_OFFICE_DEVICES;
     if (a->screen == SCR_OFFICE_ASSIGN || a->screen == SCR_OFFICE_TEXT)
         return SCR_OFFICE_CASE; /* what was chosen or typed is dropped */
     if (a->screen == SCR_OFFICE_PICK)
@@ -756,6 +758,9 @@ static void activate(App *a, const Control *c)
         break;
     case ACT_OFF_REVOKE_OK:
         office_revoke(a);
+        break;
+    case ACT_OFF_BACKUP:
+        office_backup_open(a);
         break;
     }
 }

@@ -151,7 +151,8 @@ typedef enum {
     ACT_OFF_DEVICES, /* the office's devices */
     ACT_OFF_ENROL,   /* enrol a hall's new kiosk: choose the hall */
     ACT_OFF_REVOKE,  /* arg: index in the devices: asks first */
-    ACT_OFF_REVOKE_OK
+    ACT_OFF_REVOKE_OK,
+    ACT_OFF_BACKUP   /* back up to the stick: the passphrase first */
 } Action;
 
 /* The steps of an appeal at the kiosk. */
@@ -168,6 +169,7 @@ typedef struct KbState {
     char text[AP_TEXT_CHARS * 4 + 1];
     int max_chars;          /* characters the text may have */
     StrId hint;             /* shown while the text is empty (kb_start: the appeal's) */
+    int secret;             /* 1: shown as dots (a passphrase) */
     KbMode mode;
     ImeView view;           /* the input method's composition and candidates */
     int py_off, hand_off;   /* an engine said it cannot run */
@@ -192,7 +194,9 @@ typedef struct AppealState {
     int print_state;        /* a PRINT_*, or -1 while printing, -2 not yet */
 } AppealState;
 
-/* The town office's screens (officelist.c, officecase.c, officepick.c). */
+/* The town office's screens (officelist.c, officecase.c, officepick.c,
+ * officedev.c). OT_BACKUP: the text screen types a backup's passphrase. */
+#define OT_BACKUP 100
 typedef struct OfficeState {
     int list;               /* the OL_* list showing */
     char key[40];           /* OL_UNIT, OL_BRANCH: the unit's id or hall code */
@@ -206,7 +210,7 @@ typedef struct OfficeState {
     int case_loaded, case_failed;
     double case_scroll, case_vel;
     int case_h;             /* height of its laid out content */
-    int text_for;           /* SCR_OFFICE_TEXT types for this OA_* */
+    int text_for;           /* SCR_OFFICE_TEXT types for this OA_*, or OT_BACKUP */
     int grade, days;        /* the grade sheet's choice and time limit */
     char who[3][40];        /* assigning: member, leader, unit ids ("" none) */
     char who_name[3][64];
@@ -548,6 +552,8 @@ void office_devices_scroll_by(App *a, double dy);
 void office_revoke_draw(App *a);    /* the OV_OFFICE_REVOKE sheet */
 void office_revoke(App *a);
 void office_enrol(App *a, const char *hall, const char *name);
+void office_backup_open(App *a);    /* the passphrase, on the text screen */
+void office_backup(App *a, const char *passphrase);
 /* officecase.c: one appeal, the grade sheet, assigning, typing */
 void office_case_open(App *a, const char *code);
 void office_case_draw(App *a);

@@ -80,6 +80,20 @@ static void hand_clear(App *a)
     hand(a, HAND_CLEAR, 0, 0);
 }
 
+/* The text as the field shows it: a secret one as a dot per character. */
+static const char *shown(const App *a, char *buf, size_t n)
+{
+    if (!a->kb.secret)
+        return a->kb.text;
+    size_t k = 0, chars = ime_text_chars(a->kb.text);
+    for (size_t i = 0; i < chars && k + 3 < n; i++) {
+        memcpy(buf + k, "•", 3);
+        k += 3;
+    }
+    buf[k] = 0;
+    return buf;
+}
+
 void kb_clear(App *a)
 {
     if (a->kb.view.preedit[0] && a->src->pinyin)
@@ -289,9 +303,11 @@ static void text_box(App *a, SDL_Rect r)
     }
     /* Break it all, show the tail: the line being written is the last. */
     LineSpan ls[64];
-    int n = ui_break(a, FACE_REGULAR, m->body, ap->text, w, 64, ls, 64);
+    char dots[AP_TEXT_CHARS * 3 + 1];
+    const char *text = shown(a, dots, sizeof dots);
+    int n = ui_break(a, FACE_REGULAR, m->body, text, w, 64, ls, 64);
     int first = n > lines ? n - lines : 0;
-    ui_lines(a, FACE_REGULAR, m->body, C_TEXT, r.x + m->pad / 2, r.y + m->pad / 4, blh, ap->text,
+    ui_lines(a, FACE_REGULAR, m->body, C_TEXT, r.x + m->pad / 2, r.y + m->pad / 4, blh, text,
              ls + first, n - first);
 }
 
@@ -563,7 +579,8 @@ void kb_draw(App *a, SDL_Rect area)
                        blh + m->pad / 2};
         draw_round(a->r, tb, m->radius, rgb(C_WHITE));
         LineSpan ls[64];
-        const char *t = ap->text[0] ? ap->text : tr(a->lang, a->kb.hint);
+        char dots[AP_TEXT_CHARS * 3 + 1];
+        const char *t = ap->text[0] ? shown(a, dots, sizeof dots) : tr(a->lang, a->kb.hint);
         int n = ui_break(a, FACE_REGULAR, m->body, t, tb.w - m->pad, 64, ls, 64);
         if (n > 0)
             ui_lines(a, FACE_REGULAR, m->body, ap->text[0] ? C_TEXT : C_TEXT2, tb.x + m->pad / 2,

@@ -275,6 +275,7 @@ void office_list_free(OfficeList *l);
 
 /* What the office does to an appeal. */
 enum { OA_PUBLISH, OA_REDACT, OA_GRADE, OA_ASSIGN, OA_PROGRESS, OA_ESCALATE, OA_SOLVE, OA_REOPEN };
+#define BACKUP_PASS_MIN 10 /* characters of a backup's passphrase at least */
 
 typedef struct OfficeAction {
     int what;            /* OA_* */
@@ -423,6 +424,9 @@ typedef struct Source {
     int (*office_devices)(void *ctx, DeviceList *out, char *msg, int msglen);
     int (*office_revoke)(void *ctx, const char *id, char *msg, int msglen);
     int (*office_enrol)(void *ctx, const char *hall, char *msg, int msglen);
+    /* The whole database, encrypted with passphrase, onto the stick (0 and
+     * msg: the file, 1 no stick: msg, -1 and msg). */
+    int (*office_backup)(void *ctx, const char *passphrase, char *msg, int msglen);
     void *office_ctx;
 } Source;
 

@@ -83,6 +83,31 @@ void office_revoke(App *a)
     load(a);
 }
 
+void office_backup_open(App *a)
+{
+    a->off.text_for = OT_BACKUP;
+    kb_start(a, NULL, 64);
+    a->kb.secret = 1;
+    a->kb.hint = S_OT_BACKUP_HINT;
+    if (kb_mode_ok(a, KB_DIGITS))
+        kb_set_mode(a, KB_DIGITS); /* letters from a desk keyboard go in as typed */
+    app_go(a, SCR_OFFICE_TEXT);
+}
+
+void office_backup(App *a, const char *passphrase)
+{
+    OfficeState *o = &a->off;
+    char msg[200] = "";
+    int rc = a->src->office_backup(a->src->office_ctx, passphrase, msg, sizeof msg);
+    if (rc < 0)
+        SDL_Log("office backup: %s", msg);
+    o->dev_state = rc == 0 ? 1 : 2;
+    snprintf(o->dev_msg, sizeof o->dev_msg,
+             tr(a->lang, rc == 0 ? S_OD_BACKED_UP_FMT : S_OD_NOT_DONE_FMT), msg);
+    load(a);
+    app_go(a, SCR_OFFICE_DEVICES);
+}
+
 static const char *place(App *a, const DeviceRow *d)
 {
     if (d->office)
@@ -124,9 +149,12 @@ void office_devices_draw(App *a)
     int x, w;
     ui_column(a, 200, &x, &w);
     int y = band_h + m->gap;
-    const char *enrol = tr(a->lang, S_OD_ENROL);
+    const char *enrol = tr(a->lang, S_OD_ENROL), *back = tr(a->lang, S_OD_BACKUP);
     SDL_Rect eb = {x, y, ui_width(a, FACE_BOLD, m->body, enrol) + 3 * m->pad, m->target};
     ui_button(a, eb, enrol, ACT_OFF_ENROL, 0, C_RED, C_WHITE, a->src->office_enrol != NULL);
+    SDL_Rect bb = {eb.x + eb.w + m->gap, y, ui_width(a, FACE_BOLD, m->body, back) + 3 * m->pad,
+                   m->target};
+    ui_button(a, bb, back, ACT_OFF_BACKUP, 0, C_WHITE, C_RED, a->src->office_backup != NULL);
     int blh = ui_line_h(a, FACE_REGULAR, m->body), slh = ui_line_h(a, FACE_REGULAR, m->small);
     y += m->target + m->gap / 2;
     if (o->dev_state) {

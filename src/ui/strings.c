@@ -289,6 +289,10 @@ static const char *const ZH[S_COUNT] = {
     [S_OD_ENROLLED_FMT] = "已注册：%s。请把U盘带回村里，插到新机上。",
     [S_OD_NOT_DONE_FMT] = "没有办成：%s",
     [S_OD_REVOKED_OK] = "已停用这台设备",
+    [S_OD_BACKUP] = "备份到U盘",
+    [S_OT_BACKUP] = "备份口令（至少 10 位，与U盘分开保管）",
+    [S_OT_BACKUP_HINT] = "输入口令：恢复备份时要用",
+    [S_OD_BACKED_UP_FMT] = "已备份到U盘：%s。口令请另行保管。",
 };
 
 static const char *const EN[S_COUNT] = {
@@ -575,6 +579,10 @@ static const char *const EN[S_COUNT] = {
     [S_OD_ENROLLED_FMT] = "Enrolled: %s. Take the stick back to the hall's new kiosk.",
     [S_OD_NOT_DONE_FMT] = "Not done: %s",
     [S_OD_REVOKED_OK] = "The device is retired",
+    [S_OD_BACKUP] = "Back up to the stick",
+    [S_OT_BACKUP] = "Backup passphrase (10 or more; keep it apart from the stick)",
+    [S_OT_BACKUP_HINT] = "Type a passphrase: restoring needs it",
+    [S_OD_BACKED_UP_FMT] = "Backed up to the stick: %s. Keep the passphrase apart.",
 };
 
 static const char *const *const TABLES[LANG_COUNT] = {ZH, EN};

@@ -295,6 +295,10 @@ typedef enum {
     S_OD_ENROLLED_FMT,
     S_OD_NOT_DONE_FMT,
     S_OD_REVOKED_OK,
+    S_OD_BACKUP,
+    S_OT_BACKUP,
+    S_OT_BACKUP_HINT,
+    S_OD_BACKED_UP_FMT,
     S_COUNT
 } StrId;
 
