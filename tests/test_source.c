@@ -234,6 +234,14 @@ static void test_actions(void **state)
     int64_t today = db_today(f->db);
     assert_int_equal(atoll(due), today + 31);
     free(due);
+    /* A regrade that keeps its due day (the sheet untouched) keeps it. */
+    char kept[11];
+    clock_format_day(today + 31, kept);
+    assert_int_equal(act(f, (OfficeAction){.what = OA_GRADE, .grade = GRADE_ORANGE, .due = kept},
+                         msg), 0);
+    due = field(f, "due_day");
+    assert_int_equal(atoll(due), today + 31);
+    free(due);
     assert_int_equal(act(f, (OfficeAction){.what = OA_ASSIGN, .member = "P0007", .leader = "L01",
                                            .unit = "U01"}, msg), 0);
     assert_int_equal(act(f, (OfficeAction){.what = OA_PROGRESS, .text = "已经派员"}, msg), 0);

@@ -530,6 +530,7 @@ static void test_strings(void **state)
         {S_OD_ENROLLED_FMT, "S_OD_ENROLLED_FMT", "s"},
         {S_OD_NOT_DONE_FMT, "S_OD_NOT_DONE_FMT", "s"},
         {S_OD_BACKED_UP_FMT, "S_OD_BACKED_UP_FMT", "s"},
+        {S_OG_KEEP_FMT, "S_OG_KEEP_FMT", "s"},
         {S_OX_FAILED_FMT, "S_OX_FAILED_FMT", "s"},
         {S_BALLOT_PROGRESS_FMT, "S_BALLOT_PROGRESS_FMT", "dd"},
         {S_RESULTS_SUB_FMT, "S_RESULTS_SUB_FMT", "ssd"},
@@ -609,6 +610,23 @@ static int whole(const char *text, const LineSpan *l, int n, const char *word)
         if (l[i].start <= off && end <= l[i].start + l[i].len)
             return 1;
     return 0;
+}
+
+/* Texts cut to fit a buffer keep whole characters (a half character makes
+ * the line breaker refuse the whole line). */
+static void test_utf8_copy(void **state)
+{
+    (void)state;
+    char buf[8];
+    assert_int_equal(ew_utf8_copy(buf, sizeof buf, "村东头的桥"), 6); /* 2 of 3 bytes left */
+    assert_string_equal(buf, "村东");
+    assert_int_equal(ew_utf8_copy(buf, sizeof buf, "ab村"), 5);
+    assert_string_equal(buf, "ab村");
+    assert_int_equal(ew_utf8_copy(buf, sizeof buf, NULL), 0);
+    assert_string_equal(buf, "");
+    assert_int_equal(ew_utf8_copy(buf, 1, "x"), 0);
+    assert_int_equal(ew_utf8_copy(buf, sizeof buf, "a\xff\xfe" "b"), 1); /* stops at a bad byte */
+    assert_string_equal(buf, "a");
 }
 
 static void test_linebreak_real_font(void **state)
@@ -696,7 +714,7 @@ int main(void)
         cmocka_unit_test(test_missing_fontdir),    cmocka_unit_test(test_mono_fixed_width),
         cmocka_unit_test(test_cache_hits),         cmocka_unit_test(test_cache_budget),
         cmocka_unit_test(test_conversions_parser), cmocka_unit_test(test_strings),
-        cmocka_unit_test(test_linebreak_real_font),
+        cmocka_unit_test(test_linebreak_real_font), cmocka_unit_test(test_utf8_copy),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

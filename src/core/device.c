@@ -304,8 +304,8 @@ int device_author(sqlite3 *db, Author *a, int64_t hlc, const char *kind, json_t 
 int device_list(sqlite3 *db, json_t **out, EwErr *err)
 {
     sqlite3_stmt *st = db_prep(db, err,
-                               "SELECT lower(hex(d.device)), d.role, d.hall, d.slot, "
-                               "d.cert IS NOT NULL, v.after_seq, "
+                               "SELECT lower(hex(d.device)), coalesce(d.role, ''), d.hall, "
+                               "coalesce(d.slot, ''), d.cert IS NOT NULL, v.after_seq, "
                                "(SELECT max(seq) FROM records r WHERE r.device=d.device), "
                                "d.device=(SELECT device FROM device_self), b.name "
                                "FROM devices d LEFT JOIN revoked v ON v.device=d.device "
@@ -315,7 +315,8 @@ int device_list(sqlite3 *db, json_t **out, EwErr *err)
     if (!st)
         return EW_EDB;
     json_t *arr = json_array();
-    while (sqlite3_step(st) == SQLITE_ROW)
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         json_array_append_new(
             arr, json_pack("{s:s,s:s,s:s?,s:s?,s:s,s:b,s:b,s:I,s:b}", "device",
                            sqlite3_column_text(st, 0), "role", sqlite3_column_text(st, 1), "hall",
@@ -326,6 +327,10 @@ int device_list(sqlite3 *db, json_t **out, EwErr *err)
                            (json_int_t)sqlite3_column_int64(st, 6), "self",
                            sqlite3_column_int(st, 7)));
     db_done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return ew_err(err, EW_EDB, "listing the devices: %s", sqlite3_errmsg(db));
+    }
     *out = arr;
     return EW_OK;
 }

@@ -54,6 +54,10 @@ int ew_unhex(const char *hex, unsigned char *out, size_t n);
  * length, or 0 when the bytes are not one (truncated, overlong, surrogate,
  * above U+10FFFF). */
 size_t ew_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
+/* Copies the whole characters of src that fit into dst (n bytes with the
+ * NUL; never half a character, stopping at a byte that is not UTF-8);
+ * returns the bytes copied. */
+size_t ew_utf8_copy(char *dst, size_t n, const char *src);
 
 /* True when s is valid UTF-8 of at most maxlen bytes with no control
  * characters other than newline and tab. */

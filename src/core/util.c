@@ -170,3 +170,22 @@ int ew_strieq(const char *a, const char *b)
     }
     return *a == *b;
 }
+
+size_t ew_utf8_copy(char *dst, size_t n, const char *src)
+{
+    size_t k = 0, left = src ? strlen(src) : 0;
+    if (n == 0)
+        return 0;
+    while (left > 0) {
+        uint32_t cp;
+        size_t len = ew_utf8_next((const unsigned char *)src + k, left, &cp);
+        if (len == 0 || k + len >= n)
+            break;
+        k += len;
+        left -= len;
+    }
+    if (k)
+        memcpy(dst, src, k);
+    dst[k] = 0;
+    return k;
+}

@@ -211,8 +211,6 @@ static int one(void *ctx, const char *code, Detail *out, char *msg, int msglen)
     c->text = source_dup(o, "text");
     c->leader = source_dup(o, "leader");
     c->text_state = text_state(o);
-    if (!c->answer && json_is_string(json_object_get(o, "answer")))
-        c->answer = source_dup(o, "answer"); /* the last answer, kept after a reopen */
     out->source = source_dup(o, "source");
     /* The villager's phone, opened with the town key for the office's eyes
      * only (none, or redacted: NULL). */
@@ -234,8 +232,11 @@ static int w_do(sqlite3 *db, Author *self, const void *arg, EwErr *e)
 {
     const OfficeAction *a = arg;
     static const char *const grades[GRADE_COUNT] = {NULL, "green", "blue", "orange"};
-    char due[11], *pdue = NULL;
-    if (a->limit_days > 0) {
+    char due[11];
+    const char *pdue = NULL;
+    if (a->due) {
+        pdue = a->due;
+    } else if (a->limit_days > 0) {
         clock_format_day(db_today(db) + a->limit_days, due);
         pdue = due;
     }
@@ -367,11 +368,20 @@ static int pick(void *ctx, int kind, const char *query, int max, PickList *out, 
 
 /* ---- exports onto the stick ------------------------------------------------ */
 
+/* 1 when a stick is in; else 0 and msg says so. */
+static int stick_in(Office *of, char *msg, int msglen)
+{
+    if (of->mount && stick_present(of->mount))
+        return 1;
+    snprintf(msg, (size_t)msglen, "no stick at %s", of->mount ? of->mount : "(none)");
+    return 0;
+}
+
 static int export(void *ctx, int what, char *msg, int msglen)
 {
     Office *of = ctx;
-    if (!of->mount || !stick_present(of->mount))
-        return snprintf(msg, (size_t)msglen, "no stick at %s", of->mount ? of->mount : "(none)"), 1;
+    if (!stick_in(of, msg, msglen))
+        return 1;
     char day[11];
     clock_format_day(db_today(of->db), day);
     char *dir = ew_xasprintf("%s/%s", of->mount, EXPORT_DIR);
@@ -450,8 +460,8 @@ static int revoke(void *ctx, const char *id, char *msg, int msglen)
 static int enrol(void *ctx, const char *hall, char *msg, int msglen)
 {
     Office *of = ctx;
-    if (!of->mount || !stick_present(of->mount))
-        return snprintf(msg, (size_t)msglen, "no stick at %s", of->mount ? of->mount : "(none)"), 1;
+    if (!stick_in(of, msg, msglen))
+        return 1;
     EwErr e = {0};
     json_t *report = NULL;
     int rc = enroll_provision(of->db, stickio_posix(), of->mount, hall, &report, &e);
@@ -469,9 +479,10 @@ static int enrol(void *ctx, const char *hall, char *msg, int msglen)
     msg[0] = 0;
     for (size_t i = 0; i < n && at < (size_t)msglen; i++) {
         json_t *p = json_array_get(done, i);
+        const char *hall_in = json_string_value(json_object_get(p, "hall"));
+        const char *slot = json_string_value(json_object_get(p, "slot"));
         at += (size_t)snprintf(msg + at, (size_t)msglen - at, "%s%s %s", i ? ", " : "",
-                               json_string_value(json_object_get(p, "hall")),
-                               json_string_value(json_object_get(p, "slot")));
+                               hall_in ? hall_in : "?", slot ? slot : "?");
     }
     json_decref(report);
     return 0;
@@ -480,8 +491,8 @@ static int enrol(void *ctx, const char *hall, char *msg, int msglen)
 static int backup(void *ctx, const char *passphrase, char *msg, int msglen)
 {
     Office *of = ctx;
-    if (!of->mount || !stick_present(of->mount))
-        return snprintf(msg, (size_t)msglen, "no stick at %s", of->mount ? of->mount : "(none)"), 1;
+    if (!stick_in(of, msg, msglen))
+        return 1;
     EwErr e = {0};
     char name[64];
     if (backup_write(of->db, stickio_posix(), of->mount, passphrase, name, &e) != EW_OK)

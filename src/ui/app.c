@@ -178,6 +178,8 @@ void app_resize(App *a, int w, int h)
 
 void app_go(App *a, ScreenId s)
 {
+    if (a->screen == SCR_OFFICE_TEXT && s != SCR_OFFICE_TEXT)
+        kb_clear(a); /* a note not sent, or a passphrase: not kept */
     a->screen = s;
     a->overlay = OV_NONE;
     a->pressed = 0;
@@ -701,10 +703,12 @@ static void activate(App *a, const Control *c)
     case ACT_OFF_GRADE:
         a->off.grade = c->arg;
         a->off.days = a->off.ol.limit_days[c->arg]; /* the grade's own default */
+        a->off.keep_due = 0;
         break;
     case ACT_OFF_DAYS:
         a->off.days += c->arg;
         a->off.days = a->off.days < 1 ? 1 : a->off.days;
+        a->off.keep_due = 0;
         break;
     case ACT_OFF_GRADE_OK:
         office_grade_ok(a);
@@ -781,16 +785,8 @@ static void step(App *a)
 {
     a->now += STEP_MS;
     app_poll(a);
-    if (a->screen == SCR_WALL && !a->down && wall_step(a))
-        a->dirty = 1;
-    if (a->screen == SCR_DETAIL && !a->down && detail_step(a))
-        a->dirty = 1;
-    if (!a->down && office_step(a))
-        a->dirty = 1;
-    if (a->screen == SCR_FIGURES && !a->down && figures_step(a))
-        a->dirty = 1;
-    if (a->screen == SCR_OFFICE_DEVICES && !a->down &&
-        ui_fling(a, &a->off.dev_vel, office_devices_scroll_by))
+    double *vel = fling_of(a); /* a fling goes on while no finger holds it */
+    if (vel && !a->down && ui_fling(a, vel, scroll_by))
         a->dirty = 1;
     /* Press and hold on the hall's name opens the staff PIN. */
     if (a->down && a->pressed && a->pc.act == ACT_STAFF_HOLD &&

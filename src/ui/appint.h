@@ -207,11 +207,12 @@ typedef struct OfficeState {
     int top;                /* y where the rows start (as last drawn) */
     int sel;                /* the row the keyboard is on */
     Detail d;               /* the appeal open */
-    int case_loaded, case_failed;
+    int case_failed;
     double case_scroll, case_vel;
     int case_h;             /* height of its laid out content */
     int text_for;           /* SCR_OFFICE_TEXT types for this OA_*, or OT_BACKUP */
     int grade, days;        /* the grade sheet's choice and time limit */
+    int keep_due;           /* 1: a regrade keeps the appeal's due day (days untouched) */
     char who[3][40];        /* assigning: member, leader, unit ids ("" none) */
     char who_name[3][64];
     int pick_kind;          /* PICK_* searched for */
@@ -454,13 +455,11 @@ void home_draw(App *a);
 void wall_reset(App *a);
 void wall_draw(App *a);
 void wall_scroll_by(App *a, double dy);
-int wall_step(App *a);   /* one 16 ms animation step; 1 while moving */
 void wall_open_card(App *a, int index);
 /* detail.c */
 void detail_open(App *a, const char *code);
 void detail_draw(App *a);
 void detail_scroll_by(App *a, double dy);
-int detail_step(App *a);
 void detail_reset(App *a);
 /* A timeline step's words: its kind, and in *detail what it says besides
  * (a grade in words; NULL when nothing). */
@@ -540,7 +539,6 @@ void office_logout(App *a);
 void office_list_draw(App *a);
 void office_show_list(App *a, int list);
 void office_scroll_by(App *a, double dy);
-int office_step(App *a);            /* one 16 ms step of a fling; 1 while moving */
 void office_key(App *a, int key);   /* the lists' keys: arrows, Return */
 void office_reset(App *a);          /* drops what the office screens hold */
 void office_export_draw(App *a);    /* the OV_OFFICE_EXPORT sheet */
@@ -558,7 +556,6 @@ void office_backup(App *a, const char *passphrase);
 void office_case_open(App *a, const char *code);
 void office_case_draw(App *a);
 void office_case_scroll_by(App *a, double dy);
-int office_case_step(App *a);
 void office_do(App *a, int what);   /* a button of the case: OA_* */
 void office_grade_draw(App *a);     /* the OV_OFFICE_GRADE sheet */
 void office_grade_ok(App *a);
@@ -577,7 +574,6 @@ void figures_open(App *a, ScreenId back);
 void figures_reset(App *a);
 void figures_draw(App *a);
 void figures_scroll_by(App *a, double dy);
-int figures_step(App *a);
 /* overlay.c */
 void overlay_draw(App *a);
 void ui_dim(App *a);                   /* darkens the screen under a sheet */

@@ -54,11 +54,6 @@ void detail_scroll_by(App *a, double dy)
     a->dirty = 1;
 }
 
-int detail_step(App *a)
-{
-    return ui_fling(a, &a->detail.vel, detail_scroll_by);
-}
-
 const char *ui_step_words(App *a, const TimeStep *s, const char **detail)
 {
     static const struct {

@@ -201,11 +201,6 @@ void figures_scroll_by(App *a, double dy)
     a->dirty = 1;
 }
 
-int figures_step(App *a)
-{
-    return ui_fling(a, &a->figs.vel, figures_scroll_by);
-}
-
 void figures_draw(App *a)
 {
     const Metrics *m = &a->m;

@@ -525,6 +525,8 @@ static int kb_cols(const App *a)
 
 int kb_mode_ok(const App *a, KbMode mode)
 {
+    if (a->kb.secret && mode != KB_DIGITS)
+        return 0; /* a passphrase never goes through an input method's memory */
     switch (mode) {
     case KB_PINYIN:
         return a->src->pinyin && !a->kb.py_off && kb_cols(a) >= 10;

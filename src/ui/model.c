@@ -3,6 +3,7 @@
  */
 #include "model.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,8 @@ void detail_free(Detail *d)
     card_clear(&d->card);
     free(d->grid);
     free(d->satisfaction);
+    if (d->contact) /* the villager's phone: gone from memory, not just freed */
+        sodium_memzero(d->contact, strlen(d->contact));
     free(d->contact);
     free(d->source);
     for (int i = 0; i < d->nsteps; i++) {

@@ -220,9 +220,6 @@ typedef struct StickStatus {
     int nwhy;
 } StickStatus;
 
-/* The data behind the screens. Each call returns 0, or -1 with a one-line
- * message in msg (msglen bytes) for the staff screen; the screens then say
- * so in plain words and keep what they had. */
 /* The figures page's charts (the workbook's 图表 sheet draws the same). */
 #define CHART_MONTHS 6
 enum { CS_SOLVED, CS_OPEN, CS_OVERDUE, CS_COUNT }; /* a month's appeals as they stand now */
@@ -250,7 +247,7 @@ void charts_free(Charts *c);
 
 /* The office's lists of appeals. */
 enum {
-    OL_INBOX,   /* new: not yet assigned, or a text waiting for approval */
+    OL_INBOX,   /* new: not yet assigned, or unsolved with a text waiting for approval */
     OL_OVERDUE, /* unsolved past their time limit, most overdue first */
     OL_WEEK,    /* unsolved, due within the next 7 days, soonest first */
     OL_ORANGE,  /* orange and unsolved: for the joint party-government meeting */
@@ -284,6 +281,7 @@ typedef struct OfficeAction {
                           * SOLVE: the public answer */
     int grade;           /* GRADE: GRADE_GREEN .. GRADE_ORANGE */
     int limit_days;      /* GRADE, ASSIGN: days from today; 0 the grade's default */
+    const char *due;     /* GRADE: this due day (YYYY-MM-DD) instead: a regrade keeping it */
     const char *member;  /* ASSIGN: roster ids of the leading member, the */
     const char *leader;  /* responsible leader and the unit */
     const char *unit;
@@ -330,6 +328,9 @@ typedef struct PickList {
 
 void picklist_free(PickList *l);
 
+/* The data behind the screens. Each call returns 0, or -1 with a one-line
+ * message in msg (msglen bytes) for the staff screen; the screens then say
+ * so in plain words and keep what they had. */
 typedef struct Source {
     void *ctx;
     int (*figures)(void *ctx, Figures *out, char *msg, int msglen);
@@ -371,11 +372,11 @@ typedef struct Source {
     /* The hall's last closed meeting's results: 0 filled, 1 none yet, -1
      * an error (msg). May be NULL. */
     int (*results)(void *ctx, MeetingResult *out, char *msg, int msglen);
+    /* The figures page's charts (0, or -1 and msg). May be NULL. */
+    int (*charts)(void *ctx, Charts *out, char *msg, int msglen);
     /* The stick: looks for one about once a second and syncs it in the
      * background; fills *out with where that stands. May be NULL. Called
      * with stick_ctx. */
-    /* The figures page's charts (0, or -1 and msg). May be NULL. */
-    int (*charts)(void *ctx, Charts *out, char *msg, int msglen);
     void (*stick)(void *stick_ctx, StickStatus *out);
     void *stick_ctx;
     /* Staff: this hall's appeals whose text waits for approval, oldest

@@ -22,6 +22,7 @@
 #include "clock.h"
 #include "imetext.h"
 #include "domain.h"
+#include "ew.h"
 
 #define NOTE_CHARS 400 /* a note, an answer or a reason, at most */
 #define MAX_LIMIT_DAYS 730
@@ -82,7 +83,6 @@ static void load(App *a, const char *code)
     o->case_failed = rc != 0;
     if (rc != 0)
         snprintf(o->d.card.code, sizeof o->d.card.code, "%s", keep);
-    o->case_loaded = 1;
 }
 
 void office_case_open(App *a, const char *code)
@@ -147,15 +147,18 @@ void office_do(App *a, int what)
         OfficeAction act = {.what = OA_PUBLISH, .code = c->code};
         run(a, &act);
     } else if (what == OA_GRADE) {
+        /* A graded appeal keeps its due day unless staff change the grade
+         * or the days; a new one starts from green's default. */
         o->grade = c->grade != GRADE_NONE ? c->grade : GRADE_GREEN;
-        o->days = c->limit_days > 0 ? c->limit_days : o->ol.limit_days[o->grade];
+        o->keep_due = c->due[0] != 0;
+        o->days = o->keep_due ? (c->days_left > 0 ? c->days_left : 1) : o->ol.limit_days[o->grade];
         a->overlay = OV_OFFICE_GRADE;
     } else if (what == OA_ASSIGN) {
         const char *names[3] = {c->member, c->leader, c->unit};
         for (int i = 0; i < 3; i++) {
             snprintf(o->who[i], sizeof o->who[i], "%s", o->d.who[i]);
-            snprintf(o->who_name[i], sizeof o->who_name[i], "%s",
-                     o->d.who[i][0] && names[i] ? names[i] : "");
+            ew_utf8_copy(o->who_name[i], sizeof o->who_name[i],
+                         o->d.who[i][0] && names[i] ? names[i] : "");
         }
         app_go(a, SCR_OFFICE_ASSIGN);
     } else {
@@ -170,11 +173,8 @@ void office_do(App *a, int what)
 
 static const char *source_word(App *a, const char *s)
 {
-    if (!s)
-        return "";
-    return tr(a->lang, strcmp(s, "meeting") == 0 ? S_OC_SOURCE_MEETING
-                       : strcmp(s, "staff") == 0 ? S_OC_SOURCE_STAFF
-                                                 : S_OC_SOURCE_KIOSK);
+    const Term *t = s ? domain_find(DOMAIN_SOURCES, s) : NULL;
+    return !t ? "" : a->lang == LANG_EN ? t->en : t->zh;
 }
 
 /* Wrapped text at (x, y), at most max lines; returns the height drawn. */
@@ -197,7 +197,7 @@ static int content(App *a, int x, int y0, int w)
     const Card *c = &o->d.card;
     int blh = ui_line_h(a, FACE_REGULAR, m->body), slh = ui_line_h(a, FACE_REGULAR, m->small);
     int y = y0;
-    char line[700];
+    char line[AP_TEXT_CHARS * 4 + 256]; /* the longest text or note, and its words */
     if (o->why[0]) { /* the last refusal, in the fold's words */
         snprintf(line, sizeof line, "%s：%s", tr(a->lang, S_OC_REFUSED), o->why);
         y += para(a, m->small, C_OVERDUE, x, y, w, line, 3) + m->gap / 2;
@@ -276,10 +276,12 @@ static int actions_w(const App *a)
     return (int)(48 * a->m.pxmm);
 }
 
-/* Side by side (content left, buttons right) when the screen is wide. */
+/* Side by side (content left, buttons right) when the screen is wide and
+ * tall enough for the column of buttons. */
 static int wide(const App *a)
 {
-    return a->w >= (int)(170 * a->m.pxmm);
+    int column = a->m.target + a->m.pad + a->m.gap + N_ACTIONS * (a->m.target + a->m.gap);
+    return a->w >= (int)(170 * a->m.pxmm) && a->h >= column;
 }
 
 void office_case_scroll_by(App *a, double dy)
@@ -297,11 +299,6 @@ void office_case_scroll_by(App *a, double dy)
     if (o->case_scroll > most)
         o->case_scroll = most, o->case_vel = 0;
     a->dirty = 1;
-}
-
-int office_case_step(App *a)
-{
-    return ui_fling(a, &a->off.case_vel, office_case_scroll_by);
 }
 
 void office_case_draw(App *a)
@@ -380,7 +377,10 @@ void office_grade_draw(App *a)
     int64_t today;
     if (clock_parse_day(a->fig.today, &today) == 0)
         clock_format_day(today + o->days, due);
-    snprintf(line, sizeof line, tr(a->lang, S_OG_DAYS_FMT), o->days, due);
+    if (o->keep_due)
+        snprintf(line, sizeof line, tr(a->lang, S_OG_KEEP_FMT), o->d.card.due);
+    else
+        snprintf(line, sizeof line, tr(a->lang, S_OG_DAYS_FMT), o->days, due);
     int sbw = bw * 2 / 3;
     SDL_Rect l = {x + w - 2 * sbw - m->gap, y, sbw, m->target};
     SDL_Rect r = {x + w - sbw, y, sbw, m->target};
@@ -401,7 +401,8 @@ void office_grade_ok(App *a)
     a->overlay = OV_NONE;
     int dflt = o->ol.limit_days[o->grade];
     OfficeAction act = {.what = OA_GRADE, .code = o->d.card.code, .grade = o->grade,
-                        .limit_days = o->days == dflt ? 0 : o->days};
+                        .limit_days = o->days == dflt ? 0 : o->days,
+                        .due = o->keep_due ? o->d.card.due : NULL};
     run(a, &act);
 }
 

@@ -89,8 +89,7 @@ void office_backup_open(App *a)
     kb_start(a, NULL, 64);
     a->kb.secret = 1;
     a->kb.hint = S_OT_BACKUP_HINT;
-    if (kb_mode_ok(a, KB_DIGITS))
-        kb_set_mode(a, KB_DIGITS); /* letters from a desk keyboard go in as typed */
+    kb_set_mode(a, KB_DIGITS); /* the only mode a secret has: desk letters go in as typed */
     app_go(a, SCR_OFFICE_TEXT);
 }
 

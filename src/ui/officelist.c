@@ -18,6 +18,7 @@
  * conversions test_text checks against each _FMT entry's arguments. */
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 #include "domain.h"
+#include "ew.h"
 
 #define OFFICE_IDLE_S 600 /* the office logs out after 10 minutes untouched */
 
@@ -185,12 +186,6 @@ static int row_h(const App *a)
     return two > a->m.target ? two : a->m.target;
 }
 
-static SDL_Rect list_area(App *a, int top)
-{
-    SDL_Rect r = {0, top, a->w, a->h - top};
-    return r;
-}
-
 /* The due day as the list says it: days left, due today, days overdue. */
 static void due_words(App *a, const Card *c, char *out, size_t n, uint32_t *colour)
 {
@@ -238,12 +233,12 @@ static void draw_row(App *a, const Card *c, SDL_Rect r, int selected)
              c->hall_name ? c->hall_name : c->hall, t ? (a->lang == LANG_EN ? t->en : t->zh) : "",
              c->created);
     ui_text_fit(a, FACE_BOLD, m->body, C_TEXT, x, y, right - rw - x, head);
-    char line[600];
+    char line[400]; /* a row shows one line of it: whole characters, cut */
     const char *tag = c->text_state == TEXT_WAITING  ? tr(a->lang, S_TEXT_WAITING)
                       : c->text_state == TEXT_HIDDEN ? tr(a->lang, S_TEXT_HIDDEN)
                                                      : NULL;
-    snprintf(line, sizeof line, "%s%s%s%s", tag ? "【" : "", tag ? tag : "", tag ? "】" : "",
-             c->text ? c->text : "");
+    int k = snprintf(line, sizeof line, "%s%s%s", tag ? "【" : "", tag ? tag : "", tag ? "】" : "");
+    ew_utf8_copy(line + k, sizeof line - (size_t)k, c->text);
     for (char *p = line; *p; p++)
         if (*p == '\n' || *p == '\r')
             *p = ' ';
@@ -268,15 +263,6 @@ void office_scroll_by(App *a, double dy)
     if (o->scroll > most)
         o->scroll = most, o->vel = 0;
     a->dirty = 1;
-}
-
-int office_step(App *a)
-{
-    if (a->screen == SCR_OFFICE)
-        return ui_fling(a, &a->off.vel, office_scroll_by);
-    if (a->screen == SCR_OFFICE_CASE)
-        return office_case_step(a);
-    return 0;
 }
 
 /* Arrow keys walk the rows (the list scrolls to keep the row in view),
@@ -338,7 +324,7 @@ void office_list_draw(App *a)
     ui_button(a, eb, exp, ACT_OFF_EXPORTS, 0, C_WHITE, C_RED, a->src->office_export != NULL);
     int y = tabs(a, band_h + m->gap);
     o->top = y;
-    SDL_Rect area = list_area(a, y);
+    SDL_Rect area = {0, y, a->w, a->h - y};
     if (o->failed || o->ol.cards.n == 0) {
         ui_text_center(a, FACE_REGULAR, m->body, C_TEXT2, area,
                        tr(a->lang, o->failed ? S_LOAD_FAILED : S_OL_EMPTY));

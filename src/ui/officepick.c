@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "appint.h"
+#include "ew.h"
 
 #define PICK_MAX 40 /* matches shown at most */
 
@@ -98,7 +99,7 @@ void office_pick_choose(App *a, int i)
         office_enrol(a, p->id, p->name); /* the hall whose new kiosk asked */
     } else if (o->pick_back == SCR_OFFICE) {
         snprintf(o->key, sizeof o->key, "%s", p->id);
-        snprintf(o->key_name, sizeof o->key_name, "%s", p->name);
+        ew_utf8_copy(o->key_name, sizeof o->key_name, p->name);
         o->list = o->pick_kind == PICK_UNIT ? OL_UNIT : OL_BRANCH;
         o->loaded = 0;
         o->scroll = o->vel = 0;
@@ -107,7 +108,7 @@ void office_pick_choose(App *a, int i)
     } else {
         int slot = o->pick_kind == PICK_MEMBER ? 0 : o->pick_kind == PICK_LEADER ? 1 : 2;
         snprintf(o->who[slot], sizeof o->who[slot], "%s", p->id);
-        snprintf(o->who_name[slot], sizeof o->who_name[slot], "%s", p->name);
+        ew_utf8_copy(o->who_name[slot], sizeof o->who_name[slot], p->name);
         app_go(a, SCR_OFFICE_ASSIGN);
     }
 }

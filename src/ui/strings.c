@@ -235,9 +235,6 @@ static const char *const ZH[S_COUNT] = {
     [S_OC_NO_CONTACT] = "未留电话",
     [S_OC_LEADER] = "包联领导：",
     [S_OC_LEAD_MEMBER] = "牵头党员：",
-    [S_OC_SOURCE_KIOSK] = "村里触摸屏",
-    [S_OC_SOURCE_MEETING] = "会上反映",
-    [S_OC_SOURCE_STAFF] = "工作人员录入",
     [S_OC_DONE] = "已办理",
     [S_OC_REFUSED] = "未能办理",
     [S_OC_TEXT] = "诉求内容",
@@ -293,6 +290,7 @@ static const char *const ZH[S_COUNT] = {
     [S_OT_BACKUP] = "备份口令（至少 10 位，与U盘分开保管）",
     [S_OT_BACKUP_HINT] = "输入口令：恢复备份时要用",
     [S_OD_BACKED_UP_FMT] = "已备份到U盘：%s。口令请另行保管。",
+    [S_OG_KEEP_FMT] = "办理期限不变：至 %s",
 };
 
 static const char *const EN[S_COUNT] = {
@@ -525,9 +523,6 @@ static const char *const EN[S_COUNT] = {
     [S_OC_NO_CONTACT] = "No phone given",
     [S_OC_LEADER] = "Leader: ",
     [S_OC_LEAD_MEMBER] = "Leading member: ",
-    [S_OC_SOURCE_KIOSK] = "hall kiosk",
-    [S_OC_SOURCE_MEETING] = "raised at a meeting",
-    [S_OC_SOURCE_STAFF] = "entered by staff",
     [S_OC_DONE] = "Done",
     [S_OC_REFUSED] = "Not done",
     [S_OC_TEXT] = "The appeal",
@@ -583,6 +578,7 @@ static const char *const EN[S_COUNT] = {
     [S_OT_BACKUP] = "Backup passphrase (10 or more; keep it apart from the stick)",
     [S_OT_BACKUP_HINT] = "Type a passphrase: restoring needs it",
     [S_OD_BACKED_UP_FMT] = "Backed up to the stick: %s. Keep the passphrase apart.",
+    [S_OG_KEEP_FMT] = "Time limit unchanged: due %s",
 };
 
 static const char *const *const TABLES[LANG_COUNT] = {ZH, EN};

@@ -241,9 +241,6 @@ typedef enum {
     S_OC_NO_CONTACT,
     S_OC_LEADER,
     S_OC_LEAD_MEMBER,
-    S_OC_SOURCE_KIOSK,
-    S_OC_SOURCE_MEETING,
-    S_OC_SOURCE_STAFF,
     S_OC_DONE,
     S_OC_REFUSED,
     S_OC_TEXT,
@@ -299,6 +296,7 @@ typedef enum {
     S_OT_BACKUP,
     S_OT_BACKUP_HINT,
     S_OD_BACKED_UP_FMT,
+    S_OG_KEEP_FMT,
     S_COUNT
 } StrId;
 

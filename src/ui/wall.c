@@ -171,11 +171,6 @@ void wall_scroll_by(App *a, double dy)
     a->dirty = 1;
 }
 
-int wall_step(App *a)
-{
-    return ui_fling(a, &a->wall.vel, wall_scroll_by);
-}
-
 void wall_open_card(App *a, int index)
 {
     if (index < 0 || index >= a->wall.list.n)
