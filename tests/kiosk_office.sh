@@ -9,7 +9,8 @@
 # unit, by branch); a solved appeal reopened and a text redacted with a
 # reason; the workbook, the agenda and the tracking site exported onto a
 # stick (and a clear word without one); a new kiosk's enrolment request
-# answered and a kiosk retired on 设备管理; logging out; every frame's
+# answered and a kiosk retired on 设备管理; a person added to the roster and
+# a unit renamed on 花名册; logging out; every frame's
 # touch targets checked, at 1280x800, 800x480 and 1920x1080.
 # Usage: kiosk_office.sh BIN_DIR
 name=kiosk_office
@@ -182,6 +183,41 @@ out="$tmp/stick/echowall-office"
 grep -q "$code" "$out/党政联席会议议程-2026-11-28.html" && fail "a solved appeal on the agenda"
 grep -q "橙色诉求议程" "$out/党政联席会议议程-2026-11-28.html" || fail "no agenda on the stick"
 [ -n "$(find "$out/site" -name '*.html' | head -1)" ] || fail "no site on the stick"
+
+# ---- the roster: a person added, a unit renamed -------------------------------
+{
+    login
+    echo "press 花名册"
+    echo "expect 人员"
+    echo "press 新增"
+    echo "expect 新增人员"
+    echo "press 请填写 ▼ #1"
+    echo "type 张晓明"
+    echo "press 确认"
+    echo "press 微网格长"
+    echo "press 请填写 ▼"
+    echo "type baisha"
+    echo "press 白沙村"
+    echo "screenshot office_form"
+    echo "press 确认"
+    echo "expect 已保存"
+    echo "expect 张晓明"
+    echo "press 单位"
+    echo "type shuili"
+    echo "press 镇水利站"
+    echo "expect 修改单位"
+    echo "press 镇水利站 ▼"
+    echo "key BackSpace" # 镇水利站 → 镇水利
+    echo "type 服务站"
+    echo "press 确认"
+    echo "press 确认"
+    echo "expect 已保存"
+    echo "press 返回"
+    echo "expect 待处理"
+} >"$tmp/roster.txt"
+kiosk "$tmp/roster.txt" || fail "the roster walk"
+"$ctl" --db "$db" roster list | grep -q "张晓明 grid_leader H07" || fail "the new person is not in the roster"
+"$ctl" --db "$db" roster list | grep -q "U02 镇水利服务站" || fail "the unit was not renamed"
 
 # ---- devices: a new kiosk's request answered, a kiosk retired -----------------
 # No request on the stick yet: nothing to answer, said so.

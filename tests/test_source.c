@@ -18,6 +18,8 @@
  *    month, by grade and by how they stand; the units' on-time rates and
  *    the branches' excellence rates are report_figures' and eval_round's,
  *    best first;
+ *  - the roster: a person added then changed, a branch's grids however
+ *    separated, a nameless entry refused;
  *  - the devices: the office first, a kiosk retired, an unknown one
  *    refused; exports and enrolments without a stick say so.
  */
@@ -407,6 +409,49 @@ static void test_devices(void **state)
     assert_int_equal(f->src.office_enrol(f->src.office_ctx, "H07", msg, sizeof msg), 1);
 }
 
+static void test_roster(void **state)
+{
+    Fix *f = *state;
+    char id[40], msg[256];
+    RosterEdit p = {.kind = PICK_PERSON, .name = "张晓明", .role = "grid_leader", .branch = "H07"};
+    assert_int_equal(f->src.office_roster(f->src.office_ctx, &p, id, msg, sizeof msg), 0);
+    assert_true(id[0] == 'P');
+    char *v = NULL;
+    assert_int_equal(db_text(f->db, NULL, &v, "SELECT name||'|'||role||'|'||branch FROM people WHERE id=?",
+                             "t", id), EW_OK);
+    assert_string_equal(v, "张晓明|grid_leader|H07");
+    free(v);
+    /* The same id again: the entry changes (a new role). */
+    p.id = id;
+    p.role = "member";
+    char id2[40];
+    assert_int_equal(f->src.office_roster(f->src.office_ctx, &p, id2, msg, sizeof msg), 0);
+    assert_string_equal(id2, id);
+    assert_int_equal(db_text(f->db, NULL, &v, "SELECT role FROM people WHERE id=?", "t", id), EW_OK);
+    assert_string_equal(v, "member");
+    free(v);
+    /* A branch's grids, however they were separated. */
+    RosterEdit b = {.kind = PICK_BRANCH, .id = "H07", .name = "白沙村", .grids = "东片、西片，南片 北片,,"};
+    assert_int_equal(f->src.office_roster(f->src.office_ctx, &b, id, msg, sizeof msg), 0);
+    assert_int_equal(db_text(f->db, NULL, &v, "SELECT grids FROM branches WHERE code='H07'", NULL),
+                     EW_OK);
+    assert_string_equal(v, "[\"东片\",\"西片\",\"南片\",\"北片\"]");
+    free(v);
+    /* No name: refused with a reason, nothing written. */
+    int64_t before = count(f->db, "SELECT count(*) FROM records");
+    RosterEdit u = {.kind = PICK_UNIT, .name = "  "};
+    assert_int_equal(f->src.office_roster(f->src.office_ctx, &u, id, msg, sizeof msg), 1);
+    assert_true(msg[0] != 0);
+    assert_int_equal(count(f->db, "SELECT count(*) FROM records"), before);
+    /* The picker's people include the town's leaders when anyone is asked for. */
+    PickList l;
+    pick(f, PICK_PERSON, "zhoujg", &l);
+    assert_true(l.n >= 1);
+    assert_string_equal(l.v[0].id, "L01");
+    assert_string_equal(l.v[0].role, "leader");
+    picklist_free(&l);
+}
+
 static void test_export_without_stick(void **state)
 {
     Fix *f = *state;
@@ -430,6 +475,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pick, setup, teardown),
         cmocka_unit_test_setup_teardown(test_charts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_devices, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_roster, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_without_stick, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

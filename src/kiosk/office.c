@@ -32,6 +32,7 @@
 #include "ew.h"
 #include "namematch.h"
 #include "report.h"
+#include "roster.h"
 #include "site.h"
 #include "stick.h"
 #include "stickio.h"
@@ -307,20 +308,45 @@ static int score(Office *of, const char *name, const char *id, const char *query
     return s > t ? s : t;
 }
 
+/* A branch's grids (a JSON array) as one line: 东片、西片. */
+static char *joined(const char *grids_json)
+{
+    json_t *g = json_loads(grids_json, 0, NULL);
+    size_t n = json_array_size(g), len = 1;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = json_string_value(json_array_get(g, i));
+        len += (s ? strlen(s) : 0) + 3; /* and a 、 */
+    }
+    char *out = ew_xcalloc(len, 1);
+    for (size_t i = 0; i < n; i++) {
+        const char *s = json_string_value(json_array_get(g, i));
+        if (s && *s) {
+            if (out[0])
+                strcat(out, "、");
+            strcat(out, s);
+        }
+    }
+    json_decref(g);
+    return out;
+}
+
 static int pick(void *ctx, int kind, const char *query, int max, PickList *out, char *msg,
                 int msglen)
 {
     Office *of = ctx;
     EwErr e = {0};
     memset(out, 0, sizeof *out);
-    const char *sql =
-        kind == PICK_UNIT     ? "SELECT id, name, NULL, NULL FROM units"
-        : kind == PICK_BRANCH ? "SELECT code, name, NULL, code FROM branches"
-        : kind == PICK_LEADER ? "SELECT p.id, p.name, p.role, b.name FROM people p "
-                                "LEFT JOIN branches b ON b.code = p.branch WHERE p.role = 'leader'"
-                              : "SELECT p.id, p.name, p.role, b.name FROM people p "
-                                "LEFT JOIN branches b ON b.code = p.branch WHERE p.role <> 'leader'";
+    /* id, name, role, branch name, branch code, grids */
+    const char *people = "SELECT p.id, p.name, p.role, b.name, p.branch, NULL FROM people p "
+                         "LEFT JOIN branches b ON b.code = p.branch";
+    char *sql = kind == PICK_UNIT     ? ew_xstrdup("SELECT id, name, NULL, NULL, NULL, NULL FROM units")
+                : kind == PICK_BRANCH ? ew_xstrdup("SELECT code, name, NULL, code, NULL, grids "
+                                                   "FROM branches")
+                : kind == PICK_LEADER ? ew_xasprintf("%s WHERE p.role = 'leader'", people)
+                : kind == PICK_MEMBER ? ew_xasprintf("%s WHERE p.role <> 'leader'", people)
+                                      : ew_xstrdup(people);
     sqlite3_stmt *st = db_prep(of->db, &e, sql, "");
+    free(sql);
     if (!st)
         return source_fail(msg, msglen, &e);
     Hit *hits = NULL;
@@ -330,6 +356,8 @@ static int pick(void *ctx, int kind, const char *query, int max, PickList *out, 
         const char *name = (const char *)sqlite3_column_text(st, 1);
         const char *role = (const char *)sqlite3_column_text(st, 2);
         const char *branch = (const char *)sqlite3_column_text(st, 3);
+        const char *code = (const char *)sqlite3_column_text(st, 4);
+        const char *grids = (const char *)sqlite3_column_text(st, 5);
         if (!id || !name)
             continue;
         int sc = score(of, name, id, query ? query : "");
@@ -344,6 +372,9 @@ static int pick(void *ctx, int kind, const char *query, int max, PickList *out, 
         h->score = sc;
         snprintf(h->item.id, sizeof h->item.id, "%s", id);
         h->item.name = ew_xstrdup(name);
+        snprintf(h->item.role, sizeof h->item.role, "%s", role ? role : "");
+        snprintf(h->item.branch, sizeof h->item.branch, "%s", code ? code : "");
+        h->item.grids = grids ? joined(grids) : NULL;
         const Term *t = role ? domain_find(DOMAIN_ROLES, role) : NULL;
         if (t || branch)
             h->item.sub = ew_xasprintf("%s%s%s", t ? t->zh : "", t && branch ? " · " : "",
@@ -360,6 +391,7 @@ static int pick(void *ctx, int kind, const char *query, int max, PickList *out, 
         } else {
             free(hits[i].item.name);
             free(hits[i].item.sub);
+            free(hits[i].item.grids);
         }
     }
     free(hits);
@@ -501,6 +533,80 @@ static int backup(void *ctx, const char *passphrase, char *msg, int msglen)
     return 0;
 }
 
+/* ---- the roster ------------------------------------------------------------------ */
+
+/* Splits grids at 、，, ; and spaces into a NULL-ended list (*buf holds
+ * the strings; free both). */
+static const char **split_grids(const char *grids, char **buf)
+{
+    static const char *const seps[] = {"、", "，", "；", ",", ";", " ", "\t", "\n"};
+    *buf = ew_xstrdup(grids ? grids : "");
+    const char **v = ew_xcalloc(strlen(*buf) + 2, sizeof *v);
+    int n = 0;
+    char *p = *buf, *start = p;
+    while (*p) {
+        size_t cut = 0;
+        for (size_t i = 0; i < sizeof seps / sizeof seps[0] && !cut; i++)
+            if (strncmp(p, seps[i], strlen(seps[i])) == 0)
+                cut = strlen(seps[i]);
+        if (cut) {
+            *p = 0;
+            if (*start)
+                v[n++] = start;
+            p += cut;
+            start = p;
+        } else {
+            p++;
+        }
+    }
+    if (*start)
+        v[n++] = start;
+    return v;
+}
+
+typedef struct RosterArg {
+    const RosterEdit *r;
+    char *id_out;
+} RosterArg;
+
+static int w_roster(sqlite3 *db, Author *self, const void *arg, EwErr *e)
+{
+    const RosterArg *ra = arg;
+    const RosterEdit *r = ra->r;
+    char id[ROSTER_ID_MAX] = "";
+    int rc;
+    if (!r->name || ew_blank(r->name))
+        return ew_err(e, EW_EINPUT, "a name is needed");
+    if (r->kind == PICK_BRANCH) {
+        char *buf;
+        const char **grids = split_grids(r->grids, &buf);
+        rc = roster_add_branch(db, self, r->id ? r->id : "", r->name, grids, 0, e);
+        snprintf(id, sizeof id, "%s", r->id ? r->id : "");
+        free(grids);
+        free(buf);
+    } else if (r->kind == PICK_UNIT) {
+        rc = roster_add_unit(db, self, r->id, r->name, 0, id, e);
+    } else {
+        rc = roster_add_person(db, self, r->id, r->name, r->role, r->branch, 0, id, e);
+    }
+    if (rc == EW_OK)
+        snprintf(ra->id_out, 40, "%s", id);
+    return rc;
+}
+
+static int roster(void *ctx, const RosterEdit *r, char *id_out, char *msg, int msglen)
+{
+    Office *of = ctx;
+    EwErr e = {0};
+    RosterArg ra = {r, id_out};
+    id_out[0] = 0;
+    int rc = source_write(of->db, w_roster, &ra, &e);
+    if (rc == EW_OK)
+        return 0;
+    source_fail(msg, msglen, &e);
+    return rc == EW_EDB || rc == EW_EIO ? -1 : 1;
+}
+
 void office_source_init(Source *src, Office *of)
 {
     src->office_ctx = of;
@@ -513,4 +619,5 @@ void office_source_init(Source *src, Office *of)
     src->office_revoke = revoke;
     src->office_enrol = enrol;
     src->office_backup = backup;
+    src->office_roster = roster;
 }

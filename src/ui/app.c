@@ -157,8 +157,8 @@ const char *app_screen_name(const App *a)
         [SCR_OFFICE] = "office", [SCR_OFFICE_CASE] = "office-case",
         [SCR_OFFICE_ASSIGN] = "office-assign", [SCR_OFFICE_PICK] = "office-pick",
         [SCR_OFFICE_TEXT] = "office-text", [SCR_FIGURES] = "figures",
-        [SCR_OFFICE_DEVICES] = "office-devices"};
-    _Static_assert(sizeof names / sizeof names[0] == SCR_OFFICE_DEVICES + 1, "a name per screen");
+        [SCR_OFFICE_DEVICES] = "office-devices", [SCR_OFFICE_FORM] = "office-form"};
+    _Static_assert(sizeof names / sizeof names[0] == SCR_OFFICE_FORM + 1, "a name per screen");
     if (a->screen == SCR_HOME && office_mode(a))
         return "office-login";
     return names[a->screen];
@@ -263,8 +263,15 @@ static ScreenId parent(const App *a)
         return SCR_OFFICE_DEVICES;
     if (a->screen == SCR_OFFICE_ASSIGN || a->screen == SCR_OFFICE_TEXT)
         return SCR_OFFICE_CASE; /* what was chosen or typed is dropped */
+    if (a->screen == SCR_OFFICE_PICK && a->off.pick_back == SCR_OFFICE_FORM)
+        return a->off.form_branch_pick ? SCR_OFFICE_FORM : SCR_OFFICE; /* out of the roster */
     if (a->screen == SCR_OFFICE_PICK)
         return (ScreenId)a->off.pick_back;
+    if (a->screen == SCR_OFFICE_FORM)
+        return SCR_OFFICE_PICK; /* back to the roster's list: the changes dropped */
+    if (a->screen == SCR_OFFICE_TEXT &&
+        (a->off.text_for == OT_NAME || a->off.text_for == OT_GRIDS))
+        return SCR_OFFICE_FORM;
     if (a->screen == SCR_FIGURES)
         return a->figs.back;
     return a->screen == SCR_DETAIL || a->screen == SCR_RESULTS ? SCR_WALL : SCR_HOME;
@@ -766,6 +773,31 @@ static void activate(App *a, const Control *c)
     case ACT_OFF_BACKUP:
         office_backup_open(a);
         break;
+    case ACT_OFF_ROSTER:
+        office_roster_open(a, PICK_PERSON);
+        break;
+    case ACT_OFF_RKIND:
+        office_roster_open(a, c->arg);
+        break;
+    case ACT_OFF_RNEW:
+        office_form_open(a, NULL);
+        break;
+    case ACT_OFF_FNAME:
+        office_form_text(a, OT_NAME);
+        break;
+    case ACT_OFF_FGRIDS:
+        office_form_text(a, OT_GRIDS);
+        break;
+    case ACT_OFF_FROLE:
+        a->off.form_role = c->arg;
+        break;
+    case ACT_OFF_FBRANCH:
+        a->off.form_branch_pick = 1;
+        office_pick_open(a, PICK_BRANCH, SCR_OFFICE_FORM);
+        break;
+    case ACT_OFF_FSAVE:
+        office_form_save(a);
+        break;
     }
 }
 
@@ -976,6 +1008,9 @@ void app_frame(App *a)
         break;
     case SCR_OFFICE_DEVICES:
         office_devices_draw(a);
+        break;
+    case SCR_OFFICE_FORM:
+        office_form_draw(a);
         break;
     }
     if (a->overlay != OV_NONE) {

@@ -48,7 +48,8 @@ typedef enum {
     SCR_OFFICE_PICK,   /* the office: the roster searched as staff type */
     SCR_OFFICE_TEXT,   /* the office: typing a note, an answer, a reason */
     SCR_FIGURES,       /* 数据图表: the town's figures as charts */
-    SCR_OFFICE_DEVICES /* the office: its kiosks, enrolling and retiring them */
+    SCR_OFFICE_DEVICES, /* the office: its kiosks, enrolling and retiring them */
+    SCR_OFFICE_FORM    /* the office: a roster entry, new or edited */
 } ScreenId;
 typedef enum {
     OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF, OV_STICK,
@@ -152,7 +153,15 @@ typedef enum {
     ACT_OFF_ENROL,   /* enrol a hall's new kiosk: choose the hall */
     ACT_OFF_REVOKE,  /* arg: index in the devices: asks first */
     ACT_OFF_REVOKE_OK,
-    ACT_OFF_BACKUP   /* back up to the stick: the passphrase first */
+    ACT_OFF_BACKUP,  /* back up to the stick: the passphrase first */
+    ACT_OFF_ROSTER,  /* 花名册: the roster, searched, to edit */
+    ACT_OFF_RKIND,   /* arg: PICK_PERSON, PICK_UNIT or PICK_BRANCH */
+    ACT_OFF_RNEW,    /* a new person or unit */
+    ACT_OFF_FNAME,   /* the form's name: typed */
+    ACT_OFF_FROLE,   /* arg: index in DOMAIN_ROLES */
+    ACT_OFF_FBRANCH, /* the person's branch: chosen */
+    ACT_OFF_FGRIDS,  /* the branch's grids: typed */
+    ACT_OFF_FSAVE
 } Action;
 
 /* The steps of an appeal at the kiosk. */
@@ -197,6 +206,8 @@ typedef struct AppealState {
 /* The town office's screens (officelist.c, officecase.c, officepick.c,
  * officedev.c). OT_BACKUP: the text screen types a backup's passphrase. */
 #define OT_BACKUP 100
+#define OT_NAME 101   /* a roster entry's name */
+#define OT_GRIDS 102  /* a branch's micro-grids */
 typedef struct OfficeState {
     int list;               /* the OL_* list showing */
     char key[40];           /* OL_UNIT, OL_BRANCH: the unit's id or hall code */
@@ -222,6 +233,15 @@ typedef struct OfficeState {
     PickList picks;
     int picks_failed;
     char why[256];          /* why the last action was refused, "" none */
+    /* The roster form: which kind, its id ("" new), what it says. */
+    int form_kind;          /* PICK_PERSON, PICK_UNIT or PICK_BRANCH */
+    int form_branch_pick;   /* 1 while the picker chooses the person's branch */
+    char form_id[40];
+    char form_name[200];
+    int form_role;          /* index in DOMAIN_ROLES, -1 none */
+    char form_branch[4];
+    char form_branch_name[64];
+    char form_grids[600];
     DeviceList devs;        /* the devices screen */
     int devs_failed;
     int revoke_i;           /* the device the revoke sheet asks about */
@@ -552,6 +572,14 @@ void office_revoke(App *a);
 void office_enrol(App *a, const char *hall, const char *name);
 void office_backup_open(App *a);    /* the passphrase, on the text screen */
 void office_backup(App *a, const char *passphrase);
+/* officeform.c: the roster, edited */
+void office_roster_open(App *a, int kind);
+void office_form_open(App *a, const PickItem *p); /* NULL: a new one of form_kind */
+void office_form_draw(App *a);
+void office_form_text(App *a, int what);          /* OT_NAME or OT_GRIDS */
+void office_form_typed(App *a);                   /* the text screen's 确认 for them */
+void office_form_save(App *a);
+void office_roster_bar(App *a, int y);            /* the picker's kinds and 新增 */
 /* officecase.c: one appeal, the grade sheet, assigning, typing */
 void office_case_open(App *a, const char *code);
 void office_case_draw(App *a);

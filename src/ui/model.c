@@ -122,6 +122,7 @@ void picklist_free(PickList *l)
     for (int i = 0; i < l->n; i++) {
         free(l->v[i].name);
         free(l->v[i].sub);
+        free(l->v[i].grids);
     }
     free(l->v);
     memset(l, 0, sizeof *l);

@@ -314,12 +314,25 @@ typedef struct DeviceList {
 void devicelist_free(DeviceList *l);
 
 /* Someone or something chosen from the roster. */
-enum { PICK_MEMBER, PICK_LEADER, PICK_UNIT, PICK_BRANCH };
+enum { PICK_MEMBER, PICK_LEADER, PICK_UNIT, PICK_BRANCH, PICK_PERSON /* anyone */ };
 typedef struct PickItem {
     char id[40];   /* roster id, or a hall code */
     char *name;
     char *sub;     /* what tells namesakes apart: role and branch */
+    char role[24]; /* a person's DOMAIN_ROLES key, else "" */
+    char branch[4]; /* a person's hall code, else "" */
+    char *grids;   /* a branch's micro-grids joined by "、", else NULL */
 } PickItem;
+
+/* A roster entry as the office writes it (roster.* records). */
+typedef struct RosterEdit {
+    int kind;            /* PICK_PERSON, PICK_UNIT or PICK_BRANCH */
+    const char *id;      /* the entry's id or hall code; NULL: a new person or unit */
+    const char *name;
+    const char *role;    /* a person's DOMAIN_ROLES key */
+    const char *branch;  /* a person's hall code, or NULL (the town's leaders) */
+    const char *grids;   /* a branch's micro-grids, separated by 、，, or spaces */
+} RosterEdit;
 
 typedef struct PickList {
     int n;
@@ -428,6 +441,9 @@ typedef struct Source {
     /* The whole database, encrypted with passphrase, onto the stick (0 and
      * msg: the file, 1 no stick: msg, -1 and msg). */
     int (*office_backup)(void *ctx, const char *passphrase, char *msg, int msglen);
+    /* Writes a roster entry: 0 and its id in id_out (40 bytes), 1 refused
+     * (msg), -1 and msg. */
+    int (*office_roster)(void *ctx, const RosterEdit *r, char *id_out, char *msg, int msglen);
     void *office_ctx;
 } Source;
 

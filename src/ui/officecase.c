@@ -467,16 +467,18 @@ void office_text_draw(App *a)
     OfficeState *o = &a->off;
     int band_h = m->target + m->pad;
     SDL_Rect band = {0, 0, a->w, band_h};
-    int backup = o->text_for == OT_BACKUP;
-    ui_header(a, band, 1, tr(a->lang, backup ? S_OT_BACKUP : text_title(o->text_for)),
-              backup ? NULL : o->d.card.code);
+    int backup = o->text_for == OT_BACKUP, form = o->text_for == OT_NAME || o->text_for == OT_GRIDS;
+    StrId title = backup ? S_OT_BACKUP
+                  : form ? (o->text_for == OT_NAME ? S_OT_NAME : S_OT_GRIDS)
+                         : text_title(o->text_for);
+    ui_header(a, band, 1, tr(a->lang, title), backup || form ? NULL : o->d.card.code);
     const char *ok = tr(a->lang, S_CONFIRM);
     int gw = ui_width(a, FACE_BOLD, m->body, ok) + 4 * m->pad;
     SDL_Rect done = {a->w - m->pad - gw, (band_h - m->target) / 2, gw, m->target};
     /* An escalation may go without a note; the rest say something; a
      * passphrase has its length. */
     int ready = backup ? ime_text_chars(a->kb.text) >= BACKUP_PASS_MIN
-                       : o->text_for == OA_ESCALATE || !blank(a->kb.text);
+                       : o->text_for == OA_ESCALATE || o->text_for == OT_GRIDS || !blank(a->kb.text);
     ui_button(a, done, ok, ACT_OFF_TEXT_OK, 0, C_WHITE, C_RED, ready);
     SDL_Rect area = {0, band_h, a->w, a->h - band_h};
     kb_draw(a, area);
@@ -487,6 +489,10 @@ void office_text_ok(App *a)
     OfficeState *o = &a->off;
     if (a->kb.view.preedit[0])
         kb_key(a, KEY_RETURN); /* a composition in progress is taken as shown */
+    if (o->text_for == OT_NAME || o->text_for == OT_GRIDS) {
+        office_form_typed(a);
+        return;
+    }
     if (o->text_for == OT_BACKUP) {
         if (ime_text_chars(a->kb.text) >= BACKUP_PASS_MIN)
             office_backup(a, a->kb.text);

@@ -95,7 +95,14 @@ void office_pick_choose(App *a, int i)
     if (i < 0 || i >= o->picks.n)
         return;
     const PickItem *p = &o->picks.v[i];
-    if (o->pick_back == SCR_OFFICE_DEVICES) {
+    if (o->pick_back == SCR_OFFICE_FORM && o->form_branch_pick) { /* the person's branch */
+        snprintf(o->form_branch, sizeof o->form_branch, "%.3s", p->id); /* a hall code */
+        ew_utf8_copy(o->form_branch_name, sizeof o->form_branch_name, p->name);
+        o->form_branch_pick = 0;
+        app_go(a, SCR_OFFICE_FORM);
+    } else if (o->pick_back == SCR_OFFICE_FORM) { /* 花名册: this entry, to edit */
+        office_form_open(a, p);
+    } else if (o->pick_back == SCR_OFFICE_DEVICES) {
         office_enrol(a, p->id, p->name); /* the hall whose new kiosk asked */
     } else if (o->pick_back == SCR_OFFICE) {
         snprintf(o->key, sizeof o->key, "%s", p->id);
@@ -182,11 +189,16 @@ void office_pick_draw(App *a)
     OfficeState *o = &a->off;
     int band_h = m->target + m->pad;
     SDL_Rect band = {0, 0, a->w, band_h};
-    static const StrId titles[4] = {S_PK_MEMBER, S_PK_LEADER, S_PK_UNIT, S_PK_BRANCH};
-    ui_header(a, band, 1, tr(a->lang, titles[o->pick_kind]), NULL);
+    static const StrId titles[5] = {S_PK_MEMBER, S_PK_LEADER, S_PK_UNIT, S_PK_BRANCH, S_RO_TITLE};
+    int roster = o->pick_back == SCR_OFFICE_FORM && !o->form_branch_pick;
+    ui_header(a, band, 1, tr(a->lang, roster ? S_RO_TITLE : titles[o->pick_kind]), NULL);
     int x, w;
     ui_column(a, 200, &x, &w);
     int y = band_h + m->gap;
+    if (roster) { /* 花名册: which list, and 新增 */
+        office_roster_bar(a, y);
+        y += m->target + m->gap;
+    }
     int blh = ui_line_h(a, FACE_REGULAR, m->body);
     /* The query, in a white box with a caret; the hint while empty. */
     SDL_Rect q = {x, y, w, blh + m->pad / 2};
