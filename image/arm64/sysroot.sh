@@ -32,12 +32,11 @@ work=$root.work
 rm -rf "$work" "$root.new"
 mkdir -p "$work/state/lists/partial" "$work/cache/archives/partial" "$root.new"
 : >"$work/state/status"
-# shellcheck disable=SC2086
 set -- -q -o APT::Architecture=arm64 -o APT::Architectures=arm64 \
     -o Dir::State="$work/state" -o Dir::State::status="$work/state/status" \
     -o Dir::Cache="$work/cache" -o Debug::NoLocking=1 -o APT::Sandbox::User=root \
     -o APT::Install-Recommends=0 -o APT::Install-Suggests=0 -o Acquire::Languages=none
-echo "sysroot: fetching the arm64 packages for:" $pkgs
+echo "sysroot: fetching the arm64 packages for: $(echo "$pkgs" | tr '\n' ' ')"
 apt-get "$@" update >"$work/update.log" 2>&1 || { cat "$work/update.log" >&2; exit 1; }
 # shellcheck disable=SC2086
 apt-get "$@" -y --download-only install $pkgs >"$work/install.log" 2>&1 ||
