@@ -1126,6 +1126,18 @@ int ui_control(App *a, SDL_Rect r, const char *label, Action act, int arg, int e
     return a->nctl++;
 }
 
+void ui_scroll(App *a, double *scroll, double *vel, double most, double dy)
+{
+    if (most < 0)
+        most = 0;
+    *scroll += dy;
+    if (*scroll < 0)
+        *scroll = 0, *vel = 0;
+    if (*scroll > most)
+        *scroll = most, *vel = 0;
+    a->dirty = 1;
+}
+
 int ui_fling(App *a, double *vel, void (*scroll)(App *, double))
 {
     if (*vel == 0)

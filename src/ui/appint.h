@@ -444,6 +444,8 @@ void ui_button(App *a, SDL_Rect r, const char *label, Action act, int arg, uint3
 int ui_chip_w(App *a, const char *label);
 void ui_chip(App *a, SDL_Rect r, const char *label, Action act, int arg, int selected);
 int ui_is_pressed(const App *a, Action act, int arg);
+/* Scrolls *scroll by dy within 0..most (a fling in *vel stops at an end). */
+void ui_scroll(App *a, double *scroll, double *vel, double most, double dy);
 /* One 16 ms step of a fling: scrolls by *vel (px per ms) with scroll_by,
  * then slows it. 1 while it moves. */
 int ui_fling(App *a, double *vel, void (*scroll)(App *, double));

@@ -190,15 +190,7 @@ void figures_scroll_by(App *a, double dy)
 {
     FigState *f = &a->figs;
     int band_h = a->m.target + a->m.pad;
-    double most = f->content_h - (a->h - band_h);
-    if (most < 0)
-        most = 0;
-    f->scroll += dy;
-    if (f->scroll < 0)
-        f->scroll = 0, f->vel = 0;
-    if (f->scroll > most)
-        f->scroll = most, f->vel = 0;
-    a->dirty = 1;
+    ui_scroll(a, &f->scroll, &f->vel, f->content_h - (a->h - band_h), dy);
 }
 
 void figures_draw(App *a)

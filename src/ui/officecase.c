@@ -290,15 +290,7 @@ void office_case_scroll_by(App *a, double dy)
     int band_h = a->m.target + a->m.pad;
     int rows = wide(a) ? 0 : (N_ACTIONS + 3) / 4;
     int view = a->h - band_h - rows * (a->m.target + a->m.gap) - a->m.gap;
-    double most = o->case_h - view;
-    if (most < 0)
-        most = 0;
-    o->case_scroll += dy;
-    if (o->case_scroll < 0)
-        o->case_scroll = 0, o->case_vel = 0;
-    if (o->case_scroll > most)
-        o->case_scroll = most, o->case_vel = 0;
-    a->dirty = 1;
+    ui_scroll(a, &o->case_scroll, &o->case_vel, o->case_h - view, dy);
 }
 
 void office_case_draw(App *a)

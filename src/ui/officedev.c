@@ -27,15 +27,7 @@ static void load(App *a)
 void office_devices_scroll_by(App *a, double dy)
 {
     OfficeState *o = &a->off;
-    double most = o->dev_h - (a->h - o->dev_top);
-    if (most < 0)
-        most = 0;
-    o->dev_scroll += dy;
-    if (o->dev_scroll < 0)
-        o->dev_scroll = 0, o->dev_vel = 0;
-    if (o->dev_scroll > most)
-        o->dev_scroll = most, o->dev_vel = 0;
-    a->dirty = 1;
+    ui_scroll(a, &o->dev_scroll, &o->dev_vel, o->dev_h - (a->h - o->dev_top), dy);
 }
 
 void office_devices_open(App *a)

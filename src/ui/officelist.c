@@ -255,15 +255,7 @@ static int content_h(App *a)
 void office_scroll_by(App *a, double dy)
 {
     OfficeState *o = &a->off;
-    double most = content_h(a) - (a->h - o->top) + a->m.pad;
-    if (most < 0)
-        most = 0;
-    o->scroll += dy;
-    if (o->scroll < 0)
-        o->scroll = 0, o->vel = 0;
-    if (o->scroll > most)
-        o->scroll = most, o->vel = 0;
-    a->dirty = 1;
+    ui_scroll(a, &o->scroll, &o->vel, content_h(a) - (a->h - o->top) + a->m.pad, dy);
 }
 
 /* Arrow keys walk the rows (the list scrolls to keep the row in view),
