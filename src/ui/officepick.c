@@ -1,7 +1,9 @@
 /*
  * officepick.c: the roster searched as staff type, for choosing who
- * handles an appeal (a leading member, a responsible leader, a unit) or
- * which unit's or branch's appeals to list.
+ * handles an appeal (a leading member, a responsible leader, a unit),
+ * which unit's or branch's appeals to list, which hall a new kiosk stands
+ * in, and on 花名册 which entry to edit (officeform.c); pick_back says
+ * which.
  *
  * What is typed is matched as it is, not composed: Chinese characters (a
  * desk keyboard's own input method, a scanner) match the name's
