@@ -24,6 +24,7 @@
 #include "code.h"
 #include "config.h"
 #include "db.h"
+#include "dbcheck.h"
 #include "demo.h"
 #include "device.h"
 #include "domain.h"
@@ -1198,6 +1199,23 @@ static int cmd_sync(Args *a, EwErr *e)
     return rc ? rc : stick_cmd(a, 0, s_sync, text_sync, e);
 }
 
+/* db check: the boot-time integrity check (echowall-dbcheck.service runs
+ * it with --repair before the kiosk starts); see dbcheck.h. */
+static int cmd_db_check(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 0, "", e);
+    if (rc)
+        return rc;
+    json_t *r = NULL;
+    rc = dbcheck_run(a->db, flag(a, "repair"), NULL, &r, e);
+    if (r && flag(a, "json"))
+        print_json(a->out, r);
+    else if (r)
+        fprintf(a->out, "%s\n", json_string_value(json_object_get(r, "text")));
+    json_decref(r);
+    return rc;
+}
+
 static void text_enroll(FILE *f, json_t *r)
 {
     const char *state = json_string_value(json_object_get(r, "state"));
@@ -1633,6 +1651,9 @@ static const Command commands[] = {
     {"provision", NULL, "hall= json", cmd_provision, "provision --hall CODE DIR [--json]  (office)"},
     {"revoke", NULL, "after-seq=", cmd_revoke, "revoke DEVICE [--after-seq N]  (office)"},
     {"devices", NULL, "json", cmd_devices, "devices [--json]"},
+    {"db", "check", "repair json", cmd_db_check,
+     "db check [--repair] [--json]  (integrity check; --repair rebuilds a damaged database, "
+     "keeping it aside; exit 0 clean or repaired, 1 damaged)"},
     {"clock", NULL, "json", cmd_clock, "clock [--json] | clock confirm  (office)"},
     {"backup", NULL, "passphrase-file=", cmd_backup,
      "backup DIR [--passphrase-file F]  (office: town key and database, encrypted)"},

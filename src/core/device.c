@@ -247,6 +247,32 @@ int device_rekey(sqlite3 *db, EwErr *err)
     return rc;
 }
 
+int device_own_gap(sqlite3 *db, int64_t *from, int64_t *to)
+{
+    Author self;
+    *from = *to = 0;
+    if (device_load_self(db, &self, NULL) != EW_OK)
+        return 0;
+    int gap = 0;
+    if (self.next_seq > 1) {
+        int64_t held = 0, parked = 0, top = 0;
+        db_int(db, NULL, &held, 0, "SELECT count(*) FROM records WHERE device=? AND seq=?", "bi",
+               self.id, (size_t)EW_DEVICE_LEN, self.next_seq - 1);
+        db_int(db, NULL, &parked, 0,
+               "SELECT count(*) FROM forks WHERE device=? AND seq=? AND hash=?", "bib", self.id,
+               (size_t)EW_DEVICE_LEN, self.next_seq - 1, self.prev, (size_t)EW_HASH_LEN);
+        db_int(db, NULL, &top, 0, "SELECT max(seq) FROM records WHERE device=?", "b", self.id,
+               (size_t)EW_DEVICE_LEN);
+        if (!held && !parked) {
+            gap = 1;
+            *from = top + 1;
+            *to = self.next_seq - 1;
+        }
+    }
+    sodium_memzero(&self, sizeof self);
+    return gap;
+}
+
 int device_author(sqlite3 *db, Author *a, int64_t hlc, const char *kind, json_t *body,
                   EwErr *err)
 {
@@ -256,6 +282,13 @@ int device_author(sqlite3 *db, Author *a, int64_t hlc, const char *kind, json_t 
         int brc = device_check_board(db, err);
         if (brc)
             return brc;
+        int64_t from, to;
+        if (device_own_gap(db, &from, &to))
+            return ew_err(err, EW_ESTATE,
+                          "this device lost its own records %lld-%lld when its database was "
+                          "repaired and writes nothing until they are back: sync with a stick "
+                          "from the town office (see `echowallctl db check`)",
+                          (long long)from, (long long)to);
     }
     if (strlen(kind) > EW_KIND_MAX)
         return ew_err(err, EW_EINPUT, "record kind '%s' is too long", kind);

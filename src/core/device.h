@@ -92,6 +92,16 @@ int device_bind_board(sqlite3 *db, EwErr *err);
  * card was found); the old device's records stay. */
 int device_rekey(sqlite3 *db, EwErr *err);
 
+/* This device's own chain is incomplete: its counter says it wrote up to
+ * next_seq-1, but the log lacks that record (neither held nor quarantined
+ * in forks), as after a database repair that lost some of its own records
+ * (dbcheck.c). Returns 1 and the missing range [*from, *to] (the first seq
+ * of its own not held, next_seq-1), else 0. While it is 1 the device
+ * writes nothing (device_author refuses): a record written at a lower seq
+ * would fork its chain, one written at next_seq would hang on records that
+ * may be lost everywhere. A stick from the office fills the gap. */
+int device_own_gap(sqlite3 *db, int64_t *from, int64_t *to);
+
 /* Hex of a device id, out[33]. */
 void device_hex(const unsigned char id[EW_DEVICE_LEN], char out[33]);
 

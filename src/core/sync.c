@@ -512,7 +512,14 @@ static int catch_up_self(sqlite3 *db, EwErr *err)
                         ? memcmp(self.prev, zeros, EW_HASH_LEN) == 0
                         : held_hash(db, "records", self.id, self.next_seq - 1, last) == 0 &&
                               memcmp(last, self.prev, EW_HASH_LEN) == 0;
-    if (top >= self.next_seq || !ours_held) {
+    /* Our last record missing altogether (neither in the log nor among the
+     * quarantined forks): a database repair lost it. Going back to the top
+     * we hold would write a second record at a seq the office may hold, a
+     * fork; the counter stays, and writes wait until the gap is filled
+     * (device_own_gap). */
+    int64_t gap_from, gap_to;
+    int gap = device_own_gap(db, &gap_from, &gap_to);
+    if (top >= self.next_seq || (!ours_held && !gap)) {
         if (top == 0)
             memset(h, 0, sizeof h);
         if (top == 0 || held_hash(db, "records", self.id, top, h) == 0)
@@ -1286,6 +1293,8 @@ int sync_stick_progress(sqlite3 *db, StickIO *io, const char *dir, const SyncPro
     free(text);
     return rc;
 }
+
+const char *sync_bundle_schema(void) { return BUNDLE_SCHEMA; }
 
 int sync_import_vouched(sqlite3 *db, const char *bundle_path, json_t *report, EwErr *err)
 {

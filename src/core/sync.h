@@ -68,6 +68,11 @@ int sync_put_file(StickIO *io, const char *edir, const char *name, const unsigne
 int sync_import_files(sqlite3 *db, const char *manifest_name, const unsigned char *manifest,
                       size_t manifest_len, const char *bundle_path, json_t *report, EwErr *err);
 
+/* The SQL that makes a bundle's tables (certs, records, blobs, vv): for a
+ * database repair, which gathers what it salvaged into a bundle and
+ * imports that through sync_import_vouched (dbcheck.c). */
+const char *sync_bundle_schema(void);
+
 /* Imports a bundle file as if a manifest had vouched for its bytes (this
  * device as the writer): every check from SQLite's opening on, for the
  * fuzz target. Runs in the caller's transaction. */
