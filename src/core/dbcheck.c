@@ -97,11 +97,53 @@ static int open_ro(const char *path, sqlite3 **out)
     return 0;
 }
 
+/* What a read-only connection leaves beside a WAL database that had no
+ * -wal and -shm: an empty -wal and an -shm, which it cannot remove itself.
+ * Taken away again, so that a check leaves the folder as it found it. */
+static int integrity_of(const char *path, json_t *problems, sqlite3 **out);
+
+typedef struct Beside {
+    int wal, shm; /* the companion existed before */
+} Beside;
+
+static Beside beside_of(const char *path)
+{
+    char *wal = suffixed(path, "-wal"), *shm = suffixed(path, "-shm");
+    Beside b = {exists(wal), exists(shm)};
+    free(wal);
+    free(shm);
+    return b;
+}
+
+static void beside_restore(const char *path, Beside b)
+{
+    char *wal = suffixed(path, "-wal"), *shm = suffixed(path, "-shm");
+    struct stat st;
+    if (!b.wal && lstat(wal, &st) == 0 && st.st_size == 0) {
+        unlink(wal);
+        if (!b.shm)
+            unlink(shm);
+    }
+    free(wal);
+    free(shm);
+}
+
 /* PRAGMA integrity_check on path: 1 clean, 0 damaged (problems appended,
  * at most 20). */
 static int integrity(const char *path, json_t *problems)
 {
     sqlite3 *db;
+    Beside was = beside_of(path);
+    int clean = integrity_of(path, problems, &db);
+    sqlite3_close(db);
+    beside_restore(path, was);
+    return clean;
+}
+
+static int integrity_of(const char *path, json_t *problems, sqlite3 **out)
+{
+    sqlite3 *db;
+    *out = NULL;
     if (open_ro(path, &db) != 0) {
         json_array_append_new(problems, json_string("the file cannot be opened"));
         return 0;
@@ -125,7 +167,7 @@ static int integrity(const char *path, json_t *problems)
         }
     }
     sqlite3_finalize(st);
-    sqlite3_close(db);
+    *out = db;
     return clean;
 }
 
@@ -311,6 +353,126 @@ static void read_what_was(sqlite3 *src, sqlite3 *dst, EwErr *err)
     }
 }
 
+/* Looks up one row of src by its key and copies it with ins; 1 when a
+ * row was copied. `get` seeks the key from below, `back` from above (both
+ * bound). WITHOUT ROWID tables are index b-trees, which keep rows on their
+ * interior pages too: a seek from below descends into the subtree left of
+ * such a row, and when that leaf is damaged the seek fails, while a seek
+ * from above (through the leaf to its right, then back up) still reaches
+ * the row. */
+static int copy_one(sqlite3_stmt *get, sqlite3_stmt *back, sqlite3_stmt *ins)
+{
+    int copied = 0;
+    sqlite3_stmt *use = get;
+    int rc = sqlite3_step(get);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE && back) {
+        use = back;
+        rc = sqlite3_step(back);
+    }
+    if (rc == SQLITE_ROW) {
+        int n = sqlite3_bind_parameter_count(ins);
+        for (int i = 0; i < n; i++)
+            sqlite3_bind_value(ins, i + 1, sqlite3_column_value(use, i));
+        copied = sqlite3_step(ins) == SQLITE_DONE && sqlite3_changes(sqlite3_db_handle(ins)) > 0;
+        sqlite3_reset(ins);
+    }
+    sqlite3_reset(get);
+    if (back)
+        sqlite3_reset(back);
+    return copied;
+}
+
+/* The records between two damaged stretches of the table, which neither
+ * scan reaches: each key the index names (temp.was_rec) that the bundle
+ * lacks is looked up on its own, through the b-tree from its root. */
+static int fill_records(sqlite3 *src, sqlite3 *dst, sqlite3 *b, Counts *c, EwErr *err)
+{
+    sqlite3_stmt *keys = NULL, *have = NULL, *get = NULL, *back = NULL, *ins = NULL;
+    int rc = EW_OK;
+    if (sqlite3_prepare_v2(dst, "SELECT device, seq FROM temp.was_rec", -1, &keys, NULL) !=
+            SQLITE_OK ||
+        sqlite3_prepare_v2(b, "SELECT 1 FROM records WHERE device=? AND seq=?", -1, &have,
+                           NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(b, "INSERT OR IGNORE INTO records VALUES(?,?,?,?,?,?,?,?)", -1, &ins,
+                           NULL) != SQLITE_OK)
+        rc = ew_err(err, EW_EDB, "cannot list the records to look for");
+    if (rc == EW_OK &&
+        sqlite3_prepare_v2(src,
+                           "SELECT device,seq,hlc,kind,body,prev,hash,sig FROM records "
+                           "WHERE device=? AND seq=?",
+                           -1, &get, NULL) != SQLITE_OK)
+        get = NULL; /* no readable records table: nothing to look up */
+    /* (The outer WHERE keeps only the row asked for; a subquery with a
+     * LIMIT is neither flattened nor given the outer WHERE, so the seek
+     * stays the backward one.) */
+    if (get && sqlite3_prepare_v2(src,
+                                  "SELECT * FROM (SELECT device,seq,hlc,kind,body,prev,hash,sig "
+                                  "FROM records WHERE (device,seq)<=(?1,?2) ORDER BY device "
+                                  "DESC, seq DESC LIMIT 1) WHERE device=?1 AND seq=?2",
+                                  -1, &back, NULL) != SQLITE_OK)
+        back = NULL;
+    while (rc == EW_OK && get && sqlite3_step(keys) == SQLITE_ROW) {
+        sqlite3_bind_value(have, 1, sqlite3_column_value(keys, 0));
+        sqlite3_bind_value(have, 2, sqlite3_column_value(keys, 1));
+        int held = sqlite3_step(have) == SQLITE_ROW;
+        sqlite3_reset(have);
+        if (held)
+            continue;
+        for (int i = 0; i < 2; i++) {
+            sqlite3_bind_value(get, i + 1, sqlite3_column_value(keys, i));
+            if (back)
+                sqlite3_bind_value(back, i + 1, sqlite3_column_value(keys, i));
+        }
+        c->rows += copy_one(get, back, ins);
+    }
+    sqlite3_finalize(keys);
+    sqlite3_finalize(have);
+    sqlite3_finalize(get);
+    sqlite3_finalize(back);
+    sqlite3_finalize(ins);
+    return rc;
+}
+
+/* Likewise the texts the salvaged records name that the scans missed. */
+static int fill_blobs(sqlite3 *src, sqlite3 *b, Counts *c, EwErr *err)
+{
+    sqlite3_stmt *want = NULL, *get = NULL, *back = NULL, *ins = NULL;
+    int rc = EW_OK;
+    if (sqlite3_prepare_v2(b,
+                           "SELECT DISTINCT json_extract(r.body, '$.' || k.key) FROM records r, "
+                           "(SELECT 'text' AS key UNION SELECT 'note' UNION SELECT 'answer' "
+                           "UNION SELECT 'contact') k WHERE json_valid(r.body) AND "
+                           "json_extract(r.body, '$.' || k.key) IS NOT NULL",
+                           -1, &want, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(b, "INSERT OR IGNORE INTO blobs VALUES(?,?)", -1, &ins, NULL) !=
+            SQLITE_OK)
+        rc = ew_err(err, EW_EDB, "cannot list the texts to look for");
+    if (rc == EW_OK &&
+        sqlite3_prepare_v2(src, "SELECT hash, data FROM blobs WHERE hash=?1", -1, &get, NULL) !=
+            SQLITE_OK)
+        get = NULL;
+    if (get && sqlite3_prepare_v2(src,
+                                  "SELECT * FROM (SELECT hash, data FROM blobs WHERE hash<=?1 "
+                                  "ORDER BY hash DESC LIMIT 1) WHERE hash=?1",
+                                  -1, &back, NULL) != SQLITE_OK)
+        back = NULL;
+    while (rc == EW_OK && get && sqlite3_step(want) == SQLITE_ROW) {
+        unsigned char h[32];
+        const char *hex = (const char *)sqlite3_column_text(want, 0);
+        if (!hex || strlen(hex) != 64 || ew_unhex(hex, h, sizeof h) != 0)
+            continue;
+        sqlite3_bind_blob(get, 1, h, sizeof h, SQLITE_TRANSIENT);
+        if (back)
+            sqlite3_bind_blob(back, 1, h, sizeof h, SQLITE_TRANSIENT);
+        c->rows += copy_one(get, back, ins);
+    }
+    sqlite3_finalize(want);
+    sqlite3_finalize(get);
+    sqlite3_finalize(back);
+    sqlite3_finalize(ins);
+    return rc;
+}
+
 static int64_t count_of(sqlite3 *db, const char *sql)
 {
     int64_t n = 0;
@@ -452,7 +614,11 @@ static int salvage(sqlite3 *src, const char *out, json_t *report, EwErr *err)
     if (rc == EW_OK)
         rc = copy_table(src, "waiting", b, "records", NULL, &waiting, err);
     if (rc == EW_OK)
+        rc = fill_records(src, dst, b, &recs, err);
+    if (rc == EW_OK)
         rc = copy_table(src, "blobs", b, "blobs", NULL, &blobs, err);
+    if (rc == EW_OK)
+        rc = fill_blobs(src, b, &blobs, err);
     if (rc == EW_OK)
         rc = db_exec(b, err, "COMMIT");
     sqlite3_close(b);
@@ -548,6 +714,88 @@ done:
     return rc;
 }
 
+/* ---- a lost header ---- */
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+/* 1 when db reads its schema and every table's first row or end. */
+static int readable(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int ok = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL) ==
+                 SQLITE_OK &&
+             sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (ok)
+        ok = sqlite3_prepare_v2(db, "SELECT device FROM device_self", -1, &st, NULL) ==
+                 SQLITE_OK &&
+             sqlite3_step(st) != SQLITE_CORRUPT;
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* A file whose first 100 bytes (SQLite's header) are gone is "not a
+ * database" to SQLite although every page after them may be whole: a copy
+ * of it at `out` with a header made anew (each usual page size tried until
+ * the schema and the identity read). 0 when such a copy was made. */
+static int rescue_header(const char *path, const char *out)
+{
+    static const unsigned sizes[] = {4096, 1024, 2048, 8192, 16384, 32768, 65536, 512};
+    size_t len = 0;
+    unsigned char *bytes = NULL;
+    FILE *f = fopen(path, "rb");
+    if (f) {
+        struct stat st;
+        if (fstat(fileno(f), &st) == 0 && st.st_size >= 1024 &&
+            (uint64_t)st.st_size <= ((uint64_t)1 << 34)) {
+            bytes = ew_xmalloc((size_t)st.st_size);
+            len = fread(bytes, 1, (size_t)st.st_size, f);
+        }
+        fclose(f);
+    }
+    int found = -1;
+    for (size_t i = 0; bytes && found != 0 && i < sizeof sizes / sizeof sizes[0]; i++) {
+        unsigned ps = sizes[i];
+        if (len < 2 * (size_t)ps)
+            continue;
+        unsigned char *h = bytes;
+        memset(h, 0, 100);
+        memcpy(h, "SQLite format 3", 16);
+        h[16] = (unsigned char)(ps == 65536 ? 0 : ps >> 8);
+        h[17] = (unsigned char)(ps == 65536 ? 1 : ps & 0xff);
+        h[18] = h[19] = 1; /* rollback journal: readable without a -wal */
+        h[21] = 64;
+        h[22] = h[23] = 32;
+        put32(h + 24, 1);                        /* change counter */
+        put32(h + 28, (uint32_t)(len / ps));     /* pages */
+        put32(h + 40, 1);                        /* schema cookie */
+        put32(h + 44, 4);                        /* schema format */
+        put32(h + 56, 1);                        /* UTF-8 */
+        put32(h + 92, 1);                        /* the page count is valid */
+        put32(h + 96, SQLITE_VERSION_NUMBER);
+        FILE *o = fopen(out, "wb");
+        int wrote = o && fwrite(bytes, 1, len - len % ps, o) == len - len % ps;
+        if (o && fclose(o) != 0)
+            wrote = 0;
+        sqlite3 *db;
+        if (wrote && open_ro(out, &db) == 0) {
+            if (readable(db))
+                found = 0;
+            sqlite3_close(db);
+        }
+    }
+    free(bytes);
+    if (found != 0)
+        remove_db(out);
+    return found;
+}
+
 /* ---- plain words ---- */
 
 static void ranges_text(FILE *f, json_t *seqs)
@@ -583,6 +831,10 @@ static char *report_text(json_t *report)
     const char *state = json_string_value(json_object_get(report, "state"));
     const char *first = json_string_value(json_array_get(json_object_get(report, "problems"), 0));
     size_t nprob = json_array_size(json_object_get(report, "problems"));
+    if (json_is_true(json_object_get(report, "header_rebuilt")))
+        fputs("The file's first bytes (SQLite's header) were damaged; the rest was read "
+              "through a copy with a new header.\n",
+              f);
     if (strcmp(state, "absent") == 0) {
         fputs("There is no database yet: nothing to check.", f);
     } else if (strcmp(state, "clean") == 0) {
@@ -706,12 +958,14 @@ static void own_gap_of(const char *path, json_t *report)
 {
     sqlite3 *db;
     int64_t from, to;
+    Beside was = beside_of(path);
     if (open_ro(path, &db) != 0)
         return;
     if (device_own_gap(db, &from, &to))
         json_object_set_new(report, "own_missing",
                             json_pack("[I,I]", (json_int_t)from, (json_int_t)to));
-    sqlite3_close(db);
+    db_close(db);
+    beside_restore(path, was);
 }
 
 static int stopped(const DbcheckHooks *h, int step)
@@ -765,11 +1019,13 @@ static int finish_interrupted(const char *path, const char *rebuilt, const Dbche
 {
     sqlite3 *db;
     char *text = NULL;
+    Beside was = beside_of(rebuilt);
     if (open_ro(rebuilt, &db) == 0) {
         db_text(db, NULL, &text, "SELECT value FROM local_config WHERE key='dbcheck.report'",
                 NULL);
-        sqlite3_close(db);
+        db_close(db);
     }
+    beside_restore(rebuilt, was);
     json_t *r = text ? json_loads(text, 0, NULL) : NULL;
     free(text);
     const char *kept = json_string_value(json_object_get(r, "kept"));
@@ -823,14 +1079,26 @@ int dbcheck_run(const char *path, int repair, const DbcheckHooks *hooks, json_t 
     char *bundle = suffixed(rebuild, ".bundle");
     unlink(bundle);
     free(bundle);
+    /* (the copy with a new header, PATH.rebuild.src, is removed below) */
     char *kept = kept_name(path);
     json_object_set_new(r, "kept", json_string(kept));
     sqlite3 *src = NULL;
-    if (open_ro(path, &src) != 0)
+    Beside was = beside_of(path);
+    char *from = suffixed(rebuild, ".src");
+    remove_db(from);
+    if (open_ro(path, &src) == 0 && !readable(src)) {
+        sqlite3_close(src);
         src = NULL;
+        if (rescue_header(path, from) == 0 && open_ro(from, &src) == 0)
+            json_object_set_new(r, "header_rebuilt", json_true());
+        else if (open_ro(path, &src) != 0)
+            src = NULL;
+    }
     if (src) {
         rc = salvage(src, rebuild, r, err);
         sqlite3_close(src);
+        remove_db(from);
+        beside_restore(path, was);
     } else { /* nothing readable: an empty database with the report */
         json_object_set_new(r, "identity", json_string("lost"));
         json_object_set_new(r, "records_unchecked", json_string("the file cannot be opened"));
@@ -858,6 +1126,7 @@ int dbcheck_run(const char *path, int repair, const DbcheckHooks *hooks, json_t 
     if (rc == EW_OK)
         rc = swap_in(path, rebuilt, kept, hooks, err);
     free(kept);
+    free(from);
     if (rc == EW_OK)
         json_object_set_new(r, "state", json_string("repaired"));
 out:
