@@ -32,6 +32,8 @@
 #             systems, a second stick and a disk with a partition mounted are
 #             refused; umount unmounts.
 #   reserve   libexec/echowall-reserve makes a 64 MiB allocated file once.
+#   dbcheck   echowall-dbcheck.service's command: a missing or clean database
+#             is left alone, a damaged one rebuilt and kept aside.
 #   notify    the kiosk, under a fake $NOTIFY_SOCKET with a 1 s watchdog,
 #             says READY=1 after its first frame, WATCHDOG=1 about every
 #             0.5 s, and STOPPING=1 on SIGTERM.
@@ -276,7 +278,7 @@ DESTDIR=$root cmake --install "$tmp/build" >"$tmp/install.log" 2>&1 ||
     fail "cmake --install: $(cat "$tmp/install.log")"
 for f in lib/systemd/system/echowall.service lib/systemd/system/echowall-stick@.service \
     lib/systemd/system/echowall-paused.service lib/systemd/system/echowall-reserve.service \
-    lib/systemd/system/getty@.service.d/echowall.conf \
+    lib/systemd/system/echowall-dbcheck.service lib/systemd/system/getty@.service.d/echowall.conf \
     lib/systemd/system/serial-getty@.service.d/echowall.conf \
     lib/systemd/system/systemd-timesyncd.service.d/echowall.conf \
     lib/udev/rules.d/99-echowall-stick.rules usr/libexec/echowall/echowall-stick \
@@ -297,7 +299,7 @@ ok "install: every file where Debian 12 wants it, ctrl-alt-del.target masked"
 # the binary just built).
 mkdir -p "$root/usr/lib/systemd/system"
 cp -a /lib/systemd/system/. "$root/usr/lib/systemd/system/"
-verify="echowall.service echowall-paused.service echowall-reserve.service echowall-stick@sda1.service getty@tty1.service serial-getty@ttyS1.service"
+verify="echowall.service echowall-paused.service echowall-reserve.service echowall-dbcheck.service echowall-stick@sda1.service getty@tty1.service serial-getty@ttyS1.service"
 if [ -e /lib/systemd/system/systemd-timesyncd.service ]; then
     verify="$verify systemd-timesyncd.service"
 else
@@ -305,6 +307,9 @@ else
 fi
 mkdir -p "$root/usr/bin"
 cp "$kiosk" "$root/usr/bin/echowall"
+ctl=$(dirname "$kiosk")/echowallctl
+[ -x "$ctl" ] || fail "verify: no echowallctl beside $kiosk"
+cp "$ctl" "$root/usr/bin/echowallctl"
 for u in $verify; do
     case $u in *@*) t=${u%%@*}@.service ;; *) t=$u ;; esac
     for f in "$root/lib/systemd/system/$t" "$root/usr/lib/systemd/system/$t" \
@@ -329,7 +334,7 @@ ok "systemd-analyze verify: $verify"
 # ---- security ----
 # unit threshold (exposure x 10): as strict as each unit really is.
 for pair in echowall.service:11 echowall-paused.service:11 echowall-reserve.service:2 \
-    echowall-stick@sda1.service:41; do
+    echowall-dbcheck.service:2 echowall-stick@sda1.service:41; do
     u=${pair%%:*}
     t=${pair##*:}
     st=0
@@ -412,6 +417,35 @@ touch -d 2001-01-01 "$tmp/data/reserve"
 "$root/usr/libexec/echowall/echowall-reserve" "$tmp/data" >"$tmp/reserve.log"
 [ "$(stat -c %Y "$tmp/data/reserve")" -lt 1000000000 ] || fail "reserve: made again"
 ok "reserve: 64 MiB allocated once"
+
+# ---- dbcheck ----
+# The unit's own command line, its database path pointed at a scratch one:
+# a missing database, a clean one (not a byte changed), one whose header
+# is zeroed (rebuilt, the damaged file kept).
+cmd=$(sed -n 's/^ExecStart=//p' "$root/lib/systemd/system/echowall-dbcheck.service")
+case $cmd in /usr/bin/echowallctl\ --db\ /var/lib/echowall/echowall.db\ *) ;;
+*) fail "dbcheck: unexpected ExecStart=$cmd" ;; esac
+args=${cmd#/usr/bin/echowallctl --db /var/lib/echowall/echowall.db }
+mkdir "$tmp/dbc"
+# shellcheck disable=SC2086
+"$root/usr/bin/echowallctl" --db "$tmp/dbc/echowall.db" $args >"$tmp/dbc.log" 2>&1 ||
+    fail "dbcheck: no database: $(cat "$tmp/dbc.log")"
+"$root/usr/bin/echowallctl" --db "$tmp/dbc/echowall.db" demo --hall H07 >"$tmp/dbc.log" 2>&1 ||
+    fail "dbcheck: demo: $(cat "$tmp/dbc.log")"
+cp "$tmp/dbc/echowall.db" "$tmp/dbc.copy"
+# shellcheck disable=SC2086
+"$root/usr/bin/echowallctl" --db "$tmp/dbc/echowall.db" $args >"$tmp/dbc.log" 2>&1 ||
+    fail "dbcheck: clean: $(cat "$tmp/dbc.log")"
+cmp -s "$tmp/dbc/echowall.db" "$tmp/dbc.copy" || fail "dbcheck: a clean database was changed"
+dd if=/dev/zero of="$tmp/dbc/echowall.db" bs=100 count=1 conv=notrunc 2>/dev/null
+# shellcheck disable=SC2086
+"$root/usr/bin/echowallctl" --db "$tmp/dbc/echowall.db" $args >"$tmp/dbc.log" 2>&1 ||
+    fail "dbcheck: damaged: $(cat "$tmp/dbc.log")"
+grep -q "has been rebuilt" "$tmp/dbc.log" || fail "dbcheck: no report: $(cat "$tmp/dbc.log")"
+ls "$tmp/dbc/" | grep -q '^echowall.db.damaged-' || fail "dbcheck: the damaged file is not kept"
+"$root/usr/bin/echowallctl" --db "$tmp/dbc/echowall.db" db check >"$tmp/dbc.log" 2>&1 ||
+    fail "dbcheck: not clean after the repair: $(cat "$tmp/dbc.log")"
+ok "dbcheck: the unit's command passes a clean database untouched, rebuilds a damaged one"
 
 # ---- notify ----
 if command -v python3 >/dev/null 2>&1; then

@@ -21,6 +21,7 @@
  *  5. a file that is no database at all;
  *  6. a power cut at each step of the repair: the damaged file is always
  *     there (in place or kept), and running again finishes.
+ * The kiosk's Home is told while writes are held (source.c's figures).
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -44,6 +45,7 @@
 #include "device.h"
 #include "memfs.h"
 #include "record.h"
+#include "source.h"
 #include "sync.h"
 #include "testutil.h"
 
@@ -251,6 +253,19 @@ static int add_appeal(sqlite3 *db, const char *text, EwErr *e)
     return rc;
 }
 
+/* What the kiosk's Home screen is told: 1 while writes are held. */
+static int kiosk_held(sqlite3 *db)
+{
+    Source src;
+    Figures fig;
+    char msg[200];
+    source_init(&src, db);
+    assert_int_equal(src.figures(src.ctx, &fig, msg, sizeof msg), 0);
+    int held = fig.held;
+    figures_free(&fig);
+    return held;
+}
+
 static json_t *sync_ok(sqlite3 *db, StickIO *io)
 {
     json_t *r = NULL;
@@ -435,6 +450,7 @@ static void test_damaged_leaves_and_resync(void **state)
     /* Writes wait: a new appeal would fork the chain or hang on a gap. */
     EwErr we = {0};
     assert_int_equal(add_appeal(h07, "不该写入的诉求", &we), EW_ESTATE);
+    assert_true(kiosk_held(h07)); /* Home says so */
     assert_non_null(strstr(we.msg, "own records"));
     c = tu_ctl(hpath, "db", "check", NULL);
     assert_int_equal(c.status, 0);
@@ -463,6 +479,7 @@ static void test_damaged_leaves_and_resync(void **state)
     assert_true(office_knows < next_seq - 1);
     json_decref(sync_ok(h07, io));
     assert_false(device_own_gap(h07, &from, &to));
+    assert_false(kiosk_held(h07));
     for (size_t i = 0; i < nlost; i++)
         assert_true(has_key(h07, &lost[i]));
     assert_int_equal(q_int(h07, "SELECT count(*) FROM waiting"), 0);

@@ -113,6 +113,8 @@ static int figures(void *ctx, Figures *out, char *msg, int msglen)
     json_decref(s);
     clock_format_day(db_today(db), out->today);
     out->enrolled = device_certified(db);
+    int64_t gap_from, gap_to;
+    out->held = device_own_gap(db, &gap_from, &gap_to);
     if (own_hall(db, out->hall))
         db_text(db, NULL, &out->hall_name, "SELECT name FROM branches WHERE code=?", "t",
                 out->hall);

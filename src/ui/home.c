@@ -213,7 +213,9 @@ void home_draw(App *a)
     int slh = ui_line_h(a, FACE_REGULAR, m->small);
     int foot_y = a->h - m->pad / 2 - slh;
     char sync[160];
-    if (a->fig.last_sync)
+    if (a->fig.held)
+        snprintf(sync, sizeof sync, "%s", tr(a->lang, S_DB_HELD));
+    else if (a->fig.last_sync)
         snprintf(sync, sizeof sync, tr(a->lang, S_LAST_SYNC_FMT), a->fig.last_sync);
     else
         snprintf(sync, sizeof sync, "%s", tr(a->lang, S_NEVER_SYNCED));

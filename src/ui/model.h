@@ -79,6 +79,9 @@ typedef struct Figures {
     char today[11];   /* the device's date, YYYY-MM-DD */
     char *last_sync;  /* "YYYY-MM-DD HH:MM" of the last office sync, or NULL */
     int enrolled;     /* 1 when this device holds the town's certificate */
+    int held;         /* 1 while a database repair left this device without some
+                       * of its own records: it writes nothing until a stick from
+                       * the office brings them back (device_own_gap) */
 } Figures;
 
 /* What the wall asks for. */

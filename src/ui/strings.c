@@ -26,6 +26,7 @@ static const char *const ZH[S_COUNT] = {
     [S_TOWN_WALL_FMT] = "%s · 群众诉求公开墙",
     [S_LAST_SYNC_FMT] = "上次与镇里同步：%s",
     [S_NEVER_SYNCED] = "尚未与镇里同步",
+    [S_DB_HELD] = "数据库已修复：请用U盘与镇里同步，找回本机记录后才能提交",
     [S_SCOPE_HALL] = "本村",
     [S_SCOPE_TOWN] = "全镇",
     [S_FILTER_GRADE] = "颜色",
@@ -332,6 +333,8 @@ static const char *const EN[S_COUNT] = {
     [S_TOWN_WALL_FMT] = "%s · public wall of appeals",
     [S_LAST_SYNC_FMT] = "Last synced with the office: %s",
     [S_NEVER_SYNCED] = "Not synced with the office yet",
+    [S_DB_HELD] = "Database repaired: sync a stick with the office to get this kiosk's records "
+                  "back before anything can be submitted",
     [S_SCOPE_HALL] = "Village",
     [S_SCOPE_TOWN] = "Town",
     [S_FILTER_GRADE] = "Colour",

@@ -32,6 +32,7 @@ typedef enum {
     S_TOWN_WALL_FMT,    /* %s · 群众诉求公开墙 */
     S_LAST_SYNC_FMT,    /* 上次与镇里同步：%s */
     S_NEVER_SYNCED,
+    S_DB_HELD,          /* 数据库已修复：请用U盘与镇里同步… */
     S_SCOPE_HALL,       /* 本村 */
     S_SCOPE_TOWN,       /* 全镇 */
     S_FILTER_GRADE,     /* 颜色 */
