@@ -202,6 +202,16 @@ static void damage_page(const char *path, size_t page_size, int64_t pageno)
     free(b);
 }
 
+/* 1 when the file at path holds exactly these bytes. */
+static int file_is(const char *path, const unsigned char *bytes, size_t len)
+{
+    size_t n = 0;
+    unsigned char *got = path ? tu_read_file(path, &n) : NULL;
+    int same = got && n == len && memcmp(got, bytes, len) == 0;
+    free(got);
+    return same;
+}
+
 static json_t *run(const char *path, int repair, const DbcheckHooks *h, int want)
 {
     json_t *r = NULL;
@@ -235,6 +245,18 @@ static void self_of(sqlite3 *db, Author *a)
 {
     EwErr e = {0};
     ok_rc(device_load_self(db, a, &e), &e, "device_load_self");
+}
+
+/* The identity, page size (when asked) and record count of a database. */
+static int64_t facts_of(const char *path, Author *self, int64_t *page_size)
+{
+    sqlite3 *db = open_path(path);
+    int64_t n = q_int(db, "SELECT count(*) FROM records");
+    if (page_size)
+        *page_size = q_int(db, "PRAGMA page_size");
+    self_of(db, self);
+    db_close(db);
+    return n;
 }
 
 static int add_appeal(sqlite3 *db, const char *text, EwErr *e)
@@ -390,11 +412,7 @@ static void test_damaged_leaves_and_resync(void **state)
     assert_int_equal(c.status, 1);
     assert_non_null(strstr(c.out, "damaged"));
     tu_ctl_free(&c);
-    size_t len2;
-    unsigned char *same = tu_read_file(hpath, &len2);
-    assert_int_equal(len2, dlen);
-    assert_memory_equal(same, damaged, dlen);
-    free(same);
+    assert_true(file_is(hpath, damaged, dlen));
 
     /* Repaired. */
     c = tu_ctl(hpath, "db", "check", "--repair", "--json", NULL);
@@ -406,11 +424,7 @@ static void test_damaged_leaves_and_resync(void **state)
     print_message("%s\n", json_string_value(json_object_get(r, "text")));
     const char *kept = json_string_value(json_object_get(r, "kept"));
     assert_non_null(kept);
-    unsigned char *k = tu_read_file(kept, &len2);
-    assert_non_null(k);
-    assert_int_equal(len2, dlen);
-    assert_memory_equal(k, damaged, dlen); /* kept, byte for byte */
-    free(k);
+    assert_true(file_is(kept, damaged, dlen)); /* kept, byte for byte */
     free(damaged);
     integrity_ok(hpath);
     assert_string_equal(json_string_value(json_object_get(r, "identity")), "kept");
@@ -519,11 +533,9 @@ static void test_truncated(void **state)
 {
     (void)state;
     char *dir = tu_tmpdir(), *path = copy_of(dir, "h07.db", "h07.db");
-    sqlite3 *db = open_path(path);
-    int64_t n_records = q_int(db, "SELECT count(*) FROM records");
     Author self;
-    self_of(db, &self);
-    db_close(db);
+    int64_t n_records = facts_of(path, &self, NULL);
+    sqlite3 *db;
     size_t len;
     unsigned char *b = tu_read_file(path, &len);
     tu_write_file(path, b, len * 2 / 5);
@@ -531,11 +543,7 @@ static void test_truncated(void **state)
     json_decref(r);
     r = run(path, 1, NULL, EW_OK);
     assert_string_equal(state_of(r), "repaired");
-    size_t klen;
-    unsigned char *k = tu_read_file(json_string_value(json_object_get(r, "kept")), &klen);
-    assert_int_equal(klen, len * 2 / 5);
-    assert_memory_equal(k, b, klen);
-    free(k);
+    assert_true(file_is(json_string_value(json_object_get(r, "kept")), b, len * 2 / 5));
     free(b);
     json_decref(r);
     integrity_ok(path);
@@ -598,11 +606,8 @@ static void test_not_a_database(void **state)
     assert_string_equal(state_of(r), "repaired");
     assert_string_equal(json_string_value(json_object_get(r, "identity")), "lost");
     assert_non_null(strstr(json_string_value(json_object_get(r, "text")), "enrolled again"));
-    size_t klen;
-    unsigned char *k = tu_read_file(json_string_value(json_object_get(r, "kept")), &klen);
-    assert_int_equal(klen, sizeof junk);
-    assert_memory_equal(k, junk, klen);
-    free(k);
+    assert_true(file_is(json_string_value(json_object_get(r, "kept")),
+                        (const unsigned char *)junk, sizeof junk));
     json_decref(r);
     integrity_ok(path);
     sqlite3 *db = open_path(path);
@@ -621,11 +626,10 @@ static void test_power_cut(void **state)
     (void)state;
     for (int stop = 1; stop <= 3; stop++) {
         char *dir = tu_tmpdir(), *path = copy_of(dir, "h07.db", "h07.db");
-        sqlite3 *db = open_path(path);
-        int64_t page_size = q_int(db, "PRAGMA page_size");
         Author self;
-        self_of(db, &self);
-        db_close(db);
+        int64_t page_size;
+        facts_of(path, &self, &page_size);
+        sqlite3 *db;
         int64_t pages[512];
         size_t nleaf = record_leaves(path, pages, 512);
         damage_page(path, (size_t)page_size, pages[nleaf / 2]);
@@ -638,24 +642,14 @@ static void test_power_cut(void **state)
         char *kept = ew_xstrdup(json_string_value(json_object_get(r, "kept")));
         json_decref(r);
         /* The damaged bytes are still there: in place, or kept aside. */
-        size_t l1 = 0, l2 = 0;
-        unsigned char *at = tu_read_file(path, &l1), *aside = tu_read_file(kept, &l2);
-        assert_true((at && l1 == dlen && memcmp(at, damaged, dlen) == 0) ||
-                    (aside && l2 == dlen && memcmp(aside, damaged, dlen) == 0));
-        free(at);
-        free(aside);
+        assert_true(file_is(path, damaged, dlen) || file_is(kept, damaged, dlen));
         /* Checking alone reports the unfinished repair. */
         r = run(path, 0, NULL, EW_ECORRUPT);
         json_decref(r);
         /* Running again finishes. */
         r = run(path, 1, NULL, EW_OK);
         assert_string_equal(state_of(r), "repaired");
-        const char *kept2 = json_string_value(json_object_get(r, "kept"));
-        aside = tu_read_file(kept2, &l2);
-        assert_non_null(aside);
-        assert_int_equal(l2, dlen);
-        assert_memory_equal(aside, damaged, dlen);
-        free(aside);
+        assert_true(file_is(json_string_value(json_object_get(r, "kept")), damaged, dlen));
         json_decref(r);
         integrity_ok(path);
         db = open_path(path);

@@ -535,6 +535,15 @@ static json_t *lost_appeals(sqlite3 *db)
     return out;
 }
 
+/* Commits when rc is EW_OK, else rolls back; returns the outcome. */
+static int end_tx(sqlite3 *db, int rc, EwErr *err)
+{
+    if (rc == EW_OK)
+        return db_commit(db, err);
+    db_rollback(db);
+    return rc;
+}
+
 /* Tables copied as they are, in this order (the identity first). */
 static const struct {
     const char *table; /* in both files */
@@ -579,10 +588,7 @@ static int salvage(sqlite3 *src, const char *out, json_t *report, EwErr *err)
         device_hex(self.id, hex);
         json_object_set_new(report, "device", json_string(hex));
     }
-    if (rc == EW_OK)
-        rc = db_commit(dst, err);
-    else
-        db_rollback(dst);
+    rc = end_tx(dst, rc, err);
     if (rc)
         goto done;
     read_what_was(src, dst, NULL);
@@ -665,10 +671,7 @@ static int salvage(sqlite3 *src, const char *out, json_t *report, EwErr *err)
         }
         sqlite3_finalize(st);
     }
-    if (rc == EW_OK)
-        rc = db_commit(dst, err);
-    else
-        db_rollback(dst);
+    rc = end_tx(dst, rc, err);
     if (rc)
         goto done;
     json_object_set_new(report, "refused", json_incref(json_object_get(imp, "skipped")));
