@@ -313,6 +313,21 @@ static void test_clean(void **state)
     assert_int_equal(c.status, 0);
     assert_non_null(strstr(c.out, "passed"));
     tu_ctl_free(&c);
+    /* Beside a running kiosk (its connection open): its -wal stays, and
+     * what it writes afterwards is kept. */
+    sqlite3 *live = open_path(path);
+    EwErr e = {0};
+    ok_rc(db_exec(live, &e, "INSERT INTO local_config VALUES('test.before', '1')"), &e, "write");
+    r = run(path, 0, NULL, EW_OK);
+    json_decref(r);
+    char *wal = tu_suffixed(path, "-wal");
+    assert_int_equal(access(wal, F_OK), 0);
+    free(wal);
+    ok_rc(db_exec(live, &e, "INSERT INTO local_config VALUES('test.after', '1')"), &e, "write");
+    db_close(live);
+    live = open_path(path);
+    assert_int_equal(q_int(live, "SELECT count(*) FROM local_config WHERE key LIKE 'test.%'"), 2);
+    db_close(live);
     /* No file: nothing to check, nothing made. */
     char *none = tu_path(dir, "none.db");
     r = run(none, 1, NULL, EW_OK);

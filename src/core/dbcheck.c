@@ -7,11 +7,13 @@
  * forwards in its b-tree's order until the first error and then backwards
  * from the other end until the first error; INSERT OR IGNORE drops what both
  * passes read. One damaged stretch of a table therefore costs only the
- * rows on its pages; rows between two damaged stretches, and rows under a
- * damaged interior page, are not reached (they stay in the kept file, and
- * records come back from the office). The records' keys are also read from
- * their own index (records_order, separate pages), which names the records
- * that could not be read.
+ * rows on its pages. The records' keys are also read from their own index
+ * (records_order, on pages of its own): each key the scans missed (rows
+ * between two damaged stretches) is looked up on its own, and what is still
+ * missing is reported lost by device and seq; texts the salvaged records
+ * name are looked up the same way. Rows under a damaged interior page stay
+ * out of reach (they remain in the kept file, and records come back from
+ * the office).
  */
 #include "dbcheck.h"
 
@@ -99,7 +101,10 @@ static int open_ro(const char *path, sqlite3 **out)
 
 /* What a read-only connection leaves beside a WAL database that had no
  * -wal and -shm: an empty -wal and an -shm, which it cannot remove itself.
- * Taken away again, so that a check leaves the folder as it found it. */
+ * Taken away again, so that a check leaves the folder as it found it, but
+ * never while another process has the database open: each connection holds
+ * a read lock on the -shm's "DMS" byte (128) while it is open, which F_GETLK
+ * shows (a person running `db check` beside the running kiosk). */
 static int integrity_of(const char *path, json_t *problems, sqlite3 **out);
 
 typedef struct Beside {
@@ -115,11 +120,22 @@ static Beside beside_of(const char *path)
     return b;
 }
 
+static int shm_in_use(const char *shm)
+{
+    int fd = open(shm, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return 0;
+    struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 128, .l_len = 1};
+    int busy = fcntl(fd, F_GETLK, &lk) != 0 || lk.l_type != F_UNLCK;
+    close(fd);
+    return busy;
+}
+
 static void beside_restore(const char *path, Beside b)
 {
     char *wal = suffixed(path, "-wal"), *shm = suffixed(path, "-shm");
     struct stat st;
-    if (!b.wal && lstat(wal, &st) == 0 && st.st_size == 0) {
+    if (!b.wal && lstat(wal, &st) == 0 && st.st_size == 0 && !shm_in_use(shm)) {
         unlink(wal);
         if (!b.shm)
             unlink(shm);
