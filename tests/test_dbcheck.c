@@ -19,7 +19,9 @@
  *     the office's, and its next record follows its chain without a fork;
  *  3. a file cut short; 4. a zeroed header (everything read back);
  *  5. a file that is no database at all;
- *  6. a power cut at each step of the repair: the damaged file is always
+ *  6. the identity lost: the kiosk comes back blank, and once enrolled takes
+ *     its old records from the kept file (`db salvage`);
+ *  7. a power cut at each step of the repair: the damaged file is always
  *     there (in place or kept), and running again finishes.
  * The kiosk's Home is told while writes are held (source.c's figures).
  */
@@ -636,6 +638,67 @@ static void test_not_a_database(void **state)
     free(dir);
 }
 
+/* The identity lost to damage: the kiosk is blank after the repair, and
+ * once enrolled (here: a copy of the same town's hall) it takes the old
+ * identity's records from the kept file with `db salvage`. */
+static void test_salvage_kept_file(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir(), *path = copy_of(dir, "h07.db", "h07.db");
+    char *enrolled = copy_of(dir, "h07.db", "again.db");
+    sqlite3 *db = open_path(path);
+    EwErr e = {0};
+    for (int i = 0; i < 2; i++)
+        ok_rc(add_appeal(db, i ? "桥头的护栏松了" : "井水发浑三天了", &e), &e, "appeal");
+    int64_t appeals = q_int(db, "SELECT count(*) FROM appeals");
+    int64_t page = q_int(db, "SELECT rootpage FROM sqlite_schema WHERE name='device_self'");
+    int64_t page_size = q_int(db, "PRAGMA page_size");
+    db_close(db);
+    damage_page(path, (size_t)page_size, page);
+    json_t *r = run(path, 1, NULL, EW_OK);
+    assert_string_equal(json_string_value(json_object_get(r, "identity")), "lost");
+    assert_non_null(json_object_get(r, "records_unchecked"));
+    char *kept = ew_xstrdup(json_string_value(json_object_get(r, "kept")));
+    json_decref(r);
+    /* The blank database cannot check records. */
+    CtlRun c = tu_ctl(path, "db", "salvage", kept, NULL);
+    assert_int_equal(c.status, 1);
+    assert_non_null(strstr(c.err, "not enrolled"));
+    tu_ctl_free(&c);
+    /* The enrolled one takes them, each verified; twice changes nothing. */
+    db = open_path(enrolled);
+    assert_int_equal(q_int(db, "SELECT count(*) FROM appeals"), appeals - 2);
+    db_close(db);
+    for (int round = 0; round < 2; round++) {
+        c = tu_ctl(enrolled, "db", "salvage", kept, NULL);
+        if (c.status)
+            print_error("%s%s", c.out, c.err);
+        assert_int_equal(c.status, 0);
+        assert_non_null(strstr(c.out, "checked again"));
+        tu_ctl_free(&c);
+        db = open_path(enrolled);
+        assert_int_equal(q_int(db, "SELECT count(*) FROM appeals"), appeals);
+        assert_int_equal(q_int(db, "SELECT count(*) FROM waiting"), 0);
+        db_close(db);
+    }
+    /* A file that is no database: refused, nothing changed. */
+    char *junk = tu_path(dir, "junk.bin");
+    tu_write_file(junk, "no database here, only words", 28);
+    TuSnap snap = tu_snap_take(enrolled);
+    c = tu_ctl(enrolled, "db", "salvage", junk, NULL);
+    assert_int_equal(c.status, 1);
+    tu_ctl_free(&c);
+    assert_true(tu_snap_same(&snap));
+    tu_snap_free(&snap);
+    integrity_ok(enrolled);
+    free(junk);
+    free(kept);
+    free(enrolled);
+    free(path);
+    tu_rmdir(dir);
+    free(dir);
+}
+
 static void test_power_cut(void **state)
 {
     (void)state;
@@ -698,6 +761,7 @@ int main(void)
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_zero_header),
         cmocka_unit_test(test_not_a_database),
+        cmocka_unit_test(test_salvage_kept_file),
         cmocka_unit_test(test_power_cut),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

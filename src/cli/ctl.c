@@ -1216,6 +1216,27 @@ static int cmd_db_check(Args *a, EwErr *e)
     return rc;
 }
 
+/* db salvage FILE: the records of a kept damaged file (or any database of
+ * this town), re-verified, into this one. */
+static int cmd_db_salvage(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 1, "the file to take records from (FILE)", e);
+    sqlite3 *db = NULL;
+    if (rc == EW_OK)
+        rc = open_db(a, 0, &db, e);
+    if (rc)
+        return rc;
+    json_t *r = NULL;
+    rc = dbcheck_salvage(db, a->pos[0], &r, e);
+    if (rc == EW_OK && flag(a, "json"))
+        print_json(a->out, r);
+    else if (rc == EW_OK)
+        fprintf(a->out, "%s\n", json_string_value(json_object_get(r, "text")));
+    json_decref(r);
+    db_close(db);
+    return rc;
+}
+
 static void text_enroll(FILE *f, json_t *r)
 {
     const char *state = json_string_value(json_object_get(r, "state"));
@@ -1654,6 +1675,8 @@ static const Command commands[] = {
     {"db", "check", "repair json", cmd_db_check,
      "db check [--repair] [--json]  (integrity check; --repair rebuilds a damaged database, "
      "keeping it aside; exit 0 clean or repaired, 1 damaged)"},
+    {"db", "salvage", "json", cmd_db_salvage,
+     "db salvage FILE [--json]  (takes the records of a kept damaged file, re-verified)"},
     {"clock", NULL, "json", cmd_clock, "clock [--json] | clock confirm  (office)"},
     {"backup", NULL, "passphrase-file=", cmd_backup,
      "backup DIR [--passphrase-file F]  (office: town key and database, encrypted)"},

@@ -560,70 +560,22 @@ static int end_tx(sqlite3 *db, int rc, EwErr *err)
     return rc;
 }
 
-/* Tables copied as they are, in this order (the identity first). */
-static const struct {
-    const char *table; /* in both files */
-    const char *what;  /* report key */
-} PLAIN[] = {
-    {"device_self", "identity"},     {"local_config", "settings"},
-    {"peers", "peers"},              {"peer_vv", "peer_holdings"},
-    {"sync_log", "sync_history"},    {"meeting_tally", "open_meeting_counters"},
-    {"ballot_tokens", "ballot_tokens"},
-};
-
-/* Builds the rebuilt database at `out` from what src holds. */
-static int salvage(sqlite3 *src, const char *out, json_t *report, EwErr *err)
+/* Certificates, records (held and waiting) and texts of src: gathered
+ * into a bundle file at bpath and imported into dst exactly as a stick's
+ * bundle (sync_import_vouched), then src's quarantined forks still signed
+ * by their authors. dst's temp.was_rec names the records to look for one
+ * by one (read_what_was). Counts go to salvaged, the outcome to report. */
+static int take_records(sqlite3 *src, sqlite3 *dst, const char *bpath, json_t *salvaged,
+                        json_t *report, EwErr *err)
 {
-    sqlite3 *dst = NULL;
-    char *bpath = suffixed(out, ".bundle");
     sqlite3 *b = NULL;
-    json_t *salvaged = json_object(), *imp = json_object();
-    json_object_set(report, "salvaged", salvaged);
-    int rc = db_open(out, 1, &dst, err);
-    if (rc)
-        goto done;
-    rc = db_begin(dst, err);
-    for (size_t i = 0; rc == EW_OK && i < sizeof PLAIN / sizeof PLAIN[0]; i++) {
-        Counts c = {0};
-        rc = copy_table(src, PLAIN[i].table, dst, PLAIN[i].table, NULL, &c, err);
-        json_object_set_new(salvaged, PLAIN[i].what,
-                            json_pack("{s:I,s:b}", "rows", (json_int_t)c.rows, "damaged",
-                                      c.damaged));
-        if (rc == EW_OK && i == 0 && c.rows > 0 && !identity_ok(dst))
-            rc = db_exec(dst, err, "DELETE FROM device_self");
-    }
-    int identity = rc == EW_OK && device_exists(dst);
-    json_object_set_new(report, "identity", json_string(identity ? "kept" : "lost"));
-    Author self;
-    memset(&self, 0, sizeof self);
-    if (identity) {
-        rc = device_load_self(dst, &self, err);
-        if (rc == EW_OK)
-            rc = device_register(dst, &self, NULL, err);
-        char hex[33];
-        device_hex(self.id, hex);
-        json_object_set_new(report, "device", json_string(hex));
-    }
-    rc = end_tx(dst, rc, err);
-    if (rc)
-        goto done;
-    read_what_was(src, dst, NULL);
-
-    /* Certificates, records and texts: into a bundle, imported like one
-     * from a stick. Without an identity and the town key nothing can be
-     * checked, so nothing is taken (the records stay in the kept file). */
-    unsigned char town_pk[crypto_sign_PUBLICKEYBYTES];
-    if (!identity || device_town_pk(dst, town_pk) != 0) {
-        json_object_set_new(report, "records_unchecked",
-                            json_string(identity ? "this device was not enrolled"
-                                                 : "this device's identity was lost"));
-        goto done;
-    }
+    json_t *imp = json_object();
+    int rc = EW_OK;
     unlink(bpath);
     if (sqlite3_open_v2(bpath, &b, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
         rc = ew_err(err, EW_EIO, "cannot make %s: %s", bpath, sqlite3_errmsg(b));
-        goto done;
+        goto out;
     }
     rc = db_exec(b, err, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;");
     if (rc == EW_OK)
@@ -689,7 +641,7 @@ static int salvage(sqlite3 *src, const char *out, json_t *report, EwErr *err)
     }
     rc = end_tx(dst, rc, err);
     if (rc)
-        goto done;
+        goto out;
     json_object_set_new(report, "refused", json_incref(json_object_get(imp, "skipped")));
     json_object_set_new(report, "kept_records",
                         json_integer(count_of(dst, "SELECT count(*) FROM records")));
@@ -700,6 +652,72 @@ static int salvage(sqlite3 *src, const char *out, json_t *report, EwErr *err)
     if (device_own_gap(dst, &from, &to))
         json_object_set_new(report, "own_missing",
                             json_pack("[I,I]", (json_int_t)from, (json_int_t)to));
+out:
+    json_decref(imp);
+    sqlite3_close(b);
+    unlink(bpath);
+    return rc;
+}
+
+/* Tables copied as they are, in this order (the identity first). */
+static const struct {
+    const char *table; /* in both files */
+    const char *what;  /* report key */
+} PLAIN[] = {
+    {"device_self", "identity"},     {"local_config", "settings"},
+    {"peers", "peers"},              {"peer_vv", "peer_holdings"},
+    {"sync_log", "sync_history"},    {"meeting_tally", "open_meeting_counters"},
+    {"ballot_tokens", "ballot_tokens"},
+};
+
+/* Builds the rebuilt database at `out` from what src holds. */
+static int salvage(sqlite3 *src, const char *out, json_t *report, EwErr *err)
+{
+    sqlite3 *dst = NULL;
+    char *bpath = suffixed(out, ".bundle");
+    json_t *salvaged = json_object();
+    json_object_set(report, "salvaged", salvaged);
+    int rc = db_open(out, 1, &dst, err);
+    if (rc)
+        goto done;
+    rc = db_begin(dst, err);
+    for (size_t i = 0; rc == EW_OK && i < sizeof PLAIN / sizeof PLAIN[0]; i++) {
+        Counts c = {0};
+        rc = copy_table(src, PLAIN[i].table, dst, PLAIN[i].table, NULL, &c, err);
+        json_object_set_new(salvaged, PLAIN[i].what,
+                            json_pack("{s:I,s:b}", "rows", (json_int_t)c.rows, "damaged",
+                                      c.damaged));
+        if (rc == EW_OK && i == 0 && c.rows > 0 && !identity_ok(dst))
+            rc = db_exec(dst, err, "DELETE FROM device_self");
+    }
+    int identity = rc == EW_OK && device_exists(dst);
+    json_object_set_new(report, "identity", json_string(identity ? "kept" : "lost"));
+    Author self;
+    memset(&self, 0, sizeof self);
+    if (identity) {
+        rc = device_load_self(dst, &self, err);
+        if (rc == EW_OK)
+            rc = device_register(dst, &self, NULL, err);
+        char hex[33];
+        device_hex(self.id, hex);
+        json_object_set_new(report, "device", json_string(hex));
+    }
+    rc = end_tx(dst, rc, err);
+    if (rc)
+        goto done;
+    read_what_was(src, dst, NULL);
+
+    /* Certificates, records and texts: into a bundle, imported like one
+     * from a stick. Without an identity and the town key nothing can be
+     * checked, so nothing is taken (the records stay in the kept file). */
+    unsigned char town_pk[crypto_sign_PUBLICKEYBYTES];
+    if (!identity || device_town_pk(dst, town_pk) != 0) {
+        json_object_set_new(report, "records_unchecked",
+                            json_string(identity ? "this device was not enrolled"
+                                                 : "this device's identity was lost"));
+        goto done;
+    }
+    rc = take_records(src, dst, bpath, salvaged, report, err);
 done:
     if (dst && rc == EW_OK) {
         int64_t nlost = 0;
@@ -708,9 +726,6 @@ done:
         json_object_set_new(report, "lost_appeals", lost_appeals(dst));
     }
     json_decref(salvaged);
-    json_decref(imp);
-    sqlite3_close(b);
-    unlink(bpath);
     free(bpath);
     if (dst) {
         db_exec(dst, NULL, "DROP TABLE IF EXISTS temp.was_rec; DROP TABLE IF EXISTS temp.was_appeal");
@@ -743,20 +758,25 @@ static void put32(unsigned char *p, uint32_t v)
     p[3] = (unsigned char)v;
 }
 
-/* 1 when db reads its schema and every table's first row or end. */
-static int readable(sqlite3 *db)
+/* 1 when sql's first step gives a row or the end (not an error). */
+static int steps(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st = NULL;
-    int ok = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL) ==
-                 SQLITE_OK &&
-             sqlite3_step(st) == SQLITE_ROW;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK ? sqlite3_step(st)
+                                                                      : SQLITE_ERROR;
     sqlite3_finalize(st);
-    if (ok)
-        ok = sqlite3_prepare_v2(db, "SELECT device FROM device_self", -1, &st, NULL) ==
-                 SQLITE_OK &&
-             sqlite3_step(st) != SQLITE_CORRUPT;
-    sqlite3_finalize(st);
-    return ok;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+/* 1 when SQLite reads db's schema: a file with a lost header does not. */
+static int readable(sqlite3 *db) { return steps(db, "SELECT count(*) FROM sqlite_schema"); }
+
+/* 1 when, beyond the schema, the identity or the first records read: the
+ * page size guessed for a new header is the right one. */
+static int pages_line_up(sqlite3 *db)
+{
+    return readable(db) && (steps(db, "SELECT device FROM device_self") ||
+                            steps(db, "SELECT device FROM records ORDER BY device, seq"));
 }
 
 /* A file whose first 100 bytes (SQLite's header) are gone is "not a
@@ -804,7 +824,7 @@ static int rescue_header(const char *path, const char *out)
             wrote = 0;
         sqlite3 *db;
         if (wrote && open_ro(out, &db) == 0) {
-            if (readable(db))
+            if (pages_line_up(db))
                 found = 0;
             sqlite3_close(db);
         }
@@ -854,10 +874,30 @@ static char *report_text(json_t *report)
         fputs("The file's first bytes (SQLite's header) were damaged; the rest was read "
               "through a copy with a new header.\n",
               f);
-    if (strcmp(state, "absent") == 0) {
+    if (strcmp(state, "salvaged") == 0) {
+        fprintf(f, "Read %" JSON_INTEGER_FORMAT " records from %s, each checked again as a "
+                   "stick's would be; this database now holds %" JSON_INTEGER_FORMAT
+                   " records in its log and %" JSON_INTEGER_FORMAT " waiting for earlier ones "
+                   "(%" JSON_INTEGER_FORMAT " appeals).",
+                rows_of(report, "records"), json_string_value(json_object_get(report, "from")),
+                json_integer_value(json_object_get(report, "kept_records")),
+                json_integer_value(json_object_get(report, "waiting_records")),
+                json_integer_value(json_object_get(report, "appeals")));
+        size_t nref = json_array_size(json_object_get(report, "refused"));
+        if (nref)
+            fprintf(f, " Refused: %zu records that do not verify.", nref);
+        json_int_t nlost = json_integer_value(json_object_get(report, "lost_count"));
+        if (nlost)
+            fprintf(f, " Still missing here: %" JSON_INTEGER_FORMAT " records the file names "
+                       "but could not give.",
+                    nlost);
+    } else if (strcmp(state, "absent") == 0) {
         fputs("There is no database yet: nothing to check.", f);
     } else if (strcmp(state, "clean") == 0) {
         fputs("The database passed SQLite's integrity check.", f);
+        const char *last = json_string_value(json_object_get(report, "last_repair"));
+        if (last)
+            fprintf(f, " It was rebuilt after damage; the damaged file was kept as %s.", last);
         json_t *own = json_object_get(report, "own_missing");
         if (own)
             fprintf(f, " After an earlier repair this device still lacks its own records %"
@@ -894,6 +934,27 @@ static char *report_text(json_t *report)
                 json_integer_value(json_object_get(report, "waiting_records")),
                 rows_of(report, "texts"), rows_of(report, "open_meeting_counters"),
                 json_integer_value(json_object_get(report, "appeals")));
+        static const struct {
+            const char *key, *words;
+        } parts[] = {{"identity", "the identity"},
+                     {"settings", "settings"},
+                     {"certificates", "certificates"},
+                     {"records", "records"},
+                     {"texts", "texts"},
+                     {"open_meeting_counters", "an open meeting's counters (ballots!)"},
+                     {"ballot_tokens", "an open meeting's ballot tokens"},
+                     {"sync_history", "the sync history"},
+                     {"peers", "what other devices hold"},
+                     {"peer_holdings", "what other devices hold"}};
+        int n_part = 0;
+        for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+            if (json_is_true(json_object_get(
+                    json_object_get(json_object_get(report, "salvaged"), parts[i].key),
+                    "damaged")))
+                fprintf(f, "%s%s", n_part++ ? ", " : "Not everything could be read of: ",
+                        parts[i].words);
+        if (n_part)
+            fputs(".\n", f);
         size_t nref = json_array_size(json_object_get(report, "refused"));
         if (nref)
             fprintf(f, "Refused: %zu records that no longer verify (damaged bytes).\n", nref);
@@ -983,6 +1044,10 @@ static void own_gap_of(const char *path, json_t *report)
     if (device_own_gap(db, &from, &to))
         json_object_set_new(report, "own_missing",
                             json_pack("[I,I]", (json_int_t)from, (json_int_t)to));
+    json_t *last = dbcheck_last(db);
+    if (json_string_value(json_object_get(last, "kept")))
+        json_object_set(report, "last_repair", json_object_get(last, "kept"));
+    json_decref(last);
     db_close(db);
     beside_restore(path, was);
 }
@@ -1157,6 +1222,57 @@ out:
     *report = r;
     free(rebuild);
     free(rebuilt);
+    return rc;
+}
+
+int dbcheck_salvage(sqlite3 *db, const char *file, json_t **report, EwErr *err)
+{
+    json_t *r = json_pack("{s:s,s:s}", "state", "salvaged", "from", file);
+    *report = r;
+    unsigned char town_pk[crypto_sign_PUBLICKEYBYTES];
+    if (!device_exists(db) || device_town_pk(db, town_pk) != 0)
+        return ew_err(err, EW_ESTATE, "this device is not enrolled: enrol it first (its town "
+                                      "key checks the records), then take them from %s",
+                      file);
+    if (!exists(file))
+        return ew_err(err, EW_ENOTFOUND, "no file %s", file);
+    const char *me = sqlite3_db_filename(db, "main");
+    char *base = ew_xstrdup(me && *me ? me : file);
+    char *bpath = suffixed(base, ".salvage-bundle"), *copy = suffixed(base, ".salvage-src");
+    Beside was = beside_of(file);
+    sqlite3 *src = NULL;
+    if (open_ro(file, &src) == 0 && !readable(src)) {
+        sqlite3_close(src);
+        src = NULL;
+        if (rescue_header(file, copy) == 0 && open_ro(copy, &src) == 0)
+            json_object_set_new(r, "header_rebuilt", json_true());
+    }
+    int rc = EW_OK;
+    if (!src) {
+        rc = ew_err(err, EW_ECORRUPT, "nothing in %s can be read as an echowall database", file);
+    } else {
+        json_t *salvaged = json_object();
+        json_object_set(r, "salvaged", salvaged);
+        read_what_was(src, db, NULL);
+        rc = take_records(src, db, bpath, salvaged, r, err);
+        if (rc == EW_OK) {
+            int64_t nlost = 0;
+            json_object_set_new(r, "lost_records", lost_records(db, &nlost));
+            json_object_set_new(r, "lost_count", json_integer(nlost));
+        }
+        db_exec(db, NULL,
+                "DROP TABLE IF EXISTS temp.was_rec; DROP TABLE IF EXISTS temp.was_appeal");
+        json_decref(salvaged);
+        sqlite3_close(src);
+    }
+    remove_db(copy);
+    beside_restore(file, was);
+    free(bpath);
+    free(copy);
+    free(base);
+    char *text = report_text(r);
+    json_object_set_new(r, "text", json_string(text));
+    free(text);
     return rc;
 }
 

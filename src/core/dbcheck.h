@@ -61,6 +61,16 @@ typedef struct DbcheckHooks {
 int dbcheck_run(const char *path, int repair, const DbcheckHooks *hooks, json_t **report,
                 EwErr *err);
 
+/* Takes the records of another database file (a kept damaged file, or any
+ * echowall database of this town) into db: read and checked exactly as in a
+ * repair (every record re-verified as a stick bundle's, against db's town
+ * key), folded. For a device whose identity was lost in a repair: once it
+ * is enrolled again, its old identity's records that never reached the
+ * office come back from the kept file this way. db must be enrolled
+ * (EW_ESTATE). *report (caller json_decref's) has "text". Runs its own
+ * transaction. */
+int dbcheck_salvage(sqlite3 *db, const char *file, json_t **report, EwErr *err);
+
 /* The report of the last repair kept in a database, or NULL (caller
  * json_decref's). */
 json_t *dbcheck_last(sqlite3 *db);
