@@ -51,6 +51,7 @@
 #include "script.h"
 #include "input.h"
 #include "office.h"
+#include "panel.h"
 #include "printjob.h"
 #include "source.h"
 #include "stick.h"
@@ -268,9 +269,19 @@ static int64_t watchdog_ms(void)
     return ms > 0 ? ms : 1;
 }
 
+/* The panel's signal on or off for the night; the log says when it cannot
+ * (the dark frame stays either way). Returns on. */
+static int panel(Display *d, int on)
+{
+    char err[256];
+    if (panel_set_power(d->win, on, err, sizeof err) < 0)
+        fprintf(stderr, "echowall: %s\n", err);
+    return on;
+}
+
 static int live(App *a, Display *d, int64_t t0)
 {
-    int first = 1;
+    int first = 1, dark = 0; /* dark: the panel was turned off for the night */
     int64_t last = clock_mono_ms();
     int64_t wd_every = watchdog_ms(), wd_last = last;
     while (!app_quit_requested(a) && !g_term) {
@@ -288,8 +299,11 @@ static int live(App *a, Display *d, int64_t t0)
                 app_push(a, &ev);
         }
         int64_t now = clock_mono_ms();
+        app_set_wall_ms(a, clock_now_ms()); /* the night follows the clock, set by a sync too */
         app_advance(a, now - last);
         last = now;
+        if (dark && !app_asleep(a)) /* woken: the panel on before the frame */
+            dark = !panel(d, 1);
         if (wd_every && now - wd_last >= wd_every) {
             sd_notify(0, "WATCHDOG=1"); /* the loop came round: the screen answers */
             wd_last = now;
@@ -304,6 +318,8 @@ static int live(App *a, Display *d, int64_t t0)
                 sd_notify(0, "READY=1\nSTATUS=on the screen");
             }
             first = 0;
+            if (!dark && app_asleep(a)) /* the dark frame is up: now the panel off */
+                dark = !panel(d, 0);
             int64_t spent = clock_mono_ms() - f0;
             if (spent < 16)
                 SDL_Delay((Uint32)(16 - spent)); /* at most about 60 frames a second */
@@ -433,7 +449,7 @@ int kiosk_main(int argc, char **argv)
     timing(t0, o.demo ? "demo town built" : "database open");
     char *lang = setting(db, "ui.lang"), *rot = setting(db, "screen.rotation"),
          *idle = setting(db, "idle.timeout_s"), *wmm = setting(db, "screen.width_mm"),
-         *cool = setting(db, "ballot.cooldown_s");
+         *cool = setting(db, "ballot.cooldown_s"), *night = setting(db, "screen.night");
     DisplaySpec ds = {.w = o.w, .h = o.h, .fullscreen = !o.w && !o.headless,
                       .headless = o.headless, .rotation = o.rotate >= 0 ? o.rotate : atoi(rot)};
     Display d = {0};
@@ -458,6 +474,8 @@ int kiosk_main(int argc, char **argv)
                      .assetdir = assets,
                      .allow_quit = o.w || o.headless,
                      .cooldown_s = atoi(cool)};
+    if (config_parse_night(night, &cfg.night_from, &cfg.night_to) != 0)
+        fprintf(stderr, "echowall: screen.night '%s' is not like 22:00-06:00: never dark\n", night);
     if ((int)cfg.lang < 0)
         cfg.lang = LANG_ZH;
     if (config_is_set(db, "screen.width_mm") && atoi(wmm) > 0) {
@@ -515,6 +533,7 @@ out:
     free(lang);
     free(rot);
     free(idle);
+    free(night);
     free(wmm);
     free(cool);
     db_close(db);

@@ -331,6 +331,8 @@ struct App {
     int64_t last_input;       /* app time of the last touch or key */
     int dirty;                /* a frame is wanted */
     int quit;
+    int64_t wall_base;        /* epoch ms at app time 0: wall time is wall_base + now */
+    int asleep;               /* night: the screen is dark until a touch or the morning */
 
     AppEvent queue[QUEUE_LEN];
     int qhead, qlen;
