@@ -29,6 +29,7 @@
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -247,6 +248,35 @@ static char *setting(sqlite3 *db, const char *key)
     char *v = NULL;
     config_get(db, key, &v, NULL);
     return v;
+}
+
+/* The staff menu's 关机. The kiosk may not shut the machine down itself (no
+ * privileges at all): it leaves a request in /run/echowall/request, which
+ * only it (group echowall) and root may write, and echowall-poweroff.path
+ * starts echowall-poweroff.service, which powers off as root. /run is
+ * emptied at every boot, so a request never outlives the boot it was made
+ * in. ECHOWALL_POWEROFF_REQUEST names another file (tests). */
+static int poweroff_request(void *ctx, char *msg, int msglen)
+{
+    (void)ctx;
+    const char *path = getenv("ECHOWALL_POWEROFF_REQUEST");
+    if (!path || !*path)
+        path = "/run/echowall/request/poweroff";
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
+    if (fd < 0) {
+        snprintf(msg, (size_t)msglen, "%s: %s%s", path, strerror(errno),
+                 errno == ENOENT ? " (no shutdown service on this machine)" : "");
+        return -1;
+    }
+    static const char why[] = "poweroff asked for by the staff menu\n";
+    int ok = write(fd, why, sizeof why - 1) == (ssize_t)(sizeof why - 1);
+    if (close(fd) != 0 || !ok) {
+        snprintf(msg, (size_t)msglen, "%s: %s", path, strerror(errno));
+        unlink(path);
+        return -1;
+    }
+    fprintf(stderr, "echowall: shutdown asked for by the staff menu (%s)\n", path);
+    return 0;
 }
 
 /* 1 when db is the town office's (its device's role). */
@@ -488,6 +518,8 @@ int kiosk_main(int argc, char **argv)
     if (is_office(db)) {
         office = office_new(db, mount);
         office_source_init(&src, office);
+    } else {
+        src.poweroff = poweroff_request; /* a hall's kiosk; an office desk is a PC */
     }
     input = input_new();
     input_wire(&src, input);

@@ -699,6 +699,23 @@ static void activate(App *a, const Control *c)
     case ACT_STAFF_QUIT:
         a->quit = 1;
         break;
+    case ACT_STAFF_POWEROFF:
+        a->poweroff_at = 0;
+        a->poweroff_msg[0] = 0;
+        a->overlay = OV_POWEROFF;
+        break;
+    case ACT_STAFF_BACK:
+        staff_menu_open(a);
+        break;
+    case ACT_POWEROFF_CONFIRM:
+        if (a->src->poweroff &&
+            a->src->poweroff(a->src->ctx, a->poweroff_msg, sizeof a->poweroff_msg) == 0) {
+            a->poweroff_msg[0] = 0;
+            a->poweroff_at = a->now;
+        } else if (!a->poweroff_msg[0]) {
+            snprintf(a->poweroff_msg, sizeof a->poweroff_msg, "?");
+        }
+        break;
     case ACT_HINT:
         ui_toast(a, (StrId)c->arg);
         break;
@@ -875,6 +892,9 @@ static void step(App *a)
         a->toast_until = 0;
         a->dirty = 1;
     }
+    if (a->overlay == OV_POWEROFF && a->poweroff_at && a->now - a->poweroff_at >= 60000 &&
+        a->now - STEP_MS - a->poweroff_at < 60000)
+        a->dirty = 1; /* a minute and still here: say so */
     int64_t idle = a->now - a->last_input;
     int64_t limit = (int64_t)a->cfg.idle_s * 1000;
     /* A slip that did not print: the code, its QR and the rating code stay

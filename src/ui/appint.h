@@ -56,7 +56,8 @@ typedef enum {
     OV_PICK_TOPIC, OV_CLOSE_MEETING,
     OV_OFFICE_GRADE, /* the office: a grade and its time limit */
     OV_OFFICE_EXPORT, /* the office: files onto the stick */
-    OV_OFFICE_REVOKE  /* the office: retire this device? */
+    OV_OFFICE_REVOKE, /* the office: retire this device? */
+    OV_POWEROFF       /* staff: shut the kiosk down? then how it goes */
 } OverlayId;
 
 /* What the number pad (OV_PIN) is typing. */
@@ -88,6 +89,9 @@ typedef enum {
     ACT_PIN_DELETE,
     ACT_PIN_OK,
     ACT_STAFF_QUIT,
+    ACT_STAFF_POWEROFF, /* the staff menu's 关机: asks first */
+    ACT_POWEROFF_CONFIRM,
+    ACT_STAFF_BACK,     /* back to the staff menu */
     ACT_HINT,        /* arg: a StrId to show: the control does nothing now, and says why */
     ACT_STICK_OK,    /* the stick's result has been read */
     ACT_RATE,        /* arg: index in DOMAIN_RATINGS, for the current subject */
@@ -332,6 +336,8 @@ struct App {
     int dirty;                /* a frame is wanted */
     int quit;
     int64_t wall_base;        /* epoch ms at app time 0: wall time is wall_base + now */
+    int64_t poweroff_at;      /* app time the shutdown was asked for; 0: not asked */
+    char poweroff_msg[200];   /* why it was refused ("" when it was not) */
     int asleep;               /* night: the screen is dark until a touch or the morning */
 
     AppEvent queue[QUEUE_LEN];

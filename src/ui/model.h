@@ -382,6 +382,10 @@ typedef struct Source {
     /* Staff: sets a new PIN (after an office reset): 0, 1 not 4 to 8
      * digits, -1 an error (msg). */
     int (*set_pin)(void *ctx, const char *pin, char *msg, int msglen);
+    /* Staff: asks the system to shut the kiosk down (the appliance's
+     * echowall-poweroff.path does it as root): 0 asked, -1 refused (msg).
+     * May be NULL: no 关机 in the staff menu. */
+    int (*poweroff)(void *ctx, char *msg, int msglen);
     /* The hall's last closed meeting's results: 0 filled, 1 none yet, -1
      * an error (msg). May be NULL. */
     int (*results)(void *ctx, MeetingResult *out, char *msg, int msglen);

@@ -84,6 +84,11 @@ typedef enum {
     S_STAFF_NO_PIN,
     S_STAFF_TITLE,      /* 工作人员 */
     S_STAFF_EXIT,       /* 退出程序 */
+    S_STAFF_POWEROFF,   /* 关机 */
+    S_POWEROFF_CONFIRM, /* 现在关机？… */
+    S_POWEROFF_GOING,   /* 正在关机… */
+    S_POWEROFF_STUCK,   /* 还没有关机… */
+    S_POWEROFF_FAILED_FMT, /* 没有关机：%s */
     S_DELETE,           /* 删除 */
     S_LOAD_FAILED,      /* 暂时无法读取数据，请联系工作人员 */
     S_RECENT_SOLVED,    /* 最近办结 */
