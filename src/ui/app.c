@@ -801,11 +801,19 @@ static void activate(App *a, const Control *c)
         office_pick_open(a, PICK_BRANCH, SCR_OFFICE_DEVICES);
         break;
     case ACT_OFF_REVOKE:
+    case ACT_OFF_PIN:
         a->off.revoke_i = c->arg;
+        a->off.ask_pin = c->act == ACT_OFF_PIN;
         a->overlay = OV_OFFICE_REVOKE;
         break;
     case ACT_OFF_REVOKE_OK:
-        office_revoke(a);
+        if (a->off.ask_pin)
+            office_pin_reset(a);
+        else
+            office_revoke(a);
+        break;
+    case ACT_OFF_CLOCK:
+        office_clock_confirm(a);
         break;
     case ACT_OFF_BACKUP:
         office_backup_open(a);
