@@ -278,7 +278,9 @@ DESTDIR=$root cmake --install "$tmp/build" >"$tmp/install.log" 2>&1 ||
     fail "cmake --install: $(cat "$tmp/install.log")"
 for f in lib/systemd/system/echowall.service lib/systemd/system/echowall-stick@.service \
     lib/systemd/system/echowall-paused.service lib/systemd/system/echowall-reserve.service \
-    lib/systemd/system/echowall-dbcheck.service lib/systemd/system/getty@.service.d/echowall.conf \
+    lib/systemd/system/echowall-dbcheck.service \
+    lib/systemd/system/echowall-poweroff.path lib/systemd/system/echowall-poweroff.service \
+    lib/systemd/system/getty@.service.d/echowall.conf \
     lib/systemd/system/serial-getty@.service.d/echowall.conf \
     lib/systemd/system/systemd-timesyncd.service.d/echowall.conf \
     lib/udev/rules.d/99-echowall-stick.rules usr/libexec/echowall/echowall-stick \
@@ -299,7 +301,7 @@ ok "install: every file where Debian 12 wants it, ctrl-alt-del.target masked"
 # the binary just built).
 mkdir -p "$root/usr/lib/systemd/system"
 cp -a /lib/systemd/system/. "$root/usr/lib/systemd/system/"
-verify="echowall.service echowall-paused.service echowall-reserve.service echowall-dbcheck.service echowall-stick@sda1.service getty@tty1.service serial-getty@ttyS1.service"
+verify="echowall.service echowall-paused.service echowall-reserve.service echowall-dbcheck.service echowall-stick@sda1.service echowall-poweroff.path echowall-poweroff.service getty@tty1.service serial-getty@ttyS1.service"
 if [ -e /lib/systemd/system/systemd-timesyncd.service ]; then
     verify="$verify systemd-timesyncd.service"
 else
@@ -334,7 +336,7 @@ ok "systemd-analyze verify: $verify"
 # ---- security ----
 # unit threshold (exposure x 10): as strict as each unit really is.
 for pair in echowall.service:11 echowall-paused.service:11 echowall-reserve.service:2 \
-    echowall-dbcheck.service:2 echowall-stick@sda1.service:41; do
+    echowall-dbcheck.service:2 echowall-stick@sda1.service:41 echowall-poweroff.service:33; do
     u=${pair%%:*}
     t=${pair##*:}
     st=0
