@@ -531,6 +531,7 @@ static void test_strings(void **state)
         {S_OD_NOT_DONE_FMT, "S_OD_NOT_DONE_FMT", "s"},
         {S_OD_BACKED_UP_FMT, "S_OD_BACKED_UP_FMT", "s"},
         {S_OD_PIN_ASK_FMT, "S_OD_PIN_ASK_FMT", "s"},
+        {S_OS_SAVED_FMT, "S_OS_SAVED_FMT", "s"},
         {S_OD_PIN_DONE_FMT, "S_OD_PIN_DONE_FMT", "ss"},
         {S_OD_CLOCK_OK_FMT, "S_OD_CLOCK_OK_FMT", "s"},
         {S_OD_CLOCK_ASK_FMT, "S_OD_CLOCK_ASK_FMT", "s"},

@@ -535,6 +535,44 @@ static int backup(void *ctx, const char *passphrase, char *msg, int msglen)
     return 0;
 }
 
+/* ---- the town's settings ------------------------------------------------------------- */
+
+static int config_read(void *ctx, const char *key, char *out, int outlen, char *msg, int msglen)
+{
+    Office *of = ctx;
+    EwErr e = {0};
+    char *v = NULL;
+    if (config_get(of->db, key, &v, &e) != EW_OK)
+        return source_fail(msg, msglen, &e);
+    ew_utf8_copy(out, (size_t)outlen, v ? v : "");
+    free(v);
+    return 0;
+}
+
+typedef struct ConfigArg {
+    const char *key, *value;
+} ConfigArg;
+
+static int w_config(sqlite3 *db, Author *self, const void *arg, EwErr *e)
+{
+    const ConfigArg *c = arg;
+    if (config_scope(c->key) != 1) /* this screen writes the town's, nothing else */
+        return ew_err(e, EW_EINPUT, "'%s' is not a town setting", c->key);
+    return config_set(db, self, c->key, c->value, e);
+}
+
+static int config_write(void *ctx, const char *key, const char *value, char *msg, int msglen)
+{
+    Office *of = ctx;
+    EwErr e = {0};
+    ConfigArg c = {key, value};
+    int rc = source_write(of->db, w_config, &c, &e);
+    if (rc == EW_OK)
+        return 0;
+    source_fail(msg, msglen, &e);
+    return rc == EW_EDB || rc == EW_EIO ? -1 : 1;
+}
+
 /* ---- a hall's staff PIN, the station's clock ---------------------------------------- */
 
 typedef struct PinArg {
@@ -682,6 +720,8 @@ void office_source_init(Source *src, Office *of)
     src->office_backup = backup;
     src->office_roster = roster;
     src->office_pin_reset = pin_reset;
+    src->office_config_get = config_read;
+    src->office_config_set = config_write;
     src->office_clock = clock_state;
     src->office_clock_confirm = clock_confirm;
 }

@@ -445,6 +445,13 @@ typedef struct Source {
     /* The whole database, encrypted with passphrase, onto the stick (0 and
      * msg: the file, 1 no stick: msg, -1 and msg). */
     int (*office_backup)(void *ctx, const char *passphrase, char *msg, int msglen);
+    /* A town setting (config.h): its value into out (outlen bytes): 0, or
+     * -1 and msg. */
+    int (*office_config_get)(void *ctx, const char *key, char *out, int outlen, char *msg,
+                             int msglen);
+    /* Sets a town setting (a config.set record that travels to every
+     * hall): 0, 1 refused (msg says why: the value's rule), -1 and msg. */
+    int (*office_config_set)(void *ctx, const char *key, const char *value, char *msg, int msglen);
     /* A temporary staff PIN for hall's kiosk (staff.pin_reset): 0 and the
      * PIN in pin_out (9 bytes; the caller wipes it), 1 refused (msg), -1
      * and msg. */

@@ -298,6 +298,11 @@ typedef enum {
     S_OD_NOT_DONE_FMT,
     S_OD_REVOKED_OK,
     S_OD_BACKUP,
+    S_OS_TITLE,         /* 镇里设置 */
+    S_OS_EDIT,          /* 修改 */
+    S_OS_TOWN_NAME, S_OS_URL, S_OS_LIMIT_GREEN, S_OS_LIMIT_BLUE, S_OS_LIMIT_ORANGE,
+    S_OS_SAVED_FMT,     /* 已保存：%s。U盘会把它带到各村。 */
+    S_OS_NOTE,          /* what the settings are and where they go */
     S_OD_PIN_RESET,     /* 重设密码 */
     S_OD_PIN_ASK_FMT,   /* 给%s重设工作人员密码？… */
     S_OD_PIN_DONE_FMT,  /* %s的临时密码：%s… */
