@@ -314,6 +314,22 @@ ECHOWALL_NOW=2026-11-20T09:00 kiosk "$tmp/clock.txt" || fail "the clock walk"
 ECHOWALL_NOW=2026-11-20T09:00 "$ctl" --db "$db" clock | grep -q "clock is confirmed" ||
     fail "the clock was not confirmed"
 
+# 评议会: the newest meeting voided with its reason (a meeting.void record);
+# a voided one cannot be voided again.
+{
+    login
+    echo "press 评议会"
+    echo "press 作废 #1"
+    echo "expect 作废的原因" # 确认 is disabled until a reason is typed
+    echo "type 有人代投"
+    echo "press 确认"
+    echo "expect 已作废："
+    echo "expect 已作废：有人代投"
+    echo "screenshot office_meetings"
+} >"$tmp/void.txt"
+kiosk "$tmp/void.txt" || fail "the meeting void walk"
+[ "$("$ctl" --db "$db" meeting list | grep -c "voided: 有人代投")" = 1 ] || fail "no meeting was voided"
+
 # 镇里设置: the green time limit changed to 5 days (a config.set record);
 # 0 is refused and changes nothing.
 {

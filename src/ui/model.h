@@ -313,6 +313,25 @@ typedef struct DeviceList {
 
 void devicelist_free(DeviceList *l);
 
+/* An evaluation meeting, as the office lists them. */
+typedef struct MeetingRow {
+    char id[40];
+    char hall[4];
+    char *hall_name;   /* or NULL */
+    char *topic;
+    char opened[11];   /* YYYY-MM-DD */
+    char status[8];    /* open, closed, void */
+    long ballots;      /* -1 while open */
+    char *void_reason; /* or NULL */
+} MeetingRow;
+
+typedef struct MeetingList {
+    int n;
+    MeetingRow *v; /* newest first */
+} MeetingList;
+
+void meetinglist_free(MeetingList *l);
+
 /* Someone or something chosen from the roster. */
 enum { PICK_MEMBER, PICK_LEADER, PICK_UNIT, PICK_BRANCH, PICK_PERSON /* anyone */ };
 typedef struct PickItem {
@@ -445,6 +464,11 @@ typedef struct Source {
     /* The whole database, encrypted with passphrase, onto the stick (0 and
      * msg: the file, 1 no stick: msg, -1 and msg). */
     int (*office_backup)(void *ctx, const char *passphrase, char *msg, int msglen);
+    /* Every evaluation meeting of the town, newest first: 0, or -1 and msg. */
+    int (*office_meetings)(void *ctx, MeetingList *out, char *msg, int msglen);
+    /* Sets a meeting aside (meeting.void) with reason: 0, 1 refused (msg),
+     * -1 and msg. */
+    int (*office_void)(void *ctx, const char *id, const char *reason, char *msg, int msglen);
     /* A town setting (config.h): its value into out (outlen bytes): 0, or
      * -1 and msg. */
     int (*office_config_get)(void *ctx, const char *key, char *out, int outlen, char *msg,

@@ -298,6 +298,14 @@ typedef enum {
     S_OD_NOT_DONE_FMT,
     S_OD_REVOKED_OK,
     S_OD_BACKUP,
+    S_OM_TITLE,         /* 评议会 */
+    S_OM_NOTE,          /* what 作废 does */
+    S_OM_VOID,          /* 作废 */
+    S_OM_VOID_TITLE,    /* 作废的原因 */
+    S_OM_ROW_FMT,       /* %s · %s · %s */
+    S_OM_OPEN, S_OM_VOIDED, S_OM_BALLOTS_FMT,
+    S_OM_DONE_FMT,      /* 已作废：%s */
+    S_OM_NONE,          /* 还没有评议会 */
     S_OS_TITLE,         /* 镇里设置 */
     S_OS_EDIT,          /* 修改 */
     S_OS_TOWN_NAME, S_OS_URL, S_OS_LIMIT_GREEN, S_OS_LIMIT_BLUE, S_OS_LIMIT_ORANGE,
