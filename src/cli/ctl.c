@@ -1825,7 +1825,7 @@ int ctl_main(int argc, char **argv, FILE *out, FILE *errf)
             print_usage(out);
             return 0;
         } else if (strcmp(argv[i], "--version") == 0) {
-            fprintf(out, "echowallctl %s\n", update_running_version());
+            fprintf(out, "echowallctl %s (%s)\n", update_running_version(), update_build_arch());
             return 0;
         } else {
             fprintf(errf, "echowallctl: unknown or incomplete option '%s'\n", argv[i]);
