@@ -348,7 +348,8 @@ static void stick(App *a)
                                          : tr(a->lang, S_STICK_DONE);
     LineSpan ls[3];
     int n = ui_break(a, FACE_BOLD, m->body, title, iw, 2, ls, 3);
-    ui_lines(a, FACE_BOLD, m->body, ok ? C_GREEN : C_OVERDUE, x, y, blh, title, ls, n);
+    ui_lines(a, FACE_BOLD, m->body, ok && !(only && updok < 0) ? C_GREEN : C_OVERDUE, x, y, blh,
+             title, ls, n);
     y += n * blh + m->gap / 2;
     if (ok && st->enrol == 2) {
         snprintf(line, sizeof line, tr(a->lang, S_STICK_ENROLLED_FMT), st->hall);
