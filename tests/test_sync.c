@@ -906,6 +906,37 @@ typedef struct BadFx {
     char h03code[CODE_MAX], h07code[CODE_MAX];
 } BadFx;
 
+/* The town's office, H07 and H03 in a folder of their own; the halls have
+ * learnt what the office holds, so their bundles are small. */
+static void badfx_open(BadFx *fx)
+{
+    memset(fx, 0, sizeof *fx);
+    fx->dir = tu_tmpdir();
+    fx->office = db_copy(fx->dir, "office.db", "office.db");
+    fx->h07 = db_copy(fx->dir, "h07.db", "h07.db");
+    fx->h03 = db_copy(fx->dir, "h03.db", "h03.db");
+    self_hex(fx->h07, fx->h07dev);
+    self_hex(fx->h03, fx->h03dev);
+    Author a;
+    self_of(fx->h07, &a);
+    memcpy(fx->h07id, a.id, EW_DEVICE_LEN);
+    StickIO *io = new_stick();
+    json_decref(sync_ok(fx->office, io));
+    json_decref(sync_ok(fx->h07, io));
+    json_decref(sync_ok(fx->h03, io));
+    memfs_free(io);
+    fx->h07_held = dev_count(fx->office, "records", fx->h07id);
+}
+
+static void badfx_close(BadFx *fx)
+{
+    db_close(fx->office);
+    db_close(fx->h07);
+    db_close(fx->h03);
+    tu_rmdir(fx->dir);
+    free(fx->dir);
+}
+
 /* A fresh stick with H03's good bundle (a new appeal in it); H07 takes a new
  * appeal and its genuine files are in *f, not on the stick. */
 static StickIO *case_begin(BadFx *fx, Files *f)
@@ -974,23 +1005,8 @@ static void test_bad_files(void **state)
 {
     (void)state;
     BadFx fx;
-    memset(&fx, 0, sizeof fx);
-    fx.dir = tu_tmpdir();
-    fx.office = db_copy(fx.dir, "office.db", "office.db");
-    fx.h07 = db_copy(fx.dir, "h07.db", "h07.db");
-    fx.h03 = db_copy(fx.dir, "h03.db", "h03.db");
-    self_hex(fx.h07, fx.h07dev);
-    self_hex(fx.h03, fx.h03dev);
-    Author a;
-    self_of(fx.h07, &a);
-    memcpy(fx.h07id, a.id, EW_DEVICE_LEN);
-    /* The halls learn what the office holds, so their bundles are small. */
-    StickIO *io = new_stick();
-    json_decref(sync_ok(fx.office, io));
-    json_decref(sync_ok(fx.h07, io));
-    json_decref(sync_ok(fx.h03, io));
-    memfs_free(io);
-    fx.h07_held = dev_count(fx.office, "records", fx.h07id);
+    badfx_open(&fx);
+    StickIO *io;
     Files f;
     char name[80], *p, *q;
     unsigned char *d;
@@ -1286,11 +1302,7 @@ static void test_bad_files(void **state)
         memfs_free(io);
     }
 
-    db_close(fx.office);
-    db_close(fx.h07);
-    db_close(fx.h03);
-    tu_rmdir(fx.dir);
-    free(fx.dir);
+    badfx_close(&fx);
 }
 
 /* Mixed versions across halls (issue 8, section 3): a manifest written by
@@ -1303,17 +1315,7 @@ static void test_mixed_versions(void **state)
 {
     (void)state;
     BadFx fx;
-    memset(&fx, 0, sizeof fx);
-    fx.dir = tu_tmpdir();
-    fx.office = db_copy(fx.dir, "office.db", "office.db");
-    fx.h07 = db_copy(fx.dir, "h07.db", "h07.db");
-    fx.h03 = db_copy(fx.dir, "h03.db", "h03.db");
-    self_hex(fx.h07, fx.h07dev);
-    self_hex(fx.h03, fx.h03dev);
-    Author a;
-    self_of(fx.h07, &a);
-    memcpy(fx.h07id, a.id, EW_DEVICE_LEN);
-    fx.h07_held = dev_count(fx.office, "records", fx.h07id);
+    badfx_open(&fx);
     Files f;
     char name[80];
 
@@ -1361,11 +1363,7 @@ static void test_mixed_versions(void **state)
     json_decref(r);
     memfs_free(io);
 
-    db_close(fx.office);
-    db_close(fx.h07);
-    db_close(fx.h03);
-    tu_rmdir(fx.dir);
-    free(fx.dir);
+    badfx_close(&fx);
 }
 
 /* ================================================================== */

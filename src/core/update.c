@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cert.h"
 #include "db.h"
 #include "device.h"
 #include "record.h"
@@ -190,22 +191,7 @@ static json_t *statement_json(const UpdateInfo *u)
 int update_statement_make(const UpdateInfo *u, const unsigned char town_sk[crypto_sign_SECRETKEYBYTES],
                           unsigned char **out, size_t *len)
 {
-    json_t *st = statement_json(u);
-    unsigned char *bytes, s[crypto_sign_BYTES];
-    size_t n;
-    int rc = record_canonical(st, &bytes, &n);
-    if (rc) {
-        json_decref(st);
-        return rc;
-    }
-    crypto_sign_detached(s, NULL, bytes, n, town_sk);
-    free(bytes);
-    char sig[2 * crypto_sign_BYTES + 1];
-    ew_hex(s, sizeof s, sig);
-    json_t *file = json_pack("{s:o,s:s}", "statement", st, "sig", sig);
-    rc = record_canonical(file, out, len);
-    json_decref(file);
-    return rc;
+    return cert_sign_json(statement_json(u), "statement", town_sk, out, len);
 }
 
 int update_statement_check(const unsigned char *bytes, size_t len,
@@ -225,14 +211,7 @@ int update_statement_check(const unsigned char *bytes, size_t len,
         json_decref(file);
         return ew_err(err, EW_ECORRUPT, "the signature file is damaged or not one");
     }
-    unsigned char *signed_bytes;
-    size_t n;
-    int bad = record_canonical(st, &signed_bytes, &n) != EW_OK;
-    if (!bad) {
-        bad = crypto_sign_verify_detached(sig, signed_bytes, n, town_pk) != 0;
-        free(signed_bytes);
-    }
-    if (bad) {
+    if (cert_verify_json(st, sighex, town_pk) != 0) {
         json_decref(file);
         return ew_err(err, EW_ECORRUPT, "not signed by this town's key");
     }

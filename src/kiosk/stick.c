@@ -207,6 +207,17 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* A new report in s->st: cleared, in state, with the next serial. Called
+ * with s->lock held. */
+static void status_begin(Stick *s, int state)
+{
+    int serial = s->st.serial + 1;
+    memset(&s->st, 0, sizeof s->st);
+    s->st.state = state;
+    s->st.serial = serial;
+    s->st.records_out = -1;
+}
+
 /* The update helper's outcome, when its result file changed and holds one
  * not shown before: a report of its own, with no stick. */
 static void check_result(Stick *s)
@@ -238,11 +249,7 @@ static void check_result(Stick *s)
         const char *from = json_string_value(json_object_get(r, "from"));
         const char *msg = json_string_value(json_object_get(r, "message"));
         pthread_mutex_lock(&s->lock);
-        int serial = s->st.serial + 1;
-        memset(&s->st, 0, sizeof s->st);
-        s->st.state = STICK_DONE;
-        s->st.serial = serial;
-        s->st.records_out = -1;
+        status_begin(s, STICK_DONE);
         s->st.update_only = 1;
         s->st.update = strcmp(outcome, "installed") == 0     ? UPD_INSTALLED
                        : strcmp(outcome, "rolled_back") == 0 ? UPD_ROLLED_BACK
@@ -283,11 +290,7 @@ void stick_poll(Stick *s, StickStatus *out)
             s->waiting_gone = 0; /* gone: the next stick syncs again */
         else if (!s->waiting_gone) {
             pthread_mutex_lock(&s->lock);
-            int serial = s->st.serial + 1;
-            memset(&s->st, 0, sizeof s->st);
-            s->st.state = STICK_RUNNING;
-            s->st.serial = serial;
-            s->st.records_out = -1;
+            status_begin(s, STICK_RUNNING);
             pthread_mutex_unlock(&s->lock);
             if (pthread_create(&s->thread, NULL, worker, s) == 0) {
                 s->running = 1;

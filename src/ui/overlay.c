@@ -262,38 +262,35 @@ static void close_meeting(App *a)
     ui_button(a, go, tr(a->lang, S_STAFF_CLOSE_MEETING), ACT_CLOSE_CONFIRM, 0, C_RED, C_WHITE, 1);
 }
 
-/* What became of a new echowall version, in staff's words, into out; 0
- * when there is nothing to say, -1 when it went wrong, 1 when it went well. */
+/* What became of a new echowall version (UPD_*): its words for staff
+ * (format: the version, then the one before), and whether it went well. */
+static const struct {
+    int update;  /* UPD_* */
+    int fmt;     /* S_UPDATE_*_FMT */
+    int good;    /* 1 went well, -1 went wrong */
+} UPDATE_LINES[] = {
+    {UPD_REQUESTED, S_UPDATE_REQUESTED_FMT, 1},
+    {UPD_INSTALLED, S_UPDATE_INSTALLED_FMT, 1},
+    {UPD_REFUSED, S_UPDATE_REFUSED_FMT, -1},
+    {UPD_FAILED_BEFORE, S_UPDATE_FAILED_BEFORE_FMT, -1},
+    {UPD_ROLLED_BACK, S_UPDATE_ROLLED_BACK_FMT, -1},
+    {UPD_NOT_INSTALLED, S_UPDATE_NOT_INSTALLED_FMT, -1},
+    {UPD_BROKEN, S_UPDATE_BROKEN_FMT, -1},
+};
+
+/* The line for st's update into out; 0 when there is nothing to say, else
+ * the table's `good`. */
 static int update_line(const App *a, const StickStatus *st, char *out, size_t n)
 {
-    const char *v = st->update_version[0] ? st->update_version : "?";
-    switch (st->update) {
-    case UPD_REQUESTED:
-        snprintf(out, n, tr(a->lang, S_UPDATE_REQUESTED_FMT), v);
-        return 1;
-    case UPD_INSTALLED:
-        snprintf(out, n, tr(a->lang, S_UPDATE_INSTALLED_FMT), v);
-        return 1;
-    case UPD_REFUSED:
-        snprintf(out, n, tr(a->lang, S_UPDATE_REFUSED_FMT), v);
-        return -1;
-    case UPD_FAILED_BEFORE:
-        snprintf(out, n, tr(a->lang, S_UPDATE_FAILED_BEFORE_FMT), v);
-        return -1;
-    case UPD_ROLLED_BACK:
-        snprintf(out, n, tr(a->lang, S_UPDATE_ROLLED_BACK_FMT), v,
-                 st->update_from[0] ? st->update_from : "?");
-        return -1;
-    case UPD_NOT_INSTALLED:
-        snprintf(out, n, tr(a->lang, S_UPDATE_NOT_INSTALLED_FMT), v);
-        return -1;
-    case UPD_BROKEN:
-        snprintf(out, n, tr(a->lang, S_UPDATE_BROKEN_FMT), v);
-        return -1;
-    default:
-        out[0] = '\0';
-        return 0;
-    }
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof UPDATE_LINES / sizeof UPDATE_LINES[0]; i++)
+        if (UPDATE_LINES[i].update == st->update) {
+            snprintf(out, n, tr(a->lang, UPDATE_LINES[i].fmt),
+                     st->update_version[0] ? st->update_version : "?",
+                     st->update_from[0] ? st->update_from : "?");
+            return UPDATE_LINES[i].good;
+        }
+    return 0;
 }
 
 /* The stick: a progress bar while it syncs, then what happened (and what
