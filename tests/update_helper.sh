@@ -10,8 +10,9 @@
 # here with dpkg-deb (Package echowall, X.Y.Z, this build's architecture).
 #
 #   good       0.2.0 is installed, current.deb is 0.2.0, previous.deb 0.1.0
-#   never up   0.3.0 never reports ready: rolled back to 0.2.0, listed as
-#              failed, refused by the kiosk and the helper next time
+#   never up   0.3.0 exits before it reports ready, 0.3.1 crashes just after,
+#              0.3.2 never answers: each rolled back to 0.2.0 and listed as
+#              failed; refused by the kiosk and the helper next time
 #   tampered   a flipped byte in the spooled package, a statement signed by
 #              another town's key with that key put beside it, a link in the
 #              spool: refused, nothing installed
@@ -85,20 +86,23 @@ esac
 EOF
 cat >"$tmp/bin/systemctl" <<'EOF'
 #!/bin/sh
-# is-active: up unless the installed version is listed in $FAKE/broken;
-# restart: with $FAKE/cut-restart, cuts the power (kills the helper).
+# restart: fails (the kiosk exited before READY=1) when the installed
+# version is listed in $FAKE/broken, never returns (no READY=1) when it is
+# in $FAKE/hang; with $FAKE/cut-restart, cuts the power first (kills the
+# helper: the parent of the `timeout` that ran this). is-active: up unless
+# the installed version is broken or in $FAKE/flaky (ready, then crashed).
+listed() { [ -e "$FAKE/$1" ] && grep -qx "$(cat "$FAKE/installed")" "$FAKE/$1"; }
 case $1 in
-is-active)
-    v=$(cat "$FAKE/installed")
-    if [ -e "$FAKE/broken" ] && grep -qx "$v" "$FAKE/broken"; then exit 3; fi
-    exit 0
-    ;;
+is-active) ! listed broken && ! listed flaky ;;
 restart)
     echo "restart $(cat "$FAKE/installed")" >>"$FAKE/log"
     if [ -e "$FAKE/cut-restart" ]; then
         rm -f "$FAKE/cut-restart"
-        kill -KILL "$PPID"
+        kill -KILL "$(cut -d' ' -f4 "/proc/$PPID/stat")"
+        exit 1
     fi
+    if listed hang; then exec sleep 600; fi
+    ! listed broken
     ;;
 reset-failed) ;;
 *) exit 2 ;;
@@ -171,6 +175,26 @@ grep -qx "0.3.0 failed" "$state/failed" || fail "never up: not listed as failed"
     fail "never up: dpkg and systemctl saw: $(cat "$fake/log")"
 [ "$(version_of "$state/current.deb")" = 0.2.0 ] || fail "never up: current.deb changed"
 ok "never up: 0.3.0 installed, not ready in 3 s, 0.2.0 back and running, 0.3.0 listed as failed"
+
+# Ready, then gone within the settle time; and never ready at all (the
+# restart outlasts the wait): both rolled back.
+for how in flaky hang; do
+    v=0.3.1
+    [ $how = flaky ] || v=0.3.2
+    echo "$v" >"$fake/$how"
+    out=$(offer "$v")
+    [ "$out" = "requested $v" ] || fail "$how: the kiosk said: $out"
+    st=$(helper_run)
+    [ "$st" -eq 0 ] && [ "$(installed)" = 0.2.0 ] && [ "$(field outcome)" = rolled_back ] ||
+        fail "$how: status $st, installed $(installed), $(cat "$state/result")"
+    grep -qx "$v failed" "$state/failed" || fail "$how: $v not listed as failed"
+    case $how in
+    flaky) field message | grep -q "stopped within 0 s of reporting ready" || fail "$how: $(field message)" ;;
+    hang) field message | grep -q "did not report ready within 3 s" || fail "$how: $(field message)" ;;
+    esac
+    rm -f "$fake/$how"
+done
+ok "ready then crashed, and never ready: both rolled back to 0.2.0 and listed"
 
 # The same stick again: the kiosk does not ask, and a request made anyway
 # is refused by the helper.
