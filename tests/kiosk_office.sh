@@ -224,7 +224,7 @@ kiosk "$tmp/roster.txt" || fail "the roster walk"
 {
     login
     echo "press 设备管理"
-    echo "expect 白沙村"
+    echo "expect 青石村"
     echo "press 为新机注册（U盘）"
     echo "type liushu"
     echo "press 柳树湾村"
@@ -277,6 +277,42 @@ printf 'qingshzhen-2026\n' >"$tmp/pass"
     fail "the restored database lacks the answered appeal"
 "$ctl" --db "$db" devices | grep "^$h01" | grep -q REVOKED || fail "H01's kiosk was not retired"
 "$ctl" --db "$tmp/new.db" enroll "$tmp/stick" | grep -q H12 || fail "the new kiosk was not enrolled"
+
+# A hall's forgotten staff PIN: 重设密码 on its kiosk's row asks first, then
+# shows a temporary PIN once; the staff.pin_reset record is written.
+{
+    login
+    echo "press 设备管理"
+    echo "expect 时钟已确认"
+    echo "press 重设密码 #1" # the first kiosk not retired: H02's
+    echo "expect 重设工作人员密码？"
+    echo "press 取消"
+    echo "press 重设密码 #1"
+    echo "screenshot office_pin_ask"
+    echo "press 重设密码"
+    echo "expect 的临时密码："
+    echo "screenshot office_pin_done"
+    echo "press 返回"
+    echo "press 设备管理"
+    echo "expect 时钟已确认" # the PIN is not shown again
+} >"$tmp/pin.txt"
+kiosk "$tmp/pin.txt" || fail "the PIN reset walk"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM pin_resets")" = 1 ] || fail "no PIN reset was written"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM records WHERE kind='staff.pin_reset'")" = 1 ] ||
+    fail "no staff.pin_reset record"
+# The station's clock went backwards (a flat battery): the page asks staff to
+# check the date, and 确认时钟 confirms it.
+{
+    login
+    echo "press 设备管理"
+    echo "expect 时钟跳变过"
+    echo "screenshot office_clock_ask"
+    echo "press 确认时钟"
+    echo "expect 时钟已确认：今天是 2026-11-20"
+} >"$tmp/clock.txt"
+ECHOWALL_NOW=2026-11-20T09:00 kiosk "$tmp/clock.txt" || fail "the clock walk"
+ECHOWALL_NOW=2026-11-20T09:00 "$ctl" --db "$db" clock | grep -q "clock is confirmed" ||
+    fail "the clock was not confirmed"
 
 # ---- other sizes: every screen's targets hold ---------------------------------
 for size in 800x480 1920x1080; do

@@ -46,4 +46,69 @@ printf 'drag 120 60 120 60 1500\nexpect 请输入工作人员密码\n' >"$tmp/sh
 if "$bin/echowall" --db "$tmp/h.db" --headless --window 1280x800 --script "$tmp/short2.txt" 2>/dev/null; then
     fail "a 1.5 s press opened the PIN pad"
 fi
+# 关机 in the staff menu: asks first (返回 leaves nothing behind), then
+# leaves the request that echowall-poweroff.path acts on, and says to wait
+# for the dark screen; a minute later, still running, it says unplugging is
+# safe. Without the request folder (no appliance service) it says why.
+mkdir -p "$tmp/req"
+cat >"$tmp/off.txt" <<'S'
+drag 120 60 120 60 3100
+press 2
+press 4
+press 6
+press 8
+press 确认
+press 关机
+expect 现在关机吗
+press 返回
+expect 退出程序
+press 关机
+screenshot poweroff-ask
+press 关机
+expect 正在关机
+screenshot poweroff-going
+wait 61000
+expect 可以直接拔掉电源
+press 返回
+expect 看回音壁
+S
+ECHOWALL_POWEROFF_REQUEST="$tmp/req/poweroff" "$bin/echowall" --db "$tmp/h.db" --headless \
+    --window 1280x800 --script "$tmp/off.txt" --screenshots "$tmp/shots-off" 2>"$tmp/err" ||
+    { cat "$tmp/err" >&2; fail "the 关机 walk failed"; }
+grep -q "staff menu" "$tmp/req/poweroff" || fail "关机 left no request"
+grep -q "shutdown asked for" "$tmp/err" || fail "关机 not in the log"
+rm "$tmp/req/poweroff"
+cat >"$tmp/off-back.txt" <<'S'
+drag 120 60 120 60 3100
+press 2
+press 4
+press 6
+press 8
+press 确认
+press 关机
+press 返回
+press 返回
+expect 看回音壁
+S
+ECHOWALL_POWEROFF_REQUEST="$tmp/req/poweroff" "$bin/echowall" --db "$tmp/h.db" --headless \
+    --window 800x480 --script "$tmp/off-back.txt" 2>"$tmp/err" ||
+    { cat "$tmp/err" >&2; fail "关机 then 返回 failed"; }
+[ ! -e "$tmp/req/poweroff" ] || fail "返回 still asked for a shutdown"
+cat >"$tmp/off-none.txt" <<'S'
+drag 120 60 120 60 3100
+press 2
+press 4
+press 6
+press 8
+press 确认
+press 关机
+press 关机
+expect 没有关机
+expect no shutdown service
+press 返回
+expect 看回音壁
+S
+ECHOWALL_POWEROFF_REQUEST="$tmp/none/poweroff" "$bin/echowall" --db "$tmp/h.db" --headless \
+    --window 1080x1920 --script "$tmp/off-none.txt" 2>"$tmp/err" ||
+    { cat "$tmp/err" >&2; fail "关机 without the service failed"; }
 echo "kiosk_staff: ok"

@@ -279,6 +279,7 @@ for f in lib/systemd/system/echowall.service lib/systemd/system/echowall-stick@.
     lib/systemd/system/echowall-paused.service lib/systemd/system/echowall-reserve.service \
     lib/systemd/system/echowall-update.service lib/systemd/system/echowall-update.path \
     usr/libexec/echowall/echowall-update \
+    lib/systemd/system/echowall-poweroff.path lib/systemd/system/echowall-poweroff.service \
     lib/systemd/system/getty@.service.d/echowall.conf \
     lib/systemd/system/serial-getty@.service.d/echowall.conf \
     lib/systemd/system/systemd-timesyncd.service.d/echowall.conf \
@@ -302,7 +303,7 @@ ok "install: every file where Debian 12 wants it, ctrl-alt-del.target masked"
 # the binary just built).
 mkdir -p "$root/usr/lib/systemd/system"
 cp -a /lib/systemd/system/. "$root/usr/lib/systemd/system/"
-verify="echowall.service echowall-paused.service echowall-reserve.service echowall-stick@sda1.service echowall-update.service echowall-update.path getty@tty1.service serial-getty@ttyS1.service"
+verify="echowall.service echowall-paused.service echowall-reserve.service echowall-stick@sda1.service echowall-poweroff.path echowall-poweroff.service echowall-update.service echowall-update.path getty@tty1.service serial-getty@ttyS1.service"
 if [ -e /lib/systemd/system/systemd-timesyncd.service ]; then
     verify="$verify systemd-timesyncd.service"
 else
@@ -334,7 +335,7 @@ ok "systemd-analyze verify: $verify"
 # ---- security ----
 # unit threshold (exposure x 10): as strict as each unit really is.
 for pair in echowall.service:11 echowall-paused.service:11 echowall-reserve.service:2 \
-    echowall-stick@sda1.service:41 echowall-update.service:46; do
+    echowall-stick@sda1.service:41 echowall-poweroff.service:33 echowall-update.service:46; do
     u=${pair%%:*}
     t=${pair##*:}
     st=0

@@ -804,6 +804,42 @@ static void test_due_dates(void **state)
     db_close(hdb);
 }
 
+/* screen.night: the hall screen's night, as the kiosk reads it. */
+static void test_night_setting(void **state)
+{
+    (void)state;
+    int from, to;
+    assert_int_equal(config_parse_night("22:00-06:00", &from, &to), 0);
+    assert_int_equal(from, 22 * 60);
+    assert_int_equal(to, 6 * 60);
+    /* across midnight: the end minute is day again */
+    assert_true(config_night_covers(from, to, 22 * 60));
+    assert_true(config_night_covers(from, to, 0));
+    assert_true(config_night_covers(from, to, 6 * 60 - 1));
+    assert_false(config_night_covers(from, to, 6 * 60));
+    assert_false(config_night_covers(from, to, 21 * 60 + 59));
+    /* within one day (a midday rest) */
+    assert_int_equal(config_parse_night("12:30-13:45", &from, &to), 0);
+    assert_true(config_night_covers(from, to, 12 * 60 + 30));
+    assert_false(config_night_covers(from, to, 13 * 60 + 45));
+    assert_false(config_night_covers(from, to, 0));
+    /* off: never night */
+    assert_int_equal(config_parse_night("off", &from, &to), 0);
+    assert_int_equal(from, -1);
+    assert_false(config_night_covers(from, to, 0));
+    const char *bad[] = {"", "22:00", "22:00-22:00", "24:00-06:00", "22:60-06:00", "2:00-6:00",
+                         "22:00-06:00 ", "22:00~06:00", "22:00-06:00-07:00", "OFF", "-"};
+    EwErr e;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(config_parse_night(bad[i], &from, &to), -1);
+        assert_int_equal(from, -1);
+        assert_int_equal(config_validate("screen.night", bad[i], &e), EW_EINPUT);
+        assert_non_null(strstr(e.msg, "22:00-06:00"));
+    }
+    ok_rc(config_validate("screen.night", "23:30-05:15", &e), &e, "a night");
+    assert_int_equal(config_scope("screen.night"), 0); /* the device's own */
+}
+
 /* ---- the private contact ---- */
 
 /* Every record body as bytes, concatenated (malloc'd), and its length. */
@@ -1135,6 +1171,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_publish_and_rate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meetings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_due_dates, setup, teardown),
+        cmocka_unit_test(test_night_setting),
         cmocka_unit_test_setup_teardown(test_contact, setup, teardown),
         cmocka_unit_test_setup_teardown(test_contact_read, setup, teardown),
     };

@@ -25,6 +25,7 @@ static int check_enum(const char *key, const char *value, EwErr *err);
 static int check_text(const char *key, const char *value, EwErr *err);
 static int check_url(const char *key, const char *value, EwErr *err);
 static int check_path(const char *key, const char *value, EwErr *err);
+static int check_night(const char *key, const char *value, EwErr *err);
 
 static const Setting settings[] = {
     /* the device's own */
@@ -34,6 +35,8 @@ static const Setting settings[] = {
     {"screen.height_mm", 0, "87", check_int, 40, 3000, "visible screen height in mm"},
     {"screen.rotation", 0, "0", check_enum, 0, 0, "output rotation: 0, 90, 180 or 270"},
     {"idle.timeout_s", 0, "90", check_int, 20, 3600, "seconds without a touch before Home"},
+    {"screen.night", 0, "22:00-06:00", check_night, 0, 0,
+     "screen off while idle on Home between these times (HH:MM-HH:MM), or off"},
     {"ballot.cooldown_s", 0, "3", check_int, 0, 60, "seconds between two ballots at the kiosk"},
     {"ui.lang", 0, "zh", check_enum, 0, 0, "screen language: zh or en"},
     {"sync.mount", 0, "/run/echowall/stick", check_path, 0, 0,
@@ -116,6 +119,56 @@ static int check_path(const char *key, const char *value, EwErr *err)
 {
     if (value[0] != '/' || !ew_text_ok(value, 255) || strchr(value, '\n'))
         return ew_err(err, EW_EINPUT, "%s must be an absolute path", key);
+    return EW_OK;
+}
+
+/* "HH:MM" at s into minutes of the day; the first character after it in
+ * *end. -1 when it is not a time of day. */
+static int parse_hhmm(const char *s, const char **end)
+{
+    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' || s[2] != ':' || s[3] < '0' ||
+        s[3] > '9' || s[4] < '0' || s[4] > '9')
+        return -1;
+    int h = (s[0] - '0') * 10 + s[1] - '0', m = (s[3] - '0') * 10 + s[4] - '0';
+    if (h > 23 || m > 59)
+        return -1;
+    *end = s + 5;
+    return h * 60 + m;
+}
+
+int config_parse_night(const char *value, int *from_min, int *to_min)
+{
+    *from_min = *to_min = -1;
+    if (!value || strcmp(value, "off") == 0)
+        return 0;
+    const char *p;
+    int from = parse_hhmm(value, &p);
+    if (from < 0 || *p != '-')
+        return -1;
+    int to = parse_hhmm(p + 1, &p);
+    if (to < 0 || *p || to == from)
+        return -1;
+    *from_min = from;
+    *to_min = to;
+    return 0;
+}
+
+int config_night_covers(int from_min, int to_min, int minute)
+{
+    if (from_min < 0 || to_min < 0 || from_min == to_min)
+        return 0;
+    if (from_min < to_min) /* within one day: 13:00-14:00 */
+        return minute >= from_min && minute < to_min;
+    return minute >= from_min || minute < to_min; /* across midnight: 22:00-06:00 */
+}
+
+static int check_night(const char *key, const char *value, EwErr *err)
+{
+    int from, to;
+    if (config_parse_night(value, &from, &to) != 0)
+        return ew_err(err, EW_EINPUT,
+                      "%s must be two different times of day like 22:00-06:00, or off, not '%s'",
+                      key, value);
     return EW_OK;
 }
 

@@ -38,6 +38,13 @@ int64_t config_town_int(sqlite3 *db, const char *key);
 /* Sets a key: device keys locally, town keys by a config.set record written
  * by self (refused on a hall). Runs inside the caller's transaction. */
 int config_set(sqlite3 *db, Author *self, const char *key, const char *value, EwErr *err);
+/* screen.night's value ("HH:MM-HH:MM" or "off") into minutes of the day;
+ * both -1 for "off". 0, or -1 when malformed (both then -1 too). */
+int config_parse_night(const char *value, int *from_min, int *to_min);
+/* 1 when minute (of the day, 0-1439) falls in the night from_min-to_min
+ * (which may run across midnight; the end minute is day again). 0 when
+ * either is -1 or both are the same. */
+int config_night_covers(int from_min, int to_min, int minute);
 /* Every key with its value, scope and description, as a JSON array. */
 int config_list(sqlite3 *db, json_t **out, EwErr *err);
 

@@ -29,6 +29,7 @@
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,7 @@
 #include "script.h"
 #include "input.h"
 #include "office.h"
+#include "panel.h"
 #include "printjob.h"
 #include "source.h"
 #include "stick.h"
@@ -248,6 +250,35 @@ static char *setting(sqlite3 *db, const char *key)
     return v;
 }
 
+/* The staff menu's 关机. The kiosk may not shut the machine down itself (no
+ * privileges at all): it leaves a request in /run/echowall/request, which
+ * only it (group echowall) and root may write, and echowall-poweroff.path
+ * starts echowall-poweroff.service, which powers off as root. /run is
+ * emptied at every boot, so a request never outlives the boot it was made
+ * in. ECHOWALL_POWEROFF_REQUEST names another file (tests). */
+static int poweroff_request(void *ctx, char *msg, int msglen)
+{
+    (void)ctx;
+    const char *path = getenv("ECHOWALL_POWEROFF_REQUEST");
+    if (!path || !*path)
+        path = "/run/echowall/request/poweroff";
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
+    if (fd < 0) {
+        snprintf(msg, (size_t)msglen, "%s: %s%s", path, strerror(errno),
+                 errno == ENOENT ? " (no shutdown service on this machine)" : "");
+        return -1;
+    }
+    static const char why[] = "poweroff asked for by the staff menu\n";
+    int ok = write(fd, why, sizeof why - 1) == (ssize_t)(sizeof why - 1);
+    if (close(fd) != 0 || !ok) {
+        snprintf(msg, (size_t)msglen, "%s: %s", path, strerror(errno));
+        unlink(path);
+        return -1;
+    }
+    fprintf(stderr, "echowall: shutdown asked for by the staff menu (%s)\n", path);
+    return 0;
+}
+
 /* 1 when db is the town office's (its device's role). */
 static int is_office(sqlite3 *db)
 {
@@ -268,9 +299,19 @@ static int64_t watchdog_ms(void)
     return ms > 0 ? ms : 1;
 }
 
+/* The panel's signal on or off for the night; the log says when it cannot
+ * (the dark frame stays either way). Returns on. */
+static int panel(Display *d, int on)
+{
+    char err[256];
+    if (panel_set_power(d->win, on, err, sizeof err) < 0)
+        fprintf(stderr, "echowall: %s\n", err);
+    return on;
+}
+
 static int live(App *a, Display *d, int64_t t0)
 {
-    int first = 1;
+    int first = 1, dark = 0; /* dark: the panel was turned off for the night */
     int64_t last = clock_mono_ms();
     int64_t wd_every = watchdog_ms(), wd_last = last;
     while (!app_quit_requested(a) && !g_term) {
@@ -288,8 +329,11 @@ static int live(App *a, Display *d, int64_t t0)
                 app_push(a, &ev);
         }
         int64_t now = clock_mono_ms();
+        app_set_wall_ms(a, clock_now_ms()); /* the night follows the clock, set by a sync too */
         app_advance(a, now - last);
         last = now;
+        if (dark && !app_asleep(a)) /* woken: the panel on before the frame */
+            dark = !panel(d, 1);
         if (wd_every && now - wd_last >= wd_every) {
             sd_notify(0, "WATCHDOG=1"); /* the loop came round: the screen answers */
             wd_last = now;
@@ -304,6 +348,8 @@ static int live(App *a, Display *d, int64_t t0)
                 sd_notify(0, "READY=1\nSTATUS=on the screen");
             }
             first = 0;
+            if (!dark && app_asleep(a)) /* the dark frame is up: now the panel off */
+                dark = !panel(d, 0);
             int64_t spent = clock_mono_ms() - f0;
             if (spent < 16)
                 SDL_Delay((Uint32)(16 - spent)); /* at most about 60 frames a second */
@@ -433,7 +479,7 @@ int kiosk_main(int argc, char **argv)
     timing(t0, o.demo ? "demo town built" : "database open");
     char *lang = setting(db, "ui.lang"), *rot = setting(db, "screen.rotation"),
          *idle = setting(db, "idle.timeout_s"), *wmm = setting(db, "screen.width_mm"),
-         *cool = setting(db, "ballot.cooldown_s");
+         *cool = setting(db, "ballot.cooldown_s"), *night = setting(db, "screen.night");
     DisplaySpec ds = {.w = o.w, .h = o.h, .fullscreen = !o.w && !o.headless,
                       .headless = o.headless, .rotation = o.rotate >= 0 ? o.rotate : atoi(rot)};
     Display d = {0};
@@ -458,6 +504,8 @@ int kiosk_main(int argc, char **argv)
                      .assetdir = assets,
                      .allow_quit = o.w || o.headless,
                      .cooldown_s = atoi(cool)};
+    if (config_parse_night(night, &cfg.night_from, &cfg.night_to) != 0)
+        fprintf(stderr, "echowall: screen.night '%s' is not like 22:00-06:00: never dark\n", night);
     if ((int)cfg.lang < 0)
         cfg.lang = LANG_ZH;
     if (config_is_set(db, "screen.width_mm") && atoi(wmm) > 0) {
@@ -470,6 +518,8 @@ int kiosk_main(int argc, char **argv)
     if (is_office(db)) {
         office = office_new(db, mount);
         office_source_init(&src, office);
+    } else {
+        src.poweroff = poweroff_request; /* a hall's kiosk; an office desk is a PC */
     }
     input = input_new();
     input_wire(&src, input);
@@ -515,6 +565,7 @@ out:
     free(lang);
     free(rot);
     free(idle);
+    free(night);
     free(wmm);
     free(cool);
     db_close(db);

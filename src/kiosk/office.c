@@ -34,7 +34,9 @@
 #include "report.h"
 #include "roster.h"
 #include "site.h"
+#include "staff.h"
 #include "stick.h"
+#include "synclock.h"
 #include "stickio.h"
 #include "sourceint.h"
 #include "view.h"
@@ -533,6 +535,65 @@ static int backup(void *ctx, const char *passphrase, char *msg, int msglen)
     return 0;
 }
 
+/* ---- a hall's staff PIN, the station's clock ---------------------------------------- */
+
+typedef struct PinArg {
+    const char *hall;
+    char *pin; /* STAFF_PIN_MAX + 1 bytes */
+} PinArg;
+
+static int w_pin_reset(sqlite3 *db, Author *self, const void *arg, EwErr *e)
+{
+    const PinArg *p = arg;
+    return staff_pin_reset(db, self, p->hall, p->pin, e);
+}
+
+static int pin_reset(void *ctx, const char *hall, char *pin_out, char *msg, int msglen)
+{
+    Office *of = ctx;
+    EwErr e = {0};
+    char pin[STAFF_PIN_MAX + 1] = "";
+    PinArg p = {hall, pin};
+    int rc = source_write(of->db, w_pin_reset, &p, &e);
+    if (rc == EW_OK)
+        memcpy(pin_out, pin, sizeof pin);
+    sodium_memzero(pin, sizeof pin);
+    if (rc == EW_OK)
+        return 0;
+    source_fail(msg, msglen, &e);
+    return rc == EW_EDB || rc == EW_EIO ? -1 : 1;
+}
+
+static int clock_state(void *ctx, char *today, int *confirmed, char *msg, int msglen)
+{
+    Office *of = ctx;
+    EwErr e = {0};
+    json_t *st = NULL;
+    if (synclock_state(of->db, &st, &e) != EW_OK)
+        return source_fail(msg, msglen, &e);
+    source_copy(st, "today", today, 11);
+    json_t *c = json_object_get(st, "confirmed");
+    *confirmed = !json_is_false(c); /* absent: nothing to confirm */
+    json_decref(st);
+    return 0;
+}
+
+static int w_clock_confirm(sqlite3 *db, Author *self, const void *arg, EwErr *e)
+{
+    (void)self;
+    (void)arg;
+    return synclock_confirm(db, e);
+}
+
+static int clock_confirm(void *ctx, char *msg, int msglen)
+{
+    Office *of = ctx;
+    EwErr e = {0};
+    if (source_write(of->db, w_clock_confirm, NULL, &e) != EW_OK)
+        return source_fail(msg, msglen, &e);
+    return 0;
+}
+
 /* ---- the roster ------------------------------------------------------------------ */
 
 /* Splits grids at 、，, ; and spaces into a NULL-ended list (*buf holds
@@ -620,4 +681,7 @@ void office_source_init(Source *src, Office *of)
     src->office_enrol = enrol;
     src->office_backup = backup;
     src->office_roster = roster;
+    src->office_pin_reset = pin_reset;
+    src->office_clock = clock_state;
+    src->office_clock_confirm = clock_confirm;
 }

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+#include "config.h"
 #include "domain.h"
 #include "ew.h"
 
@@ -89,6 +91,7 @@ App *app_new(SDL_Renderer *r, int w, int h, const AppConfig *cfg, const Source *
     a->dirty = 1;
     a->wall.grade = -1;
     a->attract_page = -1;
+    a->wall_base = clock_now_ms();
     metrics(a);
     load_icons(a);
     return a;
@@ -159,6 +162,8 @@ const char *app_screen_name(const App *a)
         [SCR_OFFICE_TEXT] = "office-text", [SCR_FIGURES] = "figures",
         [SCR_OFFICE_DEVICES] = "office-devices", [SCR_OFFICE_FORM] = "office-form"};
     _Static_assert(sizeof names / sizeof names[0] == SCR_OFFICE_FORM + 1, "a name per screen");
+    if (a->asleep)
+        return "asleep";
     if (a->screen == SCR_HOME && office_mode(a))
         return "office-login";
     return names[a->screen];
@@ -208,6 +213,10 @@ void app_poll(App *a)
         a->overlay = OV_STICK;
         a->pressed = 0;
         a->down = 0;
+        a->dirty = 1;
+    }
+    if (show && a->asleep) { /* a stick at night: staff must see its progress */
+        a->asleep = 0;
         a->dirty = 1;
     }
     if (st.state == STICK_RUNNING)
@@ -361,6 +370,17 @@ static void on_event(App *a, const AppEvent *ev)
         if (a->cfg.allow_quit)
             a->quit = 1;
         return;
+    }
+    if (a->asleep) {
+        if (ev->type == EV_MOVE || ev->type == EV_UP)
+            return; /* the rest of the touch that woke the screen */
+        a->asleep = 0; /* the first touch only lights the screen; a key or a scan goes on */
+        a->last_input = a->now;
+        a->dirty = 1;
+        if (ev->type == EV_DOWN) {
+            a->down = a->pressed = 0;
+            return;
+        }
     }
     a->last_input = a->now;
     a->dirty = 1;
@@ -679,6 +699,23 @@ static void activate(App *a, const Control *c)
     case ACT_STAFF_QUIT:
         a->quit = 1;
         break;
+    case ACT_STAFF_POWEROFF:
+        a->poweroff_at = 0;
+        a->poweroff_msg[0] = 0;
+        a->overlay = OV_POWEROFF;
+        break;
+    case ACT_STAFF_BACK:
+        staff_menu_open(a);
+        break;
+    case ACT_POWEROFF_CONFIRM:
+        if (a->src->poweroff &&
+            a->src->poweroff(a->src->ctx, a->poweroff_msg, sizeof a->poweroff_msg) == 0) {
+            a->poweroff_msg[0] = 0;
+            a->poweroff_at = a->now;
+        } else if (!a->poweroff_msg[0]) {
+            snprintf(a->poweroff_msg, sizeof a->poweroff_msg, "?");
+        }
+        break;
     case ACT_HINT:
         ui_toast(a, (StrId)c->arg);
         break;
@@ -764,11 +801,19 @@ static void activate(App *a, const Control *c)
         office_pick_open(a, PICK_BRANCH, SCR_OFFICE_DEVICES);
         break;
     case ACT_OFF_REVOKE:
+    case ACT_OFF_PIN:
         a->off.revoke_i = c->arg;
+        a->off.ask_pin = c->act == ACT_OFF_PIN;
         a->overlay = OV_OFFICE_REVOKE;
         break;
     case ACT_OFF_REVOKE_OK:
-        office_revoke(a);
+        if (a->off.ask_pin)
+            office_pin_reset(a);
+        else
+            office_revoke(a);
+        break;
+    case ACT_OFF_CLOCK:
+        office_clock_confirm(a);
         break;
     case ACT_OFF_BACKUP:
         office_backup_open(a);
@@ -813,6 +858,27 @@ void app_handle(App *a)
 
 /* ---- clock -------------------------------------------------------------- */
 
+/* The night (screen.night): a hall screen left idle on Home goes dark, so
+ * the same picture is not burnt into the panel all night; the morning
+ * lights it again (a touch does too: on_event). An office desk, a screen
+ * in use or a stick being synced never sleeps. */
+static void night(App *a, int away, int idle_long)
+{
+    int64_t wall = a->wall_base + a->now + CLOCK_CST_OFFSET_MS;
+    int minute = (int)(((wall % CLOCK_DAY_MS) + CLOCK_DAY_MS) % CLOCK_DAY_MS / 60000);
+    int dark = config_night_covers(a->cfg.night_from, a->cfg.night_to, minute);
+    if (a->asleep && !dark) {
+        a->asleep = 0;
+        a->last_input = a->now; /* a full idle period lit before it may sleep again */
+        a->dirty = 1;
+    }
+    else if (!a->asleep && dark && !away && idle_long && !a->down && !office_mode(a) &&
+             a->stick.state != STICK_RUNNING) {
+        a->asleep = 1;
+        a->dirty = 1;
+    }
+}
+
 static void step(App *a)
 {
     a->now += STEP_MS;
@@ -834,6 +900,9 @@ static void step(App *a)
         a->toast_until = 0;
         a->dirty = 1;
     }
+    if (a->overlay == OV_POWEROFF && a->poweroff_at && a->now - a->poweroff_at >= 60000 &&
+        a->now - STEP_MS - a->poweroff_at < 60000)
+        a->dirty = 1; /* a minute and still here: say so */
     int64_t idle = a->now - a->last_input;
     int64_t limit = (int64_t)a->cfg.idle_s * 1000;
     /* A slip that did not print: the code, its QR and the rating code stay
@@ -864,7 +933,8 @@ static void step(App *a)
         if ((limit - idle) % 1000 < STEP_MS)
             a->dirty = 1;
     }
-    if (a->screen == SCR_HOME && a->overlay == OV_NONE) {
+    night(a, away, idle >= limit);
+    if (a->screen == SCR_HOME && a->overlay == OV_NONE && !a->asleep) {
         int page = (int)((a->now / ATTRACT_MS) & 0x7fffffff);
         if (a->attract_page >= 0 && page != a->attract_page)
             a->dirty = 1;
@@ -882,6 +952,16 @@ void app_advance(App *a, int64_t ms)
         step(a);
         a->acc -= STEP_MS;
     }
+}
+
+void app_set_wall_ms(App *a, int64_t epoch_ms)
+{
+    a->wall_base = epoch_ms - a->now;
+}
+
+int app_asleep(const App *a)
+{
+    return a->asleep;
 }
 
 int app_wants_frame(const App *a)
@@ -945,6 +1025,11 @@ void app_frame(App *a)
     app_handle(a);
     shown_reset(a);
     a->dirty = 0;
+    if (a->asleep) { /* dark: nothing shown, nothing to press */
+        SDL_SetRenderDrawColor(a->r, 0, 0, 0, 255);
+        SDL_RenderClear(a->r);
+        return;
+    }
     SDL_SetRenderDrawColor(a->r, 0xEE, 0xF0, 0xF3, 255);
     SDL_SetRenderDrawBlendMode(a->r, SDL_BLENDMODE_NONE);
     SDL_RenderClear(a->r);

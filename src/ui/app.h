@@ -52,6 +52,8 @@ typedef struct AppConfig {
     const char *assetdir; /* where assets/icons are */
     int allow_quit;       /* 1: EV_QUIT from a window close ends the program (desktop) */
     int cooldown_s;       /* seconds between two ballots */
+    int night_from, night_to; /* screen.night in minutes of the day (CST): the screen
+                               * goes dark while idle on Home; equal (0, 0) or -1: never */
 } AppConfig;
 
 typedef struct App App;
@@ -100,6 +102,16 @@ void app_poll(App *a);
 /* 1 while background work runs (a stick being synced): the script runner
  * waits for it in real time, so a script sees a sync as one step. */
 int app_busy(const App *a);
+
+/* Tells the app the wall time now (epoch ms); it counts on from there with
+ * its own clock. The live loop calls it as it runs (the system clock may be
+ * set by a sync); until then the app counts from clock_now_ms() at
+ * app_new, which is what a script's `wait` moves on. */
+void app_set_wall_ms(App *a, int64_t epoch_ms);
+/* 1 while the screen is dark for the night (src/kiosk turns the panel off
+ * too); the first touch, a key or a stick lights it, and so does the
+ * morning. */
+int app_asleep(const App *a);
 
 /* The current screen's name (home, wall, detail, soon), for tests. */
 const char *app_screen_name(const App *a);

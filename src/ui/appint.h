@@ -56,7 +56,8 @@ typedef enum {
     OV_PICK_TOPIC, OV_CLOSE_MEETING,
     OV_OFFICE_GRADE, /* the office: a grade and its time limit */
     OV_OFFICE_EXPORT, /* the office: files onto the stick */
-    OV_OFFICE_REVOKE  /* the office: retire this device? */
+    OV_OFFICE_REVOKE, /* the office: retire this device? */
+    OV_POWEROFF       /* staff: shut the kiosk down? then how it goes */
 } OverlayId;
 
 /* What the number pad (OV_PIN) is typing. */
@@ -88,6 +89,9 @@ typedef enum {
     ACT_PIN_DELETE,
     ACT_PIN_OK,
     ACT_STAFF_QUIT,
+    ACT_STAFF_POWEROFF, /* the staff menu's 关机: asks first */
+    ACT_POWEROFF_CONFIRM,
+    ACT_STAFF_BACK,     /* back to the staff menu */
     ACT_HINT,        /* arg: a StrId to show: the control does nothing now, and says why */
     ACT_STICK_OK,    /* the stick's result has been read */
     ACT_RATE,        /* arg: index in DOMAIN_RATINGS, for the current subject */
@@ -153,6 +157,8 @@ typedef enum {
     ACT_OFF_ENROL,   /* enrol a hall's new kiosk: choose the hall */
     ACT_OFF_REVOKE,  /* arg: index in the devices: asks first */
     ACT_OFF_REVOKE_OK,
+    ACT_OFF_PIN,     /* arg: index in the devices: a hall's PIN reset, asks first */
+    ACT_OFF_CLOCK,   /* confirm the station's clock */
     ACT_OFF_BACKUP,  /* back up to the stick: the passphrase first */
     ACT_OFF_ROSTER,  /* 花名册: the roster, searched, to edit */
     ACT_OFF_RKIND,   /* arg: PICK_PERSON, PICK_UNIT or PICK_BRANCH */
@@ -244,11 +250,14 @@ typedef struct OfficeState {
     char form_grids[600];
     DeviceList devs;        /* the devices screen */
     int devs_failed;
-    int revoke_i;           /* the device the revoke sheet asks about */
+    int revoke_i;           /* the device the revoke or PIN sheet asks about */
+    int ask_pin;            /* 1: that sheet asks about a PIN reset, 0: retiring */
+    char clock_today[11];   /* the station's date, "" when it could not be read */
+    int clock_ok;           /* its clock is confirmed */
     double dev_scroll, dev_vel;
     int dev_top, dev_h;     /* where the rows start, and their height, as last drawn */
     int dev_state;          /* the last enrolment or retirement: 0 none, 1 done, 2 not */
-    char dev_msg[256];      /* what was enrolled, or why not */
+    char dev_msg[400];      /* what was enrolled, the temporary PIN, or why not */
     int export_state;       /* the export sheet: 0 nothing yet, 1 written, 2 no stick, 3 failed */
     char export_msg[256];   /* where it was written, or why not */
 } OfficeState;
@@ -331,6 +340,10 @@ struct App {
     int64_t last_input;       /* app time of the last touch or key */
     int dirty;                /* a frame is wanted */
     int quit;
+    int64_t wall_base;        /* epoch ms at app time 0: wall time is wall_base + now */
+    int64_t poweroff_at;      /* app time the shutdown was asked for; 0: not asked */
+    char poweroff_msg[200];   /* why it was refused ("" when it was not) */
+    int asleep;               /* night: the screen is dark until a touch or the morning */
 
     AppEvent queue[QUEUE_LEN];
     int qhead, qlen;
@@ -569,7 +582,9 @@ void office_export(App *a, int what);
 void office_devices_open(App *a);
 void office_devices_draw(App *a);
 void office_devices_scroll_by(App *a, double dy);
-void office_revoke_draw(App *a);    /* the OV_OFFICE_REVOKE sheet */
+void office_revoke_draw(App *a);
+void office_pin_reset(App *a);      /* the sheet's hall gets a temporary PIN */
+void office_clock_confirm(App *a);  /* staff confirm the station's clock */    /* the OV_OFFICE_REVOKE sheet */
 void office_revoke(App *a);
 void office_enrol(App *a, const char *hall, const char *name);
 void office_backup_open(App *a);    /* the passphrase, on the text screen */

@@ -399,6 +399,10 @@ typedef struct Source {
     /* Staff: sets a new PIN (after an office reset): 0, 1 not 4 to 8
      * digits, -1 an error (msg). */
     int (*set_pin)(void *ctx, const char *pin, char *msg, int msglen);
+    /* Staff: asks the system to shut the kiosk down (the appliance's
+     * echowall-poweroff.path does it as root): 0 asked, -1 refused (msg).
+     * May be NULL: no 关机 in the staff menu. */
+    int (*poweroff)(void *ctx, char *msg, int msglen);
     /* The hall's last closed meeting's results: 0 filled, 1 none yet, -1
      * an error (msg). May be NULL. */
     int (*results)(void *ctx, MeetingResult *out, char *msg, int msglen);
@@ -458,6 +462,15 @@ typedef struct Source {
     /* The whole database, encrypted with passphrase, onto the stick (0 and
      * msg: the file, 1 no stick: msg, -1 and msg). */
     int (*office_backup)(void *ctx, const char *passphrase, char *msg, int msglen);
+    /* A temporary staff PIN for hall's kiosk (staff.pin_reset): 0 and the
+     * PIN in pin_out (9 bytes; the caller wipes it), 1 refused (msg), -1
+     * and msg. */
+    int (*office_pin_reset)(void *ctx, const char *hall, char *pin_out, char *msg, int msglen);
+    /* The station's date (today: 11 bytes) and whether its clock is
+     * confirmed (SYNC.md "Clock"): 0, or -1 and msg. */
+    int (*office_clock)(void *ctx, char *today, int *confirmed, char *msg, int msglen);
+    /* Staff confirm the clock: 0, or -1 and msg. */
+    int (*office_clock_confirm)(void *ctx, char *msg, int msglen);
     /* Writes a roster entry: 0 and its id in id_out (40 bytes), 1 refused
      * (msg), -1 and msg. */
     int (*office_roster)(void *ctx, const RosterEdit *r, char *id_out, char *msg, int msglen);

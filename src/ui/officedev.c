@@ -4,8 +4,12 @@
  * whether it is enrolled or retired; 为新机注册 answers the enrolment
  * requests a hall's new kiosk wrote onto the stick (the hall chosen by
  * search, as in 交办), and 停用 retires a kiosk (a lost or stolen one),
- * after asking: what it writes from then on is refused on import.
+ * after asking: what it writes from then on is refused on import. 重设密码
+ * gives a hall whose staff forgot their PIN a temporary one, shown once
+ * (staff.pin_reset). The station's date heads the page, with 确认时钟 when
+ * its clock jumped and must be confirmed before halls follow it.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +26,14 @@ static void load(App *a)
     o->devs_failed = a->src->office_devices(a->src->office_ctx, &o->devs, msg, sizeof msg) != 0;
     if (o->devs_failed)
         SDL_Log("office devices: %s", msg);
+    o->clock_today[0] = 0;
+    o->clock_ok = 1;
+    if (a->src->office_clock &&
+        a->src->office_clock(a->src->office_ctx, o->clock_today, &o->clock_ok, msg, sizeof msg) != 0) {
+        SDL_Log("office clock: %s", msg);
+        o->clock_today[0] = 0;
+        o->clock_ok = 1;
+    }
 }
 
 void office_devices_scroll_by(App *a, double dy)
@@ -33,6 +45,7 @@ void office_devices_scroll_by(App *a, double dy)
 void office_devices_open(App *a)
 {
     a->off.dev_state = 0;
+    sodium_memzero(a->off.dev_msg, sizeof a->off.dev_msg); /* it may hold a temporary PIN */
     a->off.dev_scroll = a->off.dev_vel = 0;
     load(a);
     app_go(a, SCR_OFFICE_DEVICES);
@@ -75,6 +88,40 @@ void office_revoke(App *a)
     load(a);
 }
 
+void office_pin_reset(App *a)
+{
+    OfficeState *o = &a->off;
+    a->overlay = OV_NONE;
+    if (o->revoke_i < 0 || o->revoke_i >= o->devs.n || !a->src->office_pin_reset)
+        return;
+    const DeviceRow *d = &o->devs.v[o->revoke_i];
+    char msg[200] = "", pin[16] = "", who[200];
+    int rc = a->src->office_pin_reset(a->src->office_ctx, d->hall, pin, msg, sizeof msg);
+    if (rc < 0)
+        SDL_Log("office PIN reset %s: %s", d->hall, msg);
+    o->dev_state = rc == 0 ? 1 : 2;
+    snprintf(who, sizeof who, "%s（%s）", d->hall_name ? d->hall_name : d->hall, d->hall);
+    if (rc == 0)
+        snprintf(o->dev_msg, sizeof o->dev_msg, tr(a->lang, S_OD_PIN_DONE_FMT), who, pin);
+    else
+        snprintf(o->dev_msg, sizeof o->dev_msg, tr(a->lang, S_OD_NOT_DONE_FMT), msg);
+    sodium_memzero(pin, sizeof pin);
+}
+
+void office_clock_confirm(App *a)
+{
+    OfficeState *o = &a->off;
+    char msg[200] = "";
+    int rc = a->src->office_clock_confirm ? a->src->office_clock_confirm(a->src->office_ctx, msg, sizeof msg)
+                                          : -1;
+    load(a);
+    o->dev_state = rc == 0 ? 1 : 2;
+    if (rc == 0)
+        snprintf(o->dev_msg, sizeof o->dev_msg, tr(a->lang, S_OD_CLOCK_DONE_FMT), o->clock_today);
+    else
+        snprintf(o->dev_msg, sizeof o->dev_msg, tr(a->lang, S_OD_NOT_DONE_FMT), msg);
+}
+
 void office_backup_open(App *a)
 {
     a->off.text_for = OT_BACKUP;
@@ -115,19 +162,26 @@ void office_revoke_draw(App *a)
         return;
     }
     const DeviceRow *d = &o->devs.v[o->revoke_i];
-    char ask[300];
-    snprintf(ask, sizeof ask, tr(a->lang, S_OD_REVOKE_ASK_FMT), place(a, d), d->slot);
+    char ask[400];
+    if (o->ask_pin)
+        snprintf(ask, sizeof ask, tr(a->lang, S_OD_PIN_ASK_FMT), place(a, d));
+    else
+        snprintf(ask, sizeof ask, tr(a->lang, S_OD_REVOKE_ASK_FMT), place(a, d), d->slot);
     int blh = ui_line_h(a, FACE_REGULAR, m->body);
     ui_dim(a);
-    SDL_Rect s = ui_sheet(a, (int)(130 * m->pxmm), 2 * m->pad + 3 * blh + m->gap + m->target);
-    LineSpan ls[3];
-    int n = ui_break(a, FACE_REGULAR, m->body, ask, s.w - 2 * m->pad, 3, ls, 3);
+    int w = (int)(130 * m->pxmm);
+    if (w > a->w - 2 * m->pad)
+        w = a->w - 2 * m->pad;
+    LineSpan ls[4];
+    int n = ui_break(a, FACE_REGULAR, m->body, ask, w - 2 * m->pad, 4, ls, 4);
+    SDL_Rect s = ui_sheet(a, w, 2 * m->pad + n * blh + m->gap + m->target);
     ui_lines(a, FACE_REGULAR, m->body, C_TEXT, s.x + m->pad, s.y + m->pad, blh, ask, ls, n);
     int bw = (s.w - 2 * m->pad - m->gap) / 2;
     SDL_Rect no = {s.x + m->pad, s.y + s.h - m->pad - m->target, bw, m->target};
     ui_button(a, no, tr(a->lang, S_CANCEL), ACT_CLOSE_OVERLAY, 0, 0xE8EAED, C_TEXT, 1);
     SDL_Rect yes = {no.x + bw + m->gap, no.y, bw, m->target};
-    ui_button(a, yes, tr(a->lang, S_OD_REVOKE), ACT_OFF_REVOKE_OK, 0, C_RED, C_WHITE, 1);
+    ui_button(a, yes, tr(a->lang, o->ask_pin ? S_OD_PIN_RESET : S_OD_REVOKE), ACT_OFF_REVOKE_OK, 0,
+              C_RED, C_WHITE, 1);
 }
 
 void office_devices_draw(App *a)
@@ -146,11 +200,26 @@ void office_devices_draw(App *a)
     SDL_Rect bb = {eb.x + eb.w + m->gap, y, ui_width(a, FACE_BOLD, m->body, back) + 3 * m->pad,
                    m->target};
     ui_button(a, bb, back, ACT_OFF_BACKUP, 0, C_WHITE, C_RED, a->src->office_backup != NULL);
+    if (!o->clock_ok) {
+        const char *conf = tr(a->lang, S_OD_CLOCK_CONFIRM);
+        SDL_Rect cb = {bb.x + bb.w + m->gap, y, ui_width(a, FACE_BOLD, m->body, conf) + 3 * m->pad,
+                       m->target};
+        ui_button(a, cb, conf, ACT_OFF_CLOCK, 0, C_RED, C_WHITE, 1);
+    }
     int blh = ui_line_h(a, FACE_REGULAR, m->body), slh = ui_line_h(a, FACE_REGULAR, m->small);
     y += m->target + m->gap / 2;
-    if (o->dev_state) {
+    if (o->clock_today[0]) {
+        char line[300];
+        snprintf(line, sizeof line, tr(a->lang, o->clock_ok ? S_OD_CLOCK_OK_FMT : S_OD_CLOCK_ASK_FMT),
+                 o->clock_today);
         LineSpan ls[2];
-        int n = ui_break(a, FACE_REGULAR, m->small, o->dev_msg, w, 2, ls, 2);
+        int n = ui_break(a, FACE_REGULAR, m->small, line, w, 2, ls, 2);
+        ui_lines(a, FACE_REGULAR, m->small, o->clock_ok ? C_TEXT2 : C_OVERDUE, x, y, slh, line, ls, n);
+        y += n * slh;
+    }
+    if (o->dev_state) {
+        LineSpan ls[3];
+        int n = ui_break(a, FACE_REGULAR, m->small, o->dev_msg, w, 3, ls, 3);
         ui_lines(a, FACE_REGULAR, m->small, o->dev_state == 1 ? C_GREEN : C_OVERDUE, x, y, slh,
                  o->dev_msg, ls, n);
         y += n * slh;
@@ -161,8 +230,9 @@ void office_devices_draw(App *a)
         ui_text_center(a, FACE_REGULAR, m->body, C_TEXT2, area, tr(a->lang, S_LOAD_FAILED));
         return;
     }
-    const char *retire = tr(a->lang, S_OD_REVOKE);
+    const char *retire = tr(a->lang, S_OD_REVOKE), *reset = tr(a->lang, S_OD_PIN_RESET);
     int bw = ui_width(a, FACE_BOLD, m->body, retire) + 3 * m->pad;
+    int pw = a->src->office_pin_reset ? ui_width(a, FACE_BOLD, m->body, reset) + 3 * m->pad : 0;
     SDL_Rect area = {0, y, a->w, a->h - y};
     o->dev_top = y;
     o->dev_h = o->devs.n * (m->target + m->gap);
@@ -181,7 +251,8 @@ void office_devices_draw(App *a)
                                             : "";
         int sw = ui_width(a, FACE_BOLD, m->small, state);
         int tx = x + m->pad / 2, ty = y + (m->target - blh) / 2;
-        int right = x + w - bw - m->pad;
+        int right = d->office ? x + w - m->pad /* no buttons on the station's own row */
+                              : x + w - bw - m->pad - (pw ? pw + m->gap : 0);
         ui_text_fit(a, FACE_REGULAR, m->body, d->revoked ? C_TEXT2 : C_TEXT, tx, ty,
                     right - sw - m->pad - tx, line);
         ui_text(a, FACE_BOLD, m->small, d->revoked ? C_OVERDUE : C_TEXT2, right - sw,
@@ -190,6 +261,9 @@ void office_devices_draw(App *a)
             SDL_Rect b = {x + w - bw, y, bw, m->target};
             ui_button(a, b, retire, ACT_OFF_REVOKE, i, 0xE8EAED, C_OVERDUE,
                       !d->revoked && !d->self);
+            SDL_Rect pb = {b.x - m->gap - pw, y, pw, m->target};
+            if (pw && d->hall[0])
+                ui_button(a, pb, reset, ACT_OFF_PIN, i, 0xE8EAED, C_TEXT, !d->revoked);
         }
         y += m->target + m->gap;
     }

@@ -205,36 +205,47 @@ static void pin_pad(App *a)
     ui_button(a, cancel, tr(a->lang, S_CANCEL), ACT_CLOSE_OVERLAY, 0, 0xE8EAED, C_TEXT, 1);
 }
 
-/* The staff menu: open or close the meeting, quit the program, back. */
+/* The staff menu: open or close the meeting, log an appeal, approve texts,
+ * shut down, quit the program, back. One column where it fits, else two
+ * (a low landscape screen). */
 static void staff(App *a)
 {
     const Metrics *m = &a->m;
     ui_dim(a);
-    int hlh = ui_line_h(a, FACE_BOLD, m->heading);
-    int meetings = a->src->open_meeting != NULL, log = a->src->submit != NULL;
-    int approve = a->src->pending != NULL;
-    int rows = 2 + meetings + log + approve;
-    SDL_Rect s = ui_sheet(a, (int)(100 * m->pxmm), 2 * m->pad + hlh + rows * (m->target + m->gap));
+    typedef struct {
+        StrId label;
+        Action act;
+        int red; /* the hall's own tasks in red, the way out in grey */
+    } Item;
+    Item b[7];
+    int n = 0;
+    if (a->src->open_meeting) {
+        int open = a->staff_meeting.id[0] != 0;
+        b[n++] = (Item){open ? S_STAFF_CLOSE_MEETING : S_STAFF_OPEN_MEETING,
+                                open ? ACT_STAFF_CLOSE : ACT_STAFF_OPEN, 1};
+    }
+    if (a->src->submit)
+        b[n++] = (Item){S_STAFF_LOG_APPEAL, ACT_STAFF_LOG, 1};
+    if (a->src->pending)
+        b[n++] = (Item){S_STAFF_APPROVE, ACT_STAFF_APPROVE, 1};
+    if (a->src->poweroff)
+        b[n++] = (Item){S_STAFF_POWEROFF, ACT_STAFF_POWEROFF, 0};
+    b[n++] = (Item){S_STAFF_EXIT, ACT_STAFF_QUIT, 0};
+    b[n++] = (Item){S_BACK, ACT_CLOSE_OVERLAY, 0};
+    int hlh = ui_line_h(a, FACE_BOLD, m->heading), row = m->target + m->gap;
+    int cols = 2 * m->pad + hlh + n * row > a->h - 2 * m->pad ? 2 : 1;
+    int rows = (n + cols - 1) / cols;
+    int colw = (int)(100 * m->pxmm);
+    SDL_Rect s = ui_sheet(a, cols * colw + (cols - 1) * m->gap, 2 * m->pad + hlh + rows * row);
     SDL_Rect t = {s.x, s.y + m->pad, s.w, hlh};
     ui_text_center(a, FACE_BOLD, m->heading, C_TEXT, t, tr(a->lang, S_STAFF_TITLE));
-    SDL_Rect b = {s.x + m->pad, t.y + hlh + m->gap, s.w - 2 * m->pad, m->target};
-    if (meetings) {
-        int open = a->staff_meeting.id[0] != 0;
-        ui_button(a, b, tr(a->lang, open ? S_STAFF_CLOSE_MEETING : S_STAFF_OPEN_MEETING),
-                  open ? ACT_STAFF_CLOSE : ACT_STAFF_OPEN, 0, C_RED, C_WHITE, 1);
-        b.y += m->target + m->gap;
+    int bw = (s.w - 2 * m->pad - (cols - 1) * m->gap) / cols;
+    for (int i = 0; i < n; i++) {
+        SDL_Rect r = {s.x + m->pad + (i % cols) * (bw + m->gap), t.y + hlh + m->gap + (i / cols) * row,
+                      bw, m->target};
+        ui_button(a, r, tr(a->lang, b[i].label), b[i].act, 0, b[i].red ? C_RED : 0xE8EAED,
+                  b[i].red ? C_WHITE : C_TEXT, 1);
     }
-    if (log) {
-        ui_button(a, b, tr(a->lang, S_STAFF_LOG_APPEAL), ACT_STAFF_LOG, 0, C_RED, C_WHITE, 1);
-        b.y += m->target + m->gap;
-    }
-    if (approve) {
-        ui_button(a, b, tr(a->lang, S_STAFF_APPROVE), ACT_STAFF_APPROVE, 0, C_RED, C_WHITE, 1);
-        b.y += m->target + m->gap;
-    }
-    ui_button(a, b, tr(a->lang, S_STAFF_EXIT), ACT_STAFF_QUIT, 0, 0xE8EAED, C_TEXT, 1);
-    b.y += m->target + m->gap;
-    ui_button(a, b, tr(a->lang, S_BACK), ACT_CLOSE_OVERLAY, 0, 0xE8EAED, C_TEXT, 1);
 }
 
 /* Closing the meeting: what it is, how many ballots, no way back. */
@@ -260,6 +271,47 @@ static void close_meeting(App *a)
     ui_button(a, back, tr(a->lang, S_BACK), ACT_CLOSE_OVERLAY, 0, 0xE8EAED, C_TEXT, 1);
     SDL_Rect go = {back.x + bw + m->gap, back.y, bw, m->target};
     ui_button(a, go, tr(a->lang, S_STAFF_CLOSE_MEETING), ACT_CLOSE_CONFIRM, 0, C_RED, C_WHITE, 1);
+}
+
+/* 关机: asks first; once asked, says to wait for the dark screen; when the
+ * system has not shut down a minute later (no appliance service, or it
+ * failed), says that unplugging is safe: every record is on the card
+ * (SQLite commits are synchronous) before the screen says it was taken. */
+static void poweroff(App *a)
+{
+    const Metrics *m = &a->m;
+    ui_dim(a);
+    int hlh = ui_line_h(a, FACE_BOLD, m->heading), blh = ui_line_h(a, FACE_REGULAR, m->body);
+    int asked = a->poweroff_at != 0, stuck = asked && a->now - a->poweroff_at >= 60000;
+    char msg[400];
+    if (a->poweroff_msg[0])
+        snprintf(msg, sizeof msg, tr(a->lang, S_POWEROFF_FAILED_FMT), a->poweroff_msg);
+    else
+        snprintf(msg, sizeof msg, "%s",
+                 tr(a->lang, stuck ? S_POWEROFF_STUCK : asked ? S_POWEROFF_GOING : S_POWEROFF_CONFIRM));
+    int w = (int)(130 * m->pxmm);
+    if (w > a->w - 2 * m->pad)
+        w = a->w - 2 * m->pad;
+    LineSpan ls[5];
+    int n = ui_break(a, FACE_REGULAR, m->body, msg, w - 2 * m->pad, 5, ls, 5);
+    int buttons = !asked || stuck || a->poweroff_msg[0];
+    SDL_Rect s = ui_sheet(a, w, 2 * m->pad + hlh + n * blh + 2 * m->gap + buttons * m->target);
+    SDL_Rect t = {s.x, s.y + m->pad, s.w, hlh};
+    ui_text_center(a, FACE_BOLD, m->heading, C_TEXT, t, tr(a->lang, S_STAFF_POWEROFF));
+    ui_lines(a, FACE_REGULAR, m->body, a->poweroff_msg[0] ? C_OVERDUE : C_TEXT, s.x + m->pad,
+             t.y + hlh + m->gap, blh, msg, ls, n);
+    if (!buttons)
+        return; /* shutting down: nothing to press */
+    int bw = (s.w - 2 * m->pad - m->gap) / 2;
+    SDL_Rect back = {s.x + m->pad, s.y + s.h - m->pad - m->target, bw, m->target};
+    if (asked || a->poweroff_msg[0]) { /* refused or stuck: back is all there is */
+        back.w = s.w - 2 * m->pad;
+        ui_button(a, back, tr(a->lang, S_BACK), ACT_CLOSE_OVERLAY, 0, 0xE8EAED, C_TEXT, 1);
+        return;
+    }
+    ui_button(a, back, tr(a->lang, S_BACK), ACT_STAFF_BACK, 0, 0xE8EAED, C_TEXT, 1);
+    SDL_Rect go = {back.x + bw + m->gap, back.y, bw, m->target};
+    ui_button(a, go, tr(a->lang, S_STAFF_POWEROFF), ACT_POWEROFF_CONFIRM, 0, C_RED, C_WHITE, 1);
 }
 
 /* What became of a new echowall version (UPD_*): its words for staff
@@ -434,6 +486,9 @@ void overlay_draw(App *a)
         break;
     case OV_OFFICE_REVOKE:
         office_revoke_draw(a);
+        break;
+    case OV_POWEROFF:
+        poweroff(a);
         break;
     }
 }

@@ -84,6 +84,11 @@ typedef enum {
     S_STAFF_NO_PIN,
     S_STAFF_TITLE,      /* 工作人员 */
     S_STAFF_EXIT,       /* 退出程序 */
+    S_STAFF_POWEROFF,   /* 关机 */
+    S_POWEROFF_CONFIRM, /* 现在关机？… */
+    S_POWEROFF_GOING,   /* 正在关机… */
+    S_POWEROFF_STUCK,   /* 还没有关机… */
+    S_POWEROFF_FAILED_FMT, /* 没有关机：%s */
     S_DELETE,           /* 删除 */
     S_LOAD_FAILED,      /* 暂时无法读取数据，请联系工作人员 */
     S_RECENT_SOLVED,    /* 最近办结 */
@@ -301,6 +306,13 @@ typedef enum {
     S_OD_NOT_DONE_FMT,
     S_OD_REVOKED_OK,
     S_OD_BACKUP,
+    S_OD_PIN_RESET,     /* 重设密码 */
+    S_OD_PIN_ASK_FMT,   /* 给%s重设工作人员密码？… */
+    S_OD_PIN_DONE_FMT,  /* %s的临时密码：%s… */
+    S_OD_CLOCK_CONFIRM, /* 确认时钟 */
+    S_OD_CLOCK_OK_FMT,  /* 本机日期 %s，时钟已确认 */
+    S_OD_CLOCK_ASK_FMT, /* 时钟跳变过：今天是 %s 吗？… */
+    S_OD_CLOCK_DONE_FMT, /* 时钟已确认：今天是 %s */
     S_OT_BACKUP,
     S_OT_BACKUP_HINT,
     S_OD_BACKED_UP_FMT,
