@@ -218,7 +218,24 @@ typedef struct StickStatus {
     char msg[256];        /* why it failed (technical, for staff) */
     char why[3][200];     /* the first refusals: "file: reason" */
     int nwhy;
+    int update;           /* UPD_*: a new echowall version on the stick, or installed */
+    int update_only;      /* 1: no stick; the update helper's outcome, shown once */
+    char update_version[24]; /* the version it is about */
+    char update_from[24];    /* the version before it (UPD_ROLLED_BACK) */
+    char update_why[200];    /* why it was refused or not installed (technical) */
 } StickStatus;
+
+/* What became of a new version (src/core/update.h; systemd/README.md). */
+enum {
+    UPD_NONE = 0,
+    UPD_REQUESTED,      /* found on the stick, checked, handed to the installer */
+    UPD_REFUSED,        /* found on the stick and refused (update_why) */
+    UPD_FAILED_BEFORE,  /* it failed to install here before: not again */
+    UPD_INSTALLED,      /* the installer's outcome: installed and running */
+    UPD_ROLLED_BACK,    /* did not come up: the version before is back */
+    UPD_NOT_INSTALLED,  /* the installer refused it (update_why) */
+    UPD_BROKEN          /* neither the new nor the old version came up */
+};
 
 /* The figures page's charts (the workbook's 图表 sheet draws the same). */
 #define CHART_MONTHS 6

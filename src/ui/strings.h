@@ -107,6 +107,14 @@ typedef enum {
     S_STICK_REQUESTED,  /* 已写入注册申请… */
     S_STICK_ENROLLED_FMT, /* 本机已注册为 %s */
     S_STICK_FP_FMT,     /* 镇里密钥指纹：%s */
+    S_UPDATE_TITLE,     /* 软件升级 */
+    S_UPDATE_REQUESTED_FMT,     /* 发现新版本 %s，正在安装 */
+    S_UPDATE_REFUSED_FMT,       /* U盘上的新版本 %s 未被接受： */
+    S_UPDATE_FAILED_BEFORE_FMT, /* 新版本 %s 以前在本机安装失败 */
+    S_UPDATE_INSTALLED_FMT,     /* 已升级到新版本 %s */
+    S_UPDATE_ROLLED_BACK_FMT,   /* 新版本 %s 没能正常启动，已退回 %s */
+    S_UPDATE_NOT_INSTALLED_FMT, /* 新版本 %s 没有安装： */
+    S_UPDATE_BROKEN_FMT,        /* 升级到 %s 失败… */
     S_NOT_ENROLLED,     /* 本机尚未注册：请插入镇里带来的U盘 */
     S_NO_MEETING,       /* 现在没有正在进行的评议会 */
     S_BALLOT_FULL,      /* 本场评议的票数已满 */
