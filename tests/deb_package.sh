@@ -203,6 +203,7 @@ else
         fail "echowall is still known to dpkg after purge: $(dpkg-query -W -f '${Status}' echowall)"
     fi
     [ -d /var/lib/echowall ] || fail "purge removed /var/lib/echowall (the device's records must stay)"
+    [ ! -e /var/lib/echowall-update ] || fail "purge left /var/lib/echowall-update (the update helper's)"
     step "removed and purged"
 fi
 step "passed in $(($(date +%s) - start)) s"

@@ -314,6 +314,65 @@ ECHOWALL_NOW=2026-11-20T09:00 kiosk "$tmp/clock.txt" || fail "the clock walk"
 ECHOWALL_NOW=2026-11-20T09:00 "$ctl" --db "$db" clock | grep -q "clock is confirmed" ||
     fail "the clock was not confirmed"
 
+# 评议会: the newest meeting voided with its reason (a meeting.void record);
+# a voided one cannot be voided again.
+{
+    login
+    echo "press 评议会"
+    echo "press 作废 #1"
+    echo "expect 作废的原因" # 确认 is disabled until a reason is typed
+    echo "type 有人代投"
+    echo "press 确认"
+    echo "expect 已作废："
+    echo "expect 已作废：有人代投"
+    echo "screenshot office_meetings"
+} >"$tmp/void.txt"
+kiosk "$tmp/void.txt" || fail "the meeting void walk"
+[ "$("$ctl" --db "$db" meeting list | grep -c "voided: 有人代投")" = 1 ] || fail "no meeting was voided"
+
+# 镇里设置: the green time limit changed to 5 days (a config.set record);
+# 0 is refused and changes nothing.
+{
+    login
+    echo "press 镇里设置"
+    echo "expect 青石镇"
+    echo "press 修改 #3"
+    echo "expect 绿色诉求期限（天）"
+    echo "key BackSpace"
+    echo "type 5"
+    echo "press 确认"
+    echo "expect 已保存"
+    echo "screenshot office_settings"
+    echo "press 修改 #4"
+    echo "key BackSpace"
+    echo "key BackSpace"
+    echo "type 0"
+    echo "press 确认"
+    echo "expect 没有办成"
+    echo "press 返回"
+    echo "expect 待处理"
+} >"$tmp/settings.txt"
+kiosk "$tmp/settings.txt" || fail "the settings walk"
+# On a low screen the rows scroll to the last (the stick taken out first:
+# a stick syncs once each start, and its result would cover the page).
+mv "$tmp/stick" "$tmp/stick.out"
+{
+    login
+    echo "press 镇里设置"
+    echo "drag 200 440 200 120 400"
+    echo "wait 1500"
+    echo "expect 橙色诉求期限（天）"
+    echo "screenshot office_settings_800x480"
+    echo "press 修改 #4"
+    echo "expect 橙色诉求期限（天）"
+} >"$tmp/settings-low.txt"
+kiosk "$tmp/settings-low.txt" 800x480 || fail "the settings at 800x480"
+mv "$tmp/stick.out" "$tmp/stick"
+[ "$("$ctl" --db "$db" config get limit.green)" = 5 ] || fail "limit.green was not set to 5"
+[ "$("$ctl" --db "$db" config get limit.blue)" = 15 ] || fail "a refused limit.blue changed"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM records WHERE kind='config.set'")" -ge 1 ] ||
+    fail "no config.set record"
+
 # ---- other sizes: every screen's targets hold ---------------------------------
 for size in 800x480 1920x1080; do
     {

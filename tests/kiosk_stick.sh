@@ -185,4 +185,48 @@ expect 密码不对
 $(digits 2468)
 press 确认
 expect 退出程序" || fail "the new PIN after the reset"
+
+# 8. Updates by stick: the office signs a new echowall package onto the
+#    stick; the kiosk syncs, checks it and hands it to the installer (its
+#    spool beside the database), saying so. The installer's outcome (its
+#    result file) is shown once, with no stick in.
+arch=$("$ctl" --version | sed -n 's/.*(\(.*\))$/\1/p')
+mkdir -p "$tmp/pkg/DEBIAN"
+printf 'Package: echowall\nVersion: 0.2.0\nArchitecture: %s\nMaintainer: t <t@echowall.invalid>\nDescription: t\n' \
+    "$arch" >"$tmp/pkg/DEBIAN/control"
+dpkg-deb --root-owner-group -Zgzip -b "$tmp/pkg" "$tmp/echowall_0.2.0.deb" >/dev/null
+"$ctl" --db "$tmp/town.db" update sign "$tmp/echowall_0.2.0.deb" --stick "$tmp/stick" >/dev/null
+export ECHOWALL_UPDATE_STATE="$tmp/ustate"
+mkdir "$tmp/ustate"
+kiosk "wait 100
+expect 同步完成，可以拔出U盘
+expect 发现新版本 0.2.0，正在安装
+screenshot update_found
+press 确认" || fail "update: found on the stick"
+[ "$(cat "$tmp/update/request")" = 0.2.0 ] || fail "update: no request in the spool"
+cmp -s "$tmp/update/pending.deb" "$tmp/echowall_0.2.0.deb" || fail "update: the spooled package differs"
+# A package that does not match its signature: refused, said so.
+rm -f "$tmp/update/request"
+printf 'x' >>"$tmp/stick/echowall/update-0.2.0.deb"
+kiosk "wait 100
+expect U盘上的新版本 0.2.0 未被接受
+expect longer than its signature says
+press 确认" || fail "update: a damaged package"
+[ ! -e "$tmp/update/request" ] || fail "update: a damaged package was handed on"
+# The installer's outcome, with no stick: shown once.
+rm -rf "$tmp/stick" && mkdir "$tmp/stick"
+printf 'id=42\noutcome=rolled_back\nversion=0.2.0\nfrom=0.1.0\nmessage=echowall 0.2.0 did not report ready within 60 s; back to 0.1.0\n' \
+    >"$tmp/ustate/result"
+kiosk "wait 1500
+expect 软件升级
+expect 新版本 0.2.0 没能正常启动，已退回 0.1.0
+expect did not report ready
+screenshot update_rolled_back
+press 确认
+press 看回音壁
+expect 全镇" || fail "update: the installer's outcome"
+[ "$(cat "$tmp/update/result.seen")" = 42 ] || fail "update: the outcome is not marked as shown"
+kiosk "wait 1500
+press 看回音壁
+expect 全镇" || fail "update: the outcome was shown twice"
 echo "kiosk_stick: ok"

@@ -11,7 +11,8 @@
 #             warning to systemd-analyze, a failure here).
 #   security  `systemd-analyze security --offline=true` with a threshold per
 #             unit, at the exposure each really achieves (echowall.service:
-#             1.1).
+#             1.1; echowall-update.service, root running dpkg: 4.6).
+#             The update helper itself is tested by update_helper.sh.
 #   sandbox   echowall-stick@.service has no setting that would give it a
 #             mount namespace of its own (its mount would be invisible).
 #   settings  every key of the logind, journald and manager drop-ins is one
@@ -279,6 +280,8 @@ DESTDIR=$root cmake --install "$tmp/build" >"$tmp/install.log" 2>&1 ||
 for f in lib/systemd/system/echowall.service lib/systemd/system/echowall-stick@.service \
     lib/systemd/system/echowall-paused.service lib/systemd/system/echowall-reserve.service \
     lib/systemd/system/echowall-dbcheck.service \
+    lib/systemd/system/echowall-update.service lib/systemd/system/echowall-update.path \
+    usr/libexec/echowall/echowall-update \
     lib/systemd/system/echowall-poweroff.path lib/systemd/system/echowall-poweroff.service \
     lib/systemd/system/getty@.service.d/echowall.conf \
     lib/systemd/system/serial-getty@.service.d/echowall.conf \
@@ -290,7 +293,9 @@ for f in lib/systemd/system/echowall.service lib/systemd/system/echowall-stick@.
     usr/lib/sysusers.d/echowall.conf; do
     [ -e "$root/$f" ] || fail "install: /$f is missing"
 done
-[ -x "$root/usr/libexec/echowall/echowall-stick" ] || fail "install: the stick helper is not executable"
+for h in echowall-stick echowall-reserve echowall-update; do
+    [ -x "$root/usr/libexec/echowall/$h" ] || fail "install: libexec/$h is not executable"
+done
 [ "$(readlink "$root/etc/systemd/system/ctrl-alt-del.target")" = /dev/null ] ||
     fail "install: ctrl-alt-del.target is not masked"
 ok "install: every file where Debian 12 wants it, ctrl-alt-del.target masked"
@@ -301,7 +306,7 @@ ok "install: every file where Debian 12 wants it, ctrl-alt-del.target masked"
 # the binary just built).
 mkdir -p "$root/usr/lib/systemd/system"
 cp -a /lib/systemd/system/. "$root/usr/lib/systemd/system/"
-verify="echowall.service echowall-paused.service echowall-reserve.service echowall-dbcheck.service echowall-stick@sda1.service echowall-poweroff.path echowall-poweroff.service getty@tty1.service serial-getty@ttyS1.service"
+verify="echowall.service echowall-paused.service echowall-reserve.service echowall-dbcheck.service echowall-stick@sda1.service echowall-poweroff.path echowall-poweroff.service echowall-update.service echowall-update.path getty@tty1.service serial-getty@ttyS1.service"
 if [ -e /lib/systemd/system/systemd-timesyncd.service ]; then
     verify="$verify systemd-timesyncd.service"
 else
@@ -336,7 +341,8 @@ ok "systemd-analyze verify: $verify"
 # ---- security ----
 # unit threshold (exposure x 10): as strict as each unit really is.
 for pair in echowall.service:11 echowall-paused.service:11 echowall-reserve.service:2 \
-    echowall-dbcheck.service:2 echowall-stick@sda1.service:41 echowall-poweroff.service:33; do
+    echowall-dbcheck.service:2 echowall-stick@sda1.service:41 echowall-poweroff.service:33 \
+    echowall-update.service:46; do
     u=${pair%%:*}
     t=${pair##*:}
     st=0
@@ -406,7 +412,11 @@ if command -v systemd-sysusers >/dev/null && command -v systemd-tmpfiles >/dev/n
         fail "tmpfiles: /var/lib/echowall is $(stat -c '%a %u' "$root/var/lib/echowall")"
     [ "$(stat -c '%a %u' "$root/run/echowall/stick")" = "755 0" ] ||
         fail "tmpfiles: /run/echowall/stick is $(stat -c '%a %u' "$root/run/echowall/stick")"
-    ok "sysusers.d makes the echowall user, tmpfiles.d its folders"
+    [ "$(stat -c '%a %u' "$root/var/lib/echowall/update")" = "700 $uid" ] ||
+        fail "tmpfiles: /var/lib/echowall/update is $(stat -c '%a %u' "$root/var/lib/echowall/update")"
+    [ "$(stat -c '%a %u' "$root/var/lib/echowall-update")" = "755 0" ] ||
+        fail "tmpfiles: /var/lib/echowall-update is $(stat -c '%a %u' "$root/var/lib/echowall-update")"
+    ok "sysusers.d makes the echowall user, tmpfiles.d its folders (the update spool the kiosk's, the helper's root's)"
 fi
 
 # ---- reserve ----

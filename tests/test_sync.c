@@ -13,6 +13,8 @@
  *  2. importing twice, stale sticks, arrival order and relays change nothing
  *     they should not;
  *  3. bad files are refused whole, by name, the rest of the stick imported;
+ *     a newer echowall's manifest is imported when its lowest reader is
+ *     this version or older, else refused saying to update (mixed versions);
  *  4. bad records are skipped, reported and never relayed; unknown kinds are
  *     kept and relayed;
  *  5. a fork resolves the same everywhere, nothing lost from the office;
@@ -904,6 +906,37 @@ typedef struct BadFx {
     char h03code[CODE_MAX], h07code[CODE_MAX];
 } BadFx;
 
+/* The town's office, H07 and H03 in a folder of their own; the halls have
+ * learnt what the office holds, so their bundles are small. */
+static void badfx_open(BadFx *fx)
+{
+    memset(fx, 0, sizeof *fx);
+    fx->dir = tu_tmpdir();
+    fx->office = db_copy(fx->dir, "office.db", "office.db");
+    fx->h07 = db_copy(fx->dir, "h07.db", "h07.db");
+    fx->h03 = db_copy(fx->dir, "h03.db", "h03.db");
+    self_hex(fx->h07, fx->h07dev);
+    self_hex(fx->h03, fx->h03dev);
+    Author a;
+    self_of(fx->h07, &a);
+    memcpy(fx->h07id, a.id, EW_DEVICE_LEN);
+    StickIO *io = new_stick();
+    json_decref(sync_ok(fx->office, io));
+    json_decref(sync_ok(fx->h07, io));
+    json_decref(sync_ok(fx->h03, io));
+    memfs_free(io);
+    fx->h07_held = dev_count(fx->office, "records", fx->h07id);
+}
+
+static void badfx_close(BadFx *fx)
+{
+    db_close(fx->office);
+    db_close(fx->h07);
+    db_close(fx->h03);
+    tu_rmdir(fx->dir);
+    free(fx->dir);
+}
+
 /* A fresh stick with H03's good bundle (a new appeal in it); H07 takes a new
  * appeal and its genuine files are in *f, not on the stick. */
 static StickIO *case_begin(BadFx *fx, Files *f)
@@ -972,23 +1005,8 @@ static void test_bad_files(void **state)
 {
     (void)state;
     BadFx fx;
-    memset(&fx, 0, sizeof fx);
-    fx.dir = tu_tmpdir();
-    fx.office = db_copy(fx.dir, "office.db", "office.db");
-    fx.h07 = db_copy(fx.dir, "h07.db", "h07.db");
-    fx.h03 = db_copy(fx.dir, "h03.db", "h03.db");
-    self_hex(fx.h07, fx.h07dev);
-    self_hex(fx.h03, fx.h03dev);
-    Author a;
-    self_of(fx.h07, &a);
-    memcpy(fx.h07id, a.id, EW_DEVICE_LEN);
-    /* The halls learn what the office holds, so their bundles are small. */
-    StickIO *io = new_stick();
-    json_decref(sync_ok(fx.office, io));
-    json_decref(sync_ok(fx.h07, io));
-    json_decref(sync_ok(fx.h03, io));
-    memfs_free(io);
-    fx.h07_held = dev_count(fx.office, "records", fx.h07id);
+    badfx_open(&fx);
+    StickIO *io;
     Files f;
     char name[80], *p, *q;
     unsigned char *d;
@@ -1284,11 +1302,68 @@ static void test_bad_files(void **state)
         memfs_free(io);
     }
 
-    db_close(fx.office);
-    db_close(fx.h07);
-    db_close(fx.h03);
-    tu_rmdir(fx.dir);
-    free(fx.dir);
+    badfx_close(&fx);
+}
+
+/* Mixed versions across halls (issue 8, section 3): a manifest written by
+ * a newer echowall whose format this one can still read (format 2, reader
+ * 1, a field this version does not know) is imported; one whose lowest
+ * reader is newer than this version is refused by name, saying to update,
+ * and the rest of the stick still comes in. Records of kinds this version
+ * does not know are kept and relayed: test_bad_records. */
+static void test_mixed_versions(void **state)
+{
+    (void)state;
+    BadFx fx;
+    badfx_open(&fx);
+    Files f;
+    char name[80];
+
+    /* Newer than this reader can read: refused, saying so. */
+    StickIO *io = case_begin(&fx, &f);
+    char *p = epath(f.bundle);
+    stick_put(io, p, f.b, f.blen);
+    free(p);
+    json_t *extra = json_pack("{s:i,s:i}", "format", SYNC_FORMAT + 1, "reader", SYNC_FORMAT + 1);
+    put_handmade(&fx, io, f.bundle, f.b, f.blen, extra, 20, name);
+    json_decref(extra);
+    case_end(&fx, io, name, "written by a newer echowall");
+    files_free(&f);
+
+    /* Newer, but readable by this version: imported. */
+    io = case_begin(&fx, &f);
+    p = epath(f.bundle);
+    stick_put(io, p, f.b, f.blen);
+    free(p);
+    extra = json_pack("{s:i,s:i,s:{s:s}}", "format", SYNC_FORMAT + 1, "reader", SYNC_FORMAT,
+                      "later", "field", "this version does not know");
+    put_handmade(&fx, io, f.bundle, f.b, f.blen, extra, 21, name);
+    json_decref(extra);
+    json_t *r = import_ok(fx.office, io);
+    assert_int_equal(n_items(r, "refused"), 0);
+    assert_non_null(imported_from(r, fx.h07dev));
+    assert_non_null(imported_from(r, fx.h03dev));
+    assert_true(has_appeal(fx.office, fx.h07code));
+    assert_true(has_appeal(fx.office, fx.h03code));
+    json_decref(r);
+    memfs_free(io);
+    files_free(&f);
+
+    /* What this version writes names itself as its lowest reader. */
+    io = new_stick();
+    r = sync_ok(fx.h03, io);
+    p = epath(wrote(r, "manifest"));
+    size_t mlen;
+    unsigned char *m = stick_read(io, p, &mlen);
+    json_t *mj = json_loadb((const char *)m, mlen, 0, NULL);
+    assert_int_equal(json_integer_value(json_object_get(mj, "reader")), SYNC_FORMAT);
+    json_decref(mj);
+    free(m);
+    free(p);
+    json_decref(r);
+    memfs_free(io);
+
+    badfx_close(&fx);
 }
 
 /* ================================================================== */
@@ -2152,6 +2227,7 @@ int main(void)
         cmocka_unit_test(test_loop),
         cmocka_unit_test(test_idempotent_stale_order_route),
         cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_mixed_versions),
         cmocka_unit_test(test_bad_records),
         cmocka_unit_test(test_fork),
         cmocka_unit_test(test_power_cuts),

@@ -40,6 +40,7 @@
 #include "stickio.h"
 #include "sync.h"
 #include "synclock.h"
+#include "update.h"
 #include "view.h"
 
 #define DEFAULT_DB "/var/lib/echowall/echowall.db"
@@ -1484,6 +1485,108 @@ static int cmd_restore(Args *a, EwErr *e)
     return rc;
 }
 
+/* ---- updates by stick ---- */
+
+static void text_update_info(FILE *f, const UpdateInfo *u)
+{
+    char hex[65];
+    ew_hex(u->hash, sizeof u->hash, hex);
+    fprintf(f, "package=%s\nversion=%s\narch=%s\nsize=%llu\nblake2b=%s\n", u->package, u->version,
+            u->arch, (unsigned long long)u->size, hex);
+}
+
+static int cmd_update_sign(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 1, "the package (PKG.deb)", e);
+    if (rc == EW_OK && (!opt(a, "stick") || !*opt(a, "stick")))
+        rc = usage(e, "missing --stick DIR (the stick's mount point)");
+    sqlite3 *db;
+    if (rc || (rc = open_db(a, 0, &db, e)))
+        return rc;
+    UpdateInfo u;
+    rc = update_sign(db, stickio_posix(), a->pos[0], opt(a, "stick"), &u, e);
+    db_close(db);
+    if (rc == EW_OK) {
+        text_update_info(a->out, &u);
+        fprintf(a->out, "wrote %s/echowall/update-%s.deb and .sig; safe to remove the stick\n",
+                opt(a, "stick"), u.version);
+    }
+    return rc;
+}
+
+/* The town key to check against: --town-key HEX, else the one pinned in the
+ * database. */
+static int town_key(Args *a, unsigned char pk[crypto_sign_PUBLICKEYBYTES], EwErr *e)
+{
+    const char *hex = opt(a, "town-key");
+    if (hex)
+        return strlen(hex) == 2 * crypto_sign_PUBLICKEYBYTES &&
+                       ew_unhex(hex, pk, crypto_sign_PUBLICKEYBYTES) == 0
+                   ? EW_OK
+                   : usage(e, "--town-key must be the town's public key in 64 hex digits");
+    sqlite3 *db;
+    int rc = open_db(a, 0, &db, e);
+    if (rc)
+        return rc;
+    if (device_town_pk(db, pk) != 0)
+        rc = ew_err(e, EW_ESTATE, "this device does not know the town's key (enrol it first)");
+    db_close(db);
+    return rc;
+}
+
+static int cmd_update_verify(Args *a, EwErr *e)
+{
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    int rc = need_pos(a, 2, "the package and its signature (PKG.deb PKG.sig)", e);
+    int cmp;
+    if (rc == EW_OK && opt(a, "running"))
+        rc = update_version_cmp(opt(a, "running"), "0.0.0", &cmp, e) ? usage(e, "--running: %s", e->msg)
+                                                                     : EW_OK;
+    if (rc || (rc = town_key(a, pk, e)))
+        return rc;
+    UpdateTarget t = {opt(a, "arch"), opt(a, "running")};
+    UpdateInfo u;
+    rc = update_verify_files(a->pos[0], a->pos[1], pk, &t, &u, e);
+    if (rc == EW_OK)
+        text_update_info(a->out, &u);
+    return rc;
+}
+
+static int cmd_update_key(Args *a, EwErr *e)
+{
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    char hex[65];
+    int rc = need_pos(a, 0, "", e);
+    if (rc || (rc = town_key(a, pk, e)))
+        return rc;
+    ew_hex(pk, sizeof pk, hex);
+    fprintf(a->out, "%s\n", hex);
+    return EW_OK;
+}
+
+static int cmd_update_fetch(Args *a, EwErr *e)
+{
+    int rc = need_pos(a, 1, "the stick's folder (DIR)", e);
+    sqlite3 *db;
+    if (rc || (rc = open_db(a, 0, &db, e)))
+        return rc;
+    UpdatePaths p = {opt(a, "spool"), opt(a, "state")};
+    json_t *r = NULL;
+    rc = update_take(db, stickio_posix(), a->pos[0], &p, NULL, &r, e);
+    db_close(db);
+    if (rc == EW_OK && flag(a, "json"))
+        print_json(a->out, r ? r : json_null());
+    else if (rc == EW_OK && !r)
+        fputs("no update on the stick\n", a->out);
+    else if (rc == EW_OK)
+        fprintf(a->out, "%s %s%s%s\n", json_string_value(json_object_get(r, "state")),
+                json_string_value(json_object_get(r, "version")),
+                json_object_get(r, "reason") ? ": " : "",
+                json_object_get(r, "reason") ? json_string_value(json_object_get(r, "reason")) : "");
+    json_decref(r);
+    return rc;
+}
+
 /* ---- the staff PIN ---- */
 
 /* Reads one line (a PIN) from a->in into buf. On a terminal it first shows
@@ -1682,6 +1785,16 @@ static const Command commands[] = {
      "backup DIR [--passphrase-file F]  (office: town key and database, encrypted)"},
     {"restore", NULL, "passphrase-file= json", cmd_restore,
      "restore FILE [--passphrase-file F]  (into a new --db path, as a new office device)"},
+    {"update", "sign", "stick=", cmd_update_sign,
+     "update sign PKG.deb --stick DIR  (office: the package and its signature by the town key "
+     "onto the stick)"},
+    {"update", "verify", "town-key= running= arch=", cmd_update_verify,
+     "update verify PKG.deb PKG.sig [--town-key HEX] [--running X.Y.Z] [--arch ARCH]  (exit 0 "
+     "when signed by the town and newer than the running version; prints its fields)"},
+    {"update", "key", "", cmd_update_key, "update key  (the pinned town public key, in hex)"},
+    {"update", "fetch", "spool= state= json", cmd_update_fetch,
+     "update fetch DIR [--spool D] [--state D] [--json]  (a kiosk: take the stick's update for "
+     "the root helper to install)"},
     {"staff", "set-pin", "", cmd_staff_set_pin,
      "staff set-pin  (reads the new PIN, 4-8 digits, from standard input)"},
     {"staff", "check-pin", "", cmd_staff_check_pin,
@@ -1756,7 +1869,7 @@ int ctl_main(int argc, char **argv, FILE *out, FILE *errf)
             print_usage(out);
             return 0;
         } else if (strcmp(argv[i], "--version") == 0) {
-            fputs("echowallctl 0.1.0\n", out);
+            fprintf(out, "echowallctl %s (%s)\n", update_running_version(), update_build_arch());
             return 0;
         } else {
             fprintf(errf, "echowallctl: unknown or incomplete option '%s'\n", argv[i]);

@@ -28,25 +28,42 @@ static json_t *facts_json(const CertFacts *f)
                      f->hall, "slot", slot);
 }
 
-int cert_make(const CertFacts *f, const unsigned char town_sk[crypto_sign_SECRETKEYBYTES],
-              unsigned char **out, size_t *len)
+int cert_sign_json(json_t *inner, const char *key, const unsigned char sk[crypto_sign_SECRETKEYBYTES],
+                   unsigned char **out, size_t *len)
 {
-    json_t *facts = facts_json(f);
     unsigned char *bytes, s[crypto_sign_BYTES];
     size_t n;
-    int rc = record_canonical(facts, &bytes, &n);
+    int rc = record_canonical(inner, &bytes, &n);
     if (rc) {
-        json_decref(facts);
+        json_decref(inner);
         return rc;
     }
-    crypto_sign_detached(s, NULL, bytes, n, town_sk);
+    crypto_sign_detached(s, NULL, bytes, n, sk);
     free(bytes);
     char sig[2 * crypto_sign_BYTES + 1];
     ew_hex(s, sizeof s, sig);
-    json_t *cert = json_pack("{s:o,s:s}", "facts", facts, "sig", sig);
-    rc = record_canonical(cert, out, len);
-    json_decref(cert);
+    json_t *whole = json_pack("{s:o,s:s}", key, inner, "sig", sig);
+    rc = record_canonical(whole, out, len);
+    json_decref(whole);
     return rc;
+}
+
+int cert_verify_json(const json_t *inner, const char *sighex,
+                     const unsigned char pk[crypto_sign_PUBLICKEYBYTES])
+{
+    unsigned char s[crypto_sign_BYTES], *bytes;
+    size_t n;
+    if (!sighex || ew_unhex(sighex, s, sizeof s) != 0 || record_canonical(inner, &bytes, &n) != EW_OK)
+        return -1;
+    int bad = crypto_sign_verify_detached(s, bytes, n, pk);
+    free(bytes);
+    return bad ? -1 : 0;
+}
+
+int cert_make(const CertFacts *f, const unsigned char town_sk[crypto_sign_SECRETKEYBYTES],
+              unsigned char **out, size_t *len)
+{
+    return cert_sign_json(facts_json(f), "facts", town_sk, out, len);
 }
 
 int cert_check_json(json_t *cert, const unsigned char town_pk[crypto_sign_PUBLICKEYBYTES],
@@ -68,13 +85,7 @@ int cert_check_json(json_t *cert, const unsigned char town_pk[crypto_sign_PUBLIC
         (strcmp(role, "office") && strcmp(role, "hall")) || !code_slot_valid(role, slot[0]) ||
         (strcmp(role, "hall") == 0 ? !code_hall_valid(hall) : hall[0] != '\0'))
         return ew_err(err, EW_ECORRUPT, "malformed device certificate");
-    unsigned char *bytes;
-    size_t n;
-    if (record_canonical(facts, &bytes, &n) != EW_OK)
-        return ew_err(err, EW_ECORRUPT, "malformed device certificate");
-    int bad = crypto_sign_verify_detached(s, bytes, n, town_pk);
-    free(bytes);
-    if (bad)
+    if (cert_verify_json(facts, sig, town_pk) != 0)
         return ew_err(err, EW_ECORRUPT, "device certificate is not signed by this town's key");
     snprintf(f.role, sizeof f.role, "%s", role);
     snprintf(f.hall, sizeof f.hall, "%s", hall);

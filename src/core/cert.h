@@ -35,6 +35,15 @@ int cert_check(const void *bytes, size_t len, const unsigned char town_pk[crypto
 /* The same for a certificate already parsed as JSON. */
 int cert_check_json(json_t *cert, const unsigned char town_pk[crypto_sign_PUBLICKEYBYTES],
                     CertFacts *out, EwErr *err);
+/* Signed JSON as certificates and update statements are made: canonical
+ * {key: inner, "sig": hex} where sig is sk's Ed25519 signature over the
+ * canonical bytes of inner (which this takes over). *out malloc'd. */
+int cert_sign_json(json_t *inner, const char *key, const unsigned char sk[crypto_sign_SECRETKEYBYTES],
+                   unsigned char **out, size_t *len);
+/* 0 when sighex (128 hex digits) is pk's signature over inner's canonical
+ * bytes, else -1. */
+int cert_verify_json(const json_t *inner, const char *sighex,
+                     const unsigned char pk[crypto_sign_PUBLICKEYBYTES]);
 /* A key's fingerprint for staff to compare by eye: "8a65 7beb 55fe 8d10". */
 void cert_fingerprint(const unsigned char pk[crypto_sign_PUBLICKEYBYTES], char out[20]);
 

@@ -142,8 +142,7 @@ static int io_fail(EwErr *err, int neg, const char *what, const char *name)
     return ew_err(err, EW_EIO, "%s %s: %s", what, name, stickio_strerror(neg));
 }
 
-/* BLAKE2b-256 and length of an open local file, read from its start. */
-static void hash_stream(FILE *f, unsigned char hash[32], uint64_t *len)
+void sync_hash_file(FILE *f, unsigned char hash[32], uint64_t *len)
 {
     crypto_generichash_state hs;
     unsigned char buf[65536];
@@ -787,7 +786,7 @@ int sync_import_files(sqlite3 *db, const char *manifest_name_, const unsigned ch
         json_decref(m);
         return ew_err(err, EW_EIO, "cannot read %s", bundle_path);
     }
-    hash_stream(f, hash, &len);
+    sync_hash_file(f, hash, &len);
     fclose(f);
     int rc = db_begin(db, err);
     if (rc == EW_OK)
@@ -1189,7 +1188,7 @@ int sync_export(sqlite3 *db, StickIO *io, const char *dir, json_t *report, EwErr
         rc = ew_err(err, EW_EIO, "cannot read back the bundle %s", local);
         goto out;
     }
-    hash_stream(f, hash, &len);
+    sync_hash_file(f, hash, &len);
     char hex[17], bundle[80];
     ew_hex(hash, 8, hex);
     snprintf(bundle, sizeof bundle, "%s-%s.bundle", dev, hex);

@@ -61,6 +61,9 @@ int sync_export(sqlite3 *db, StickIO *io, const char *dir, json_t *report, EwErr
 int sync_put_file(StickIO *io, const char *edir, const char *name, const unsigned char *data,
                   size_t len, FILE *from, EwErr *err);
 
+/* BLAKE2b-256 and length of an open local file, read from its start. */
+void sync_hash_file(FILE *f, unsigned char hash[32], uint64_t *len);
+
 /* Imports one manifest given as bytes with its bundle as a local file: the
  * checks and the import of sync_import without the stick (used by the
  * fuzz target). Returns EW_ECORRUPT (message in err) when the files are

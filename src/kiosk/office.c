@@ -29,6 +29,7 @@
 #include "device.h"
 #include "domain.h"
 #include "enroll.h"
+#include "meeting.h"
 #include "ew.h"
 #include "namematch.h"
 #include "report.h"
@@ -535,6 +536,98 @@ static int backup(void *ctx, const char *passphrase, char *msg, int msglen)
     return 0;
 }
 
+/* ---- the evaluation meetings --------------------------------------------------------- */
+
+static int meetings(void *ctx, MeetingList *out, char *msg, int msglen)
+{
+    Office *of = ctx;
+    EwErr e = {0};
+    json_t *arr = NULL;
+    memset(out, 0, sizeof *out);
+    if (meeting_list(of->db, &arr, &e) != EW_OK)
+        return source_fail(msg, msglen, &e);
+    size_t n = json_array_size(arr);
+    out->v = ew_xcalloc(n + 1, sizeof *out->v);
+    for (size_t i = n; i-- > 0;) { /* newest first */
+        json_t *d = json_array_get(arr, i);
+        MeetingRow *r = &out->v[out->n++];
+        source_copy(d, "id", r->id, sizeof r->id);
+        source_copy(d, "hall", r->hall, sizeof r->hall);
+        source_copy(d, "opened", r->opened, sizeof r->opened);
+        source_copy(d, "status", r->status, sizeof r->status);
+        r->topic = source_dup(d, "topic");
+        r->void_reason = source_dup(d, "void_reason");
+        json_t *b = json_object_get(d, "ballots");
+        r->ballots = json_is_integer(b) ? (long)json_integer_value(b) : -1;
+        char *name = NULL;
+        if (db_text(of->db, NULL, &name, "SELECT name FROM branches WHERE code=?", "t", r->hall) ==
+            EW_OK)
+            r->hall_name = name;
+    }
+    json_decref(arr);
+    return 0;
+}
+
+typedef struct VoidArg {
+    const char *id, *reason;
+} VoidArg;
+
+static int w_void(sqlite3 *db, Author *self, const void *arg, EwErr *e)
+{
+    const VoidArg *v = arg;
+    return meeting_void(db, self, v->id, v->reason, 0, e);
+}
+
+static int void_meeting(void *ctx, const char *id, const char *reason, char *msg, int msglen)
+{
+    Office *of = ctx;
+    EwErr e = {0};
+    VoidArg v = {id, reason};
+    int rc = source_write(of->db, w_void, &v, &e);
+    if (rc == EW_OK)
+        return 0;
+    source_fail(msg, msglen, &e);
+    return rc == EW_EDB || rc == EW_EIO ? -1 : 1;
+}
+
+/* ---- the town's settings ------------------------------------------------------------- */
+
+static int config_read(void *ctx, const char *key, char *out, int outlen, char *msg, int msglen)
+{
+    Office *of = ctx;
+    EwErr e = {0};
+    char *v = NULL;
+    if (config_get(of->db, key, &v, &e) != EW_OK)
+        return source_fail(msg, msglen, &e);
+    ew_utf8_copy(out, (size_t)outlen, v ? v : "");
+    free(v);
+    return 0;
+}
+
+typedef struct ConfigArg {
+    const char *key, *value;
+} ConfigArg;
+
+static int w_config(sqlite3 *db, Author *self, const void *arg, EwErr *e)
+{
+    const ConfigArg *c = arg;
+    if (config_scope(c->key) != 1) /* this screen writes the town's, nothing else */
+        return ew_err(e, EW_EINPUT, "'%s' is not a town setting", c->key);
+    return config_set(db, self, c->key, c->value, e);
+}
+
+static int config_write(void *ctx, const char *key, const char *value, char *msg, int msglen)
+{
+    Office *of = ctx;
+    EwErr e = {0};
+    ConfigArg c = {key, value};
+    int rc = source_write(of->db, w_config, &c, &e);
+    if (rc == EW_OK)
+        return 0;
+    source_fail(msg, msglen, &e);
+    return rc == EW_EDB || rc == EW_EIO ? -1 : 1;
+}
+
 /* ---- a hall's staff PIN, the station's clock ---------------------------------------- */
 
 typedef struct PinArg {
@@ -682,6 +775,10 @@ void office_source_init(Source *src, Office *of)
     src->office_backup = backup;
     src->office_roster = roster;
     src->office_pin_reset = pin_reset;
+    src->office_meetings = meetings;
+    src->office_void = void_meeting;
+    src->office_config_get = config_read;
+    src->office_config_set = config_write;
     src->office_clock = clock_state;
     src->office_clock_confirm = clock_confirm;
 }

@@ -160,8 +160,9 @@ const char *app_screen_name(const App *a)
         [SCR_OFFICE] = "office", [SCR_OFFICE_CASE] = "office-case",
         [SCR_OFFICE_ASSIGN] = "office-assign", [SCR_OFFICE_PICK] = "office-pick",
         [SCR_OFFICE_TEXT] = "office-text", [SCR_FIGURES] = "figures",
-        [SCR_OFFICE_DEVICES] = "office-devices", [SCR_OFFICE_FORM] = "office-form"};
-    _Static_assert(sizeof names / sizeof names[0] == SCR_OFFICE_FORM + 1, "a name per screen");
+        [SCR_OFFICE_DEVICES] = "office-devices", [SCR_OFFICE_FORM] = "office-form",
+        [SCR_OFFICE_SETTINGS] = "office-settings", [SCR_OFFICE_MEETINGS] = "office-meetings"};
+    _Static_assert(sizeof names / sizeof names[0] == SCR_OFFICE_MEETINGS + 1, "a name per screen");
     if (a->asleep)
         return "asleep";
     if (a->screen == SCR_HOME && office_mode(a))
@@ -266,8 +267,13 @@ static ScreenId parent(const App *a)
         return SCR_TRACK;
     if (a->screen == SCR_TOPIC)
         return SCR_MEET_SETUP; /* the typed topic is dropped */
-    if (a->screen == SCR_OFFICE_CASE || a->screen == SCR_OFFICE_DEVICES)
+    if (a->screen == SCR_OFFICE_CASE || a->screen == SCR_OFFICE_DEVICES ||
+        a->screen == SCR_OFFICE_SETTINGS || a->screen == SCR_OFFICE_MEETINGS)
         return SCR_OFFICE;
+    if (a->screen == SCR_OFFICE_TEXT && a->off.text_for == OT_VOID)
+        return SCR_OFFICE_MEETINGS; /* the reason typed is dropped */
+    if (a->screen == SCR_OFFICE_TEXT && a->off.text_for == OT_SETTING)
+        return SCR_OFFICE_SETTINGS; /* the value typed is dropped */
     if (a->screen == SCR_OFFICE_TEXT && a->off.text_for == OT_BACKUP)
         return SCR_OFFICE_DEVICES;
     if (a->screen == SCR_OFFICE_ASSIGN || a->screen == SCR_OFFICE_TEXT)
@@ -336,6 +342,10 @@ static void scroll_by(App *a, double dy)
         figures_scroll_by(a, dy);
     else if (a->screen == SCR_OFFICE_DEVICES)
         office_devices_scroll_by(a, dy);
+    else if (a->screen == SCR_OFFICE_SETTINGS)
+        office_settings_scroll_by(a, dy);
+    else if (a->screen == SCR_OFFICE_MEETINGS)
+        office_meetings_scroll_by(a, dy);
 }
 
 /* Where a fling's velocity is kept on this screen, or NULL. */
@@ -354,6 +364,10 @@ static double *fling_of(App *a)
         return &a->figs.vel;
     case SCR_OFFICE_DEVICES:
         return &a->off.dev_vel;
+    case SCR_OFFICE_SETTINGS:
+        return &a->off.set_vel;
+    case SCR_OFFICE_MEETINGS:
+        return &a->off.meet_vel;
     default:
         return NULL;
     }
@@ -821,6 +835,18 @@ static void activate(App *a, const Control *c)
     case ACT_OFF_ROSTER:
         office_roster_open(a, PICK_PERSON);
         break;
+    case ACT_OFF_SETTINGS:
+        office_settings_open(a);
+        break;
+    case ACT_OFF_MEETINGS:
+        office_meetings_open(a);
+        break;
+    case ACT_OFF_VOID:
+        office_void_edit(a, c->arg);
+        break;
+    case ACT_OFF_SET_EDIT:
+        office_setting_edit(a, c->arg);
+        break;
     case ACT_OFF_RKIND:
         office_roster_open(a, c->arg);
         break;
@@ -1096,6 +1122,12 @@ void app_frame(App *a)
         break;
     case SCR_OFFICE_FORM:
         office_form_draw(a);
+        break;
+    case SCR_OFFICE_SETTINGS:
+        office_settings_draw(a);
+        break;
+    case SCR_OFFICE_MEETINGS:
+        office_meetings_draw(a);
         break;
     }
     if (a->overlay != OV_NONE) {

@@ -49,7 +49,9 @@ typedef enum {
     SCR_OFFICE_TEXT,   /* the office: typing a note, an answer, a reason */
     SCR_FIGURES,       /* 数据图表: the town's figures as charts */
     SCR_OFFICE_DEVICES, /* the office: its kiosks, enrolling and retiring them */
-    SCR_OFFICE_FORM    /* the office: a roster entry, new or edited */
+    SCR_OFFICE_FORM,   /* the office: a roster entry, new or edited */
+    SCR_OFFICE_SETTINGS, /* the office: the town's settings (镇里设置) */
+    SCR_OFFICE_MEETINGS  /* the office: the evaluation meetings, to void one */
 } ScreenId;
 typedef enum {
     OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF, OV_STICK,
@@ -161,6 +163,10 @@ typedef enum {
     ACT_OFF_CLOCK,   /* confirm the station's clock */
     ACT_OFF_BACKUP,  /* back up to the stick: the passphrase first */
     ACT_OFF_ROSTER,  /* 花名册: the roster, searched, to edit */
+    ACT_OFF_SETTINGS, /* 镇里设置 */
+    ACT_OFF_MEETINGS, /* 评议会 */
+    ACT_OFF_VOID,     /* arg: index in the meetings: type why */
+    ACT_OFF_SET_EDIT, /* arg: index in the settings: type its new value */
     ACT_OFF_RKIND,   /* arg: PICK_PERSON, PICK_UNIT or PICK_BRANCH */
     ACT_OFF_RNEW,    /* a new person or unit */
     ACT_OFF_FNAME,   /* the form's name: typed */
@@ -214,6 +220,9 @@ typedef struct AppealState {
 #define OT_BACKUP 100
 #define OT_NAME 101   /* a roster entry's name */
 #define OT_GRIDS 102  /* a branch's micro-grids */
+#define OT_SETTING 103 /* a town setting's value (OfficeState.set_i) */
+#define OT_VOID 104    /* why a meeting is set aside (OfficeState.meet_i) */
+#define OFFICE_SETTINGS 5 /* the town settings on 镇里设置 (officeset.c's table) */
 typedef struct OfficeState {
     int list;               /* the OL_* list showing */
     char key[40];           /* OL_UNIT, OL_BRANCH: the unit's id or hall code */
@@ -258,6 +267,19 @@ typedef struct OfficeState {
     int dev_top, dev_h;     /* where the rows start, and their height, as last drawn */
     int dev_state;          /* the last enrolment or retirement: 0 none, 1 done, 2 not */
     char dev_msg[400];      /* what was enrolled, the temporary PIN, or why not */
+    char set_vals[OFFICE_SETTINGS][400]; /* 镇里设置: each setting's value as read */
+    int set_i;              /* the one being typed */
+    double set_scroll, set_vel; /* the rows scrolled (a low screen), and a fling */
+    int set_top, set_h;     /* where the rows start, and their height, as last drawn */
+    int set_state;          /* the last change: 0 none, 1 saved, 2 refused */
+    char set_msg[400];      /* what was saved, or why not */
+    MeetingList meets;      /* 评议会: the town's meetings */
+    int meets_failed;
+    int meet_i;             /* the one being voided */
+    double meet_scroll, meet_vel;
+    int meet_top, meet_h;   /* where the rows start, and their height, as last drawn */
+    int meet_state;         /* the last void: 0 none, 1 done, 2 refused */
+    char meet_msg[400];
     int export_state;       /* the export sheet: 0 nothing yet, 1 written, 2 no stick, 3 failed */
     char export_msg[256];   /* where it was written, or why not */
 } OfficeState;
@@ -593,6 +615,17 @@ void office_backup(App *a, const char *passphrase);
 void office_roster_open(App *a, int kind);
 void office_form_open(App *a, const PickItem *p); /* NULL: a new one of form_kind */
 void office_form_draw(App *a);
+void office_meetings_open(App *a);   /* 评议会 (officemeet.c) */
+void office_meetings_draw(App *a);
+void office_meetings_scroll_by(App *a, double dy);
+void office_void_edit(App *a, int i); /* the text screen, for the reason */
+void office_void_typed(App *a);      /* the text screen's 确认: voided */
+void office_settings_open(App *a);   /* 镇里设置 (officeset.c) */
+void office_settings_draw(App *a);
+void office_settings_scroll_by(App *a, double dy);
+void office_setting_edit(App *a, int i); /* the text screen, with its value */
+void office_setting_typed(App *a);   /* the text screen's 确认: saved */
+StrId office_setting_label(int i);
 void office_form_text(App *a, int what);          /* OT_NAME or OT_GRIDS */
 void office_form_typed(App *a);                   /* the text screen's 确认 for them */
 void office_form_save(App *a);

@@ -139,6 +139,17 @@ void charts_free(Charts *c)
     memset(c, 0, sizeof *c);
 }
 
+void meetinglist_free(MeetingList *l)
+{
+    for (int i = 0; i < l->n; i++) {
+        free(l->v[i].hall_name);
+        free(l->v[i].topic);
+        free(l->v[i].void_reason);
+    }
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
 void devicelist_free(DeviceList *l)
 {
     for (int i = 0; i < l->n; i++)

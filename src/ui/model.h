@@ -221,7 +221,24 @@ typedef struct StickStatus {
     char msg[256];        /* why it failed (technical, for staff) */
     char why[3][200];     /* the first refusals: "file: reason" */
     int nwhy;
+    int update;           /* UPD_*: a new echowall version on the stick, or installed */
+    int update_only;      /* 1: no stick; the update helper's outcome, shown once */
+    char update_version[24]; /* the version it is about */
+    char update_from[24];    /* the version before it (UPD_ROLLED_BACK) */
+    char update_why[200];    /* why it was refused or not installed (technical) */
 } StickStatus;
+
+/* What became of a new version (src/core/update.h; systemd/README.md). */
+enum {
+    UPD_NONE = 0,
+    UPD_REQUESTED,      /* found on the stick, checked, handed to the installer */
+    UPD_REFUSED,        /* found on the stick and refused (update_why) */
+    UPD_FAILED_BEFORE,  /* it failed to install here before: not again */
+    UPD_INSTALLED,      /* the installer's outcome: installed and running */
+    UPD_ROLLED_BACK,    /* did not come up: the version before is back */
+    UPD_NOT_INSTALLED,  /* the installer refused it (update_why) */
+    UPD_BROKEN          /* neither the new nor the old version came up */
+};
 
 /* The figures page's charts (the workbook's 图表 sheet draws the same). */
 #define CHART_MONTHS 6
@@ -315,6 +332,25 @@ typedef struct DeviceList {
 } DeviceList;
 
 void devicelist_free(DeviceList *l);
+
+/* An evaluation meeting, as the office lists them. */
+typedef struct MeetingRow {
+    char id[40];
+    char hall[4];
+    char *hall_name;   /* or NULL */
+    char *topic;
+    char opened[11];   /* YYYY-MM-DD */
+    char status[8];    /* open, closed, void */
+    long ballots;      /* -1 while open */
+    char *void_reason; /* or NULL */
+} MeetingRow;
+
+typedef struct MeetingList {
+    int n;
+    MeetingRow *v; /* newest first */
+} MeetingList;
+
+void meetinglist_free(MeetingList *l);
 
 /* Someone or something chosen from the roster. */
 enum { PICK_MEMBER, PICK_LEADER, PICK_UNIT, PICK_BRANCH, PICK_PERSON /* anyone */ };
@@ -448,6 +484,18 @@ typedef struct Source {
     /* The whole database, encrypted with passphrase, onto the stick (0 and
      * msg: the file, 1 no stick: msg, -1 and msg). */
     int (*office_backup)(void *ctx, const char *passphrase, char *msg, int msglen);
+    /* Every evaluation meeting of the town, newest first: 0, or -1 and msg. */
+    int (*office_meetings)(void *ctx, MeetingList *out, char *msg, int msglen);
+    /* Sets a meeting aside (meeting.void) with reason: 0, 1 refused (msg),
+     * -1 and msg. */
+    int (*office_void)(void *ctx, const char *id, const char *reason, char *msg, int msglen);
+    /* A town setting (config.h): its value into out (outlen bytes): 0, or
+     * -1 and msg. */
+    int (*office_config_get)(void *ctx, const char *key, char *out, int outlen, char *msg,
+                             int msglen);
+    /* Sets a town setting (a config.set record that travels to every
+     * hall): 0, 1 refused (msg says why: the value's rule), -1 and msg. */
+    int (*office_config_set)(void *ctx, const char *key, const char *value, char *msg, int msglen);
     /* A temporary staff PIN for hall's kiosk (staff.pin_reset): 0 and the
      * PIN in pin_out (9 bytes; the caller wipes it), 1 refused (msg), -1
      * and msg. */

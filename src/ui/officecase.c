@@ -460,9 +460,13 @@ void office_text_draw(App *a)
     int band_h = m->target + m->pad;
     SDL_Rect band = {0, 0, a->w, band_h};
     int backup = o->text_for == OT_BACKUP, form = o->text_for == OT_NAME || o->text_for == OT_GRIDS;
-    StrId title = backup ? S_OT_BACKUP
-                  : form ? (o->text_for == OT_NAME ? S_OT_NAME : S_OT_GRIDS)
-                         : text_title(o->text_for);
+    int setting = o->text_for == OT_SETTING, vd = o->text_for == OT_VOID;
+    StrId title = backup    ? S_OT_BACKUP
+                  : vd      ? S_OM_VOID_TITLE
+                  : setting ? office_setting_label(o->set_i)
+                  : form    ? (o->text_for == OT_NAME ? S_OT_NAME : S_OT_GRIDS)
+                            : text_title(o->text_for);
+    form |= setting | vd;
     ui_header(a, band, 1, tr(a->lang, title), backup || form ? NULL : o->d.card.code);
     const char *ok = tr(a->lang, S_CONFIRM);
     int gw = ui_width(a, FACE_BOLD, m->body, ok) + 4 * m->pad;
@@ -483,6 +487,16 @@ void office_text_ok(App *a)
         kb_key(a, KEY_RETURN); /* a composition in progress is taken as shown */
     if (o->text_for == OT_NAME || o->text_for == OT_GRIDS) {
         office_form_typed(a);
+        return;
+    }
+    if (o->text_for == OT_SETTING) {
+        if (!blank(a->kb.text))
+            office_setting_typed(a);
+        return;
+    }
+    if (o->text_for == OT_VOID) {
+        if (!blank(a->kb.text))
+            office_void_typed(a);
         return;
     }
     if (o->text_for == OT_BACKUP) {

@@ -314,7 +314,40 @@ static void poweroff(App *a)
     ui_button(a, go, tr(a->lang, S_STAFF_POWEROFF), ACT_POWEROFF_CONFIRM, 0, C_RED, C_WHITE, 1);
 }
 
-/* The stick: a progress bar while it syncs, then what happened. */
+/* What became of a new echowall version (UPD_*): its words for staff
+ * (format: the version, then the one before), and whether it went well. */
+static const struct {
+    int update;  /* UPD_* */
+    int fmt;     /* S_UPDATE_*_FMT */
+    int good;    /* 1 went well, -1 went wrong */
+} UPDATE_LINES[] = {
+    {UPD_REQUESTED, S_UPDATE_REQUESTED_FMT, 1},
+    {UPD_INSTALLED, S_UPDATE_INSTALLED_FMT, 1},
+    {UPD_REFUSED, S_UPDATE_REFUSED_FMT, -1},
+    {UPD_FAILED_BEFORE, S_UPDATE_FAILED_BEFORE_FMT, -1},
+    {UPD_ROLLED_BACK, S_UPDATE_ROLLED_BACK_FMT, -1},
+    {UPD_NOT_INSTALLED, S_UPDATE_NOT_INSTALLED_FMT, -1},
+    {UPD_BROKEN, S_UPDATE_BROKEN_FMT, -1},
+};
+
+/* The line for st's update into out; 0 when there is nothing to say, else
+ * the table's `good`. */
+static int update_line(const App *a, const StickStatus *st, char *out, size_t n)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof UPDATE_LINES / sizeof UPDATE_LINES[0]; i++)
+        if (UPDATE_LINES[i].update == st->update) {
+            snprintf(out, n, tr(a->lang, UPDATE_LINES[i].fmt),
+                     st->update_version[0] ? st->update_version : "?",
+                     st->update_from[0] ? st->update_from : "?");
+            return UPDATE_LINES[i].good;
+        }
+    return 0;
+}
+
+/* The stick: a progress bar while it syncs, then what happened (and what
+ * became of a new version on it); or, with no stick, what the update
+ * helper did. */
 static void stick(App *a)
 {
     const Metrics *m = &a->m;
@@ -324,10 +357,16 @@ static void stick(App *a)
     int slh = ui_line_h(a, FACE_REGULAR, m->small);
     int w = (int)(150 * m->pxmm);
     int ok0 = st->state == STICK_DONE;
+    int only = ok0 && st->update_only;
+    char upd[400];
+    int updok = st->state == STICK_RUNNING ? 0 : update_line(a, st, upd, sizeof upd);
+    int updwhy = updok < 0 && st->update_why[0];
     int lines = st->state == STICK_RUNNING ? 0
-                                           : 2 + (ok0 && st->enrol == 2) + (ok0 && st->enrol != 1) * 2 +
-                                                 (st->refused > 0) + (!ok0 && st->msg[0]);
-    int small = (ok0 && st->fingerprint[0]) * 2 + st->nwhy * 2;
+                                           : 2 + (ok0 && st->enrol == 2) +
+                                                 (ok0 && !only && st->enrol != 1) * 2 +
+                                                 (st->refused > 0) + (!ok0 && st->msg[0]) +
+                                                 (updok != 0) * 2;
+    int small = (ok0 && st->fingerprint[0]) * 2 + st->nwhy * 2 + updwhy * 2;
     int h = st->state == STICK_RUNNING ? 2 * m->pad + hlh + m->target / 2 + blh + 2 * m->gap
                                        : 2 * m->pad + lines * blh + small * slh + m->gap + m->target;
     SDL_Rect s = ui_sheet(a, w, h);
@@ -353,11 +392,13 @@ static void stick(App *a)
     }
     int ok = st->state == STICK_DONE;
     const char *title = !ok              ? tr(a->lang, S_STICK_FAILED)
+                        : only           ? tr(a->lang, S_UPDATE_TITLE)
                         : st->enrol == 1 ? tr(a->lang, S_STICK_REQUESTED)
                                          : tr(a->lang, S_STICK_DONE);
     LineSpan ls[3];
     int n = ui_break(a, FACE_BOLD, m->body, title, iw, 2, ls, 3);
-    ui_lines(a, FACE_BOLD, m->body, ok ? C_GREEN : C_OVERDUE, x, y, blh, title, ls, n);
+    ui_lines(a, FACE_BOLD, m->body, ok && !(only && updok < 0) ? C_GREEN : C_OVERDUE, x, y, blh,
+             title, ls, n);
     y += n * blh + m->gap / 2;
     if (ok && st->enrol == 2) {
         snprintf(line, sizeof line, tr(a->lang, S_STICK_ENROLLED_FMT), st->hall);
@@ -370,7 +411,7 @@ static void stick(App *a)
         ui_lines(a, FACE_REGULAR, m->small, C_TEXT, x, y, slh, line, ls, n);
         y += n * slh;
     }
-    if (ok && st->enrol != 1) {
+    if (ok && !only && st->enrol != 1) {
         snprintf(line, sizeof line, tr(a->lang, S_STICK_IN_FMT), st->files_in, st->records_in);
         ui_text_fit(a, FACE_REGULAR, m->body, C_TEXT, x, y, iw, line);
         y += blh;
@@ -384,6 +425,16 @@ static void stick(App *a)
         snprintf(line, sizeof line, tr(a->lang, S_STICK_REFUSED_FMT), st->refused);
         ui_text_fit(a, FACE_REGULAR, m->body, C_OVERDUE, x, y, iw, line);
         y += blh;
+    }
+    if (updok) {
+        n = ui_break(a, FACE_REGULAR, m->body, upd, iw, 2, ls, 3);
+        ui_lines(a, FACE_REGULAR, m->body, updok > 0 ? C_TEXT : C_OVERDUE, x, y, blh, upd, ls, n);
+        y += n * blh;
+        if (updwhy) {
+            n = ui_break(a, FACE_REGULAR, m->small, st->update_why, iw, 2, ls, 3);
+            ui_lines(a, FACE_REGULAR, m->small, C_TEXT2, x, y, slh, st->update_why, ls, n);
+            y += n * slh;
+        }
     }
     /* The technical detail, for staff. */
     for (int i = 0; i < st->nwhy && y + slh < s.y + s.h - m->pad - m->target; i++) {

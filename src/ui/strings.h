@@ -108,6 +108,14 @@ typedef enum {
     S_STICK_REQUESTED,  /* 已写入注册申请… */
     S_STICK_ENROLLED_FMT, /* 本机已注册为 %s */
     S_STICK_FP_FMT,     /* 镇里密钥指纹：%s */
+    S_UPDATE_TITLE,     /* 软件升级 */
+    S_UPDATE_REQUESTED_FMT,     /* 发现新版本 %s，正在安装 */
+    S_UPDATE_REFUSED_FMT,       /* U盘上的新版本 %s 未被接受： */
+    S_UPDATE_FAILED_BEFORE_FMT, /* 新版本 %s 以前在本机安装失败 */
+    S_UPDATE_INSTALLED_FMT,     /* 已升级到新版本 %s */
+    S_UPDATE_ROLLED_BACK_FMT,   /* 新版本 %s 没能正常启动，已退回 %s */
+    S_UPDATE_NOT_INSTALLED_FMT, /* 新版本 %s 没有安装： */
+    S_UPDATE_BROKEN_FMT,        /* 升级到 %s 失败… */
     S_NOT_ENROLLED,     /* 本机尚未注册：请插入镇里带来的U盘 */
     S_NO_MEETING,       /* 现在没有正在进行的评议会 */
     S_BALLOT_FULL,      /* 本场评议的票数已满 */
@@ -299,6 +307,19 @@ typedef enum {
     S_OD_NOT_DONE_FMT,
     S_OD_REVOKED_OK,
     S_OD_BACKUP,
+    S_OM_TITLE,         /* 评议会 */
+    S_OM_NOTE,          /* what 作废 does */
+    S_OM_VOID,          /* 作废 */
+    S_OM_VOID_TITLE,    /* 作废的原因 */
+    S_OM_ROW_FMT,       /* %s · %s · %s */
+    S_OM_OPEN, S_OM_VOIDED, S_OM_BALLOTS_FMT,
+    S_OM_DONE_FMT,      /* 已作废：%s */
+    S_OM_NONE,          /* 还没有评议会 */
+    S_OS_TITLE,         /* 镇里设置 */
+    S_OS_EDIT,          /* 修改 */
+    S_OS_TOWN_NAME, S_OS_URL, S_OS_LIMIT_GREEN, S_OS_LIMIT_BLUE, S_OS_LIMIT_ORANGE,
+    S_OS_SAVED_FMT,     /* 已保存：%s。U盘会把它带到各村。 */
+    S_OS_NOTE,          /* what the settings are and where they go */
     S_OD_PIN_RESET,     /* 重设密码 */
     S_OD_PIN_ASK_FMT,   /* 给%s重设工作人员密码？… */
     S_OD_PIN_DONE_FMT,  /* %s的临时密码：%s… */

@@ -1,0 +1,153 @@
+/*
+ * officeset.c: the town's settings on the office (镇里设置): the town's
+ * name, the tracking URL the slips' QR codes carry, and the default time
+ * limits of green, blue and orange appeals. Each row shows the value in
+ * force with 修改, which opens the text screen (pinyin, or the desk's
+ * keyboard; the digits for a time limit) holding the value; 确认 writes it
+ * as a config.set record, which sticks take to every hall. A value the
+ * rules refuse (a limit of 0, a URL without {code}) is said plainly and
+ * nothing is written.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "appint.h"
+#include "ew.h"
+/* printf formats here come from the string tables (strings.c), whose
+ * conversions test_text checks against each _FMT entry's arguments. */
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+
+static const struct {
+    const char *key; /* config.c's key */
+    StrId label;
+    int digits;      /* typed on the digits */
+    int chars;       /* at most this many characters */
+} settings[OFFICE_SETTINGS] = {
+    {"town.name", S_OS_TOWN_NAME, 0, 20},
+    {"town.tracking_url", S_OS_URL, 0, 200},
+    {"limit.green", S_OS_LIMIT_GREEN, 1, 3},
+    {"limit.blue", S_OS_LIMIT_BLUE, 1, 3},
+    {"limit.orange", S_OS_LIMIT_ORANGE, 1, 3},
+};
+
+StrId office_setting_label(int i)
+{
+    return i >= 0 && i < OFFICE_SETTINGS ? settings[i].label : S_OS_TITLE;
+}
+
+static void load(App *a)
+{
+    OfficeState *o = &a->off;
+    for (int i = 0; i < OFFICE_SETTINGS; i++) {
+        char msg[256];
+        o->set_vals[i][0] = 0;
+        if (a->src->office_config_get &&
+            a->src->office_config_get(a->src->office_ctx, settings[i].key, o->set_vals[i],
+                                      sizeof o->set_vals[i], msg, sizeof msg) != 0) {
+            SDL_Log("office settings %s: %s", settings[i].key, msg);
+            o->set_vals[i][0] = 0;
+        }
+    }
+}
+
+void office_settings_scroll_by(App *a, double dy)
+{
+    OfficeState *o = &a->off;
+    ui_scroll(a, &o->set_scroll, &o->set_vel, o->set_h - (a->h - o->set_top), dy);
+}
+
+void office_settings_open(App *a)
+{
+    a->off.set_state = 0;
+    a->off.set_scroll = a->off.set_vel = 0;
+    load(a);
+    app_go(a, SCR_OFFICE_SETTINGS);
+}
+
+void office_setting_edit(App *a, int i)
+{
+    OfficeState *o = &a->off;
+    if (i < 0 || i >= OFFICE_SETTINGS)
+        return;
+    o->set_i = i;
+    o->text_for = OT_SETTING;
+    kb_start(a, o->set_vals[i], settings[i].chars);
+    a->kb.hint = S_OT_HINT;
+    if (settings[i].digits)
+        kb_set_mode(a, KB_DIGITS);
+    app_go(a, SCR_OFFICE_TEXT);
+}
+
+void office_setting_typed(App *a)
+{
+    OfficeState *o = &a->off;
+    char value[400], msg[300] = "";
+    ew_utf8_copy(value, sizeof value, a->kb.text);
+    for (char *p = value; *p; p++) /* one line */
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
+    int rc = a->src->office_config_set
+                 ? a->src->office_config_set(a->src->office_ctx, settings[o->set_i].key, value, msg,
+                                             sizeof msg)
+                 : -1;
+    o->set_state = rc == 0 ? 1 : 2;
+    if (rc == 0) {
+        char what[460];
+        snprintf(what, sizeof what, "%s = %s", tr(a->lang, settings[o->set_i].label), value);
+        snprintf(o->set_msg, sizeof o->set_msg, tr(a->lang, S_OS_SAVED_FMT), what);
+    } else {
+        snprintf(o->set_msg, sizeof o->set_msg, tr(a->lang, S_OD_NOT_DONE_FMT), msg);
+    }
+    kb_clear(a);
+    load(a);
+    app_go(a, SCR_OFFICE_SETTINGS);
+}
+
+void office_settings_draw(App *a)
+{
+    const Metrics *m = &a->m;
+    OfficeState *o = &a->off;
+    int band_h = m->target + m->pad;
+    SDL_Rect band = {0, 0, a->w, band_h};
+    ui_header(a, band, 1, tr(a->lang, S_OS_TITLE), NULL);
+    int x, w;
+    ui_column(a, 200, &x, &w);
+    int y = band_h + m->gap;
+    int slh = ui_line_h(a, FACE_REGULAR, m->small), blh = ui_line_h(a, FACE_REGULAR, m->body);
+    const char *note = tr(a->lang, S_OS_NOTE);
+    LineSpan ls[3];
+    int n = ui_break(a, FACE_REGULAR, m->small, note, w, 2, ls, 3);
+    ui_lines(a, FACE_REGULAR, m->small, C_TEXT2, x, y, slh, note, ls, n);
+    y += n * slh;
+    if (o->set_state) {
+        n = ui_break(a, FACE_REGULAR, m->small, o->set_msg, w, 3, ls, 3);
+        ui_lines(a, FACE_REGULAR, m->small, o->set_state == 1 ? C_GREEN : C_OVERDUE, x, y, slh,
+                 o->set_msg, ls, n);
+        y += n * slh;
+    }
+    y += m->gap / 2;
+    const char *edit = tr(a->lang, S_OS_EDIT);
+    int bw = ui_width(a, FACE_BOLD, m->body, edit) + 3 * m->pad;
+    /* One line a setting: its name, its value, 修改; scrolled on a low
+     * screen. */
+    int lw = (w - bw) * 2 / 5;
+    SDL_Rect area = {0, y, a->w, a->h - y};
+    o->set_top = y;
+    o->set_h = OFFICE_SETTINGS * (m->target + m->gap);
+    office_settings_scroll_by(a, 0); /* in range as the screen changes */
+    SDL_RenderSetClipRect(a->r, &area);
+    y -= (int)o->set_scroll;
+    for (int i = 0; i < OFFICE_SETTINGS && y < a->h; i++) {
+        SDL_Rect r = {x, y, w, m->target};
+        draw_round(a->r, r, m->radius, rgb(C_WHITE));
+        int tx = x + m->pad / 2;
+        ui_text_fit(a, FACE_REGULAR, m->small, C_TEXT2, tx, y + (m->target - slh) / 2,
+                    lw - m->pad, tr(a->lang, settings[i].label));
+        ui_text_fit(a, FACE_BOLD, m->body, C_TEXT, tx + lw, y + (m->target - blh) / 2,
+                    w - bw - lw - m->pad, o->set_vals[i][0] ? o->set_vals[i] : "—");
+        SDL_Rect b = {x + w - bw, y, bw, m->target};
+        ui_button(a, b, edit, ACT_OFF_SET_EDIT, i, 0xE8EAED, C_TEXT, o->set_vals[i][0] != 0);
+        y += m->target + m->gap;
+    }
+    SDL_RenderSetClipRect(a->r, NULL);
+}
