@@ -51,13 +51,8 @@ fi
 # for the dark screen; a minute later, still running, it says unplugging is
 # safe. Without the request folder (no appliance service) it says why.
 mkdir -p "$tmp/req"
-cat >"$tmp/off.txt" <<'S'
-drag 120 60 120 60 3100
-press 2
-press 4
-press 6
-press 8
-press 确认
+staff() { printf 'drag 120 60 120 60 3100\npress 2\npress 4\npress 6\npress 8\npress 确认\n'; }
+{ staff; cat; } >"$tmp/off.txt" <<'S'
 press 关机
 expect 现在关机吗
 press 返回
@@ -78,13 +73,7 @@ ECHOWALL_POWEROFF_REQUEST="$tmp/req/poweroff" "$bin/echowall" --db "$tmp/h.db" -
 grep -q "staff menu" "$tmp/req/poweroff" || fail "关机 left no request"
 grep -q "shutdown asked for" "$tmp/err" || fail "关机 not in the log"
 rm "$tmp/req/poweroff"
-cat >"$tmp/off-back.txt" <<'S'
-drag 120 60 120 60 3100
-press 2
-press 4
-press 6
-press 8
-press 确认
+{ staff; cat; } >"$tmp/off-back.txt" <<'S'
 press 关机
 press 返回
 press 返回
@@ -94,13 +83,7 @@ ECHOWALL_POWEROFF_REQUEST="$tmp/req/poweroff" "$bin/echowall" --db "$tmp/h.db" -
     --window 800x480 --script "$tmp/off-back.txt" 2>"$tmp/err" ||
     { cat "$tmp/err" >&2; fail "关机 then 返回 failed"; }
 [ ! -e "$tmp/req/poweroff" ] || fail "返回 still asked for a shutdown"
-cat >"$tmp/off-none.txt" <<'S'
-drag 120 60 120 60 3100
-press 2
-press 4
-press 6
-press 8
-press 确认
+{ staff; cat; } >"$tmp/off-none.txt" <<'S'
 press 关机
 press 关机
 expect 没有关机

@@ -620,6 +620,10 @@ void office_meetings_draw(App *a);
 void office_meetings_scroll_by(App *a, double dy);
 void office_void_edit(App *a, int i); /* the text screen, for the reason */
 void office_void_typed(App *a);      /* the text screen's 确认: voided */
+/* An office page's top (officeset.c): the header with 返回 and title, a
+ * note of up to two lines, and the last action's outcome (state 1 green,
+ * 2 red, 0 none); the column's x and w, and where the page goes on. */
+int office_page_top(App *a, StrId title, StrId note, int state, const char *msg, int *x, int *w);
 void office_settings_open(App *a);   /* 镇里设置 (officeset.c) */
 void office_settings_draw(App *a);
 void office_settings_scroll_by(App *a, double dy);

@@ -85,25 +85,9 @@ void office_meetings_draw(App *a)
 {
     const Metrics *m = &a->m;
     OfficeState *o = &a->off;
-    int band_h = m->target + m->pad;
-    SDL_Rect band = {0, 0, a->w, band_h};
-    ui_header(a, band, 1, tr(a->lang, S_OM_TITLE), NULL);
     int x, w;
-    ui_column(a, 200, &x, &w);
-    int y = band_h + m->gap;
+    int y = office_page_top(a, S_OM_TITLE, S_OM_NOTE, o->meet_state, o->meet_msg, &x, &w);
     int slh = ui_line_h(a, FACE_REGULAR, m->small), blh = ui_line_h(a, FACE_REGULAR, m->body);
-    const char *note = tr(a->lang, S_OM_NOTE);
-    LineSpan ls[3];
-    int n = ui_break(a, FACE_REGULAR, m->small, note, w, 2, ls, 3);
-    ui_lines(a, FACE_REGULAR, m->small, C_TEXT2, x, y, slh, note, ls, n);
-    y += n * slh;
-    if (o->meet_state) {
-        n = ui_break(a, FACE_REGULAR, m->small, o->meet_msg, w, 2, ls, 3);
-        ui_lines(a, FACE_REGULAR, m->small, o->meet_state == 1 ? C_GREEN : C_OVERDUE, x, y, slh,
-                 o->meet_msg, ls, n);
-        y += n * slh;
-    }
-    y += m->gap / 2;
     SDL_Rect area = {0, y, a->w, a->h - y};
     if (o->meets_failed || o->meets.n == 0) {
         ui_text_center(a, FACE_REGULAR, m->body, C_TEXT2, area,

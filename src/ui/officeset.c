@@ -30,6 +30,27 @@ static const struct {
     {"limit.orange", S_OS_LIMIT_ORANGE, 1, 3},
 };
 
+int office_page_top(App *a, StrId title, StrId note, int state, const char *msg, int *x, int *w)
+{
+    const Metrics *m = &a->m;
+    int band_h = m->target + m->pad;
+    SDL_Rect band = {0, 0, a->w, band_h};
+    ui_header(a, band, 1, tr(a->lang, title), NULL);
+    ui_column(a, 200, x, w);
+    int y = band_h + m->gap, slh = ui_line_h(a, FACE_REGULAR, m->small);
+    const char *text = tr(a->lang, note);
+    LineSpan ls[3];
+    int n = ui_break(a, FACE_REGULAR, m->small, text, *w, 2, ls, 3);
+    ui_lines(a, FACE_REGULAR, m->small, C_TEXT2, *x, y, slh, text, ls, n);
+    y += n * slh;
+    if (state) {
+        n = ui_break(a, FACE_REGULAR, m->small, msg, *w, 3, ls, 3);
+        ui_lines(a, FACE_REGULAR, m->small, state == 1 ? C_GREEN : C_OVERDUE, *x, y, slh, msg, ls, n);
+        y += n * slh;
+    }
+    return y + m->gap / 2;
+}
+
 StrId office_setting_label(int i)
 {
     return i >= 0 && i < OFFICE_SETTINGS ? settings[i].label : S_OS_TITLE;
@@ -107,25 +128,9 @@ void office_settings_draw(App *a)
 {
     const Metrics *m = &a->m;
     OfficeState *o = &a->off;
-    int band_h = m->target + m->pad;
-    SDL_Rect band = {0, 0, a->w, band_h};
-    ui_header(a, band, 1, tr(a->lang, S_OS_TITLE), NULL);
     int x, w;
-    ui_column(a, 200, &x, &w);
-    int y = band_h + m->gap;
+    int y = office_page_top(a, S_OS_TITLE, S_OS_NOTE, o->set_state, o->set_msg, &x, &w);
     int slh = ui_line_h(a, FACE_REGULAR, m->small), blh = ui_line_h(a, FACE_REGULAR, m->body);
-    const char *note = tr(a->lang, S_OS_NOTE);
-    LineSpan ls[3];
-    int n = ui_break(a, FACE_REGULAR, m->small, note, w, 2, ls, 3);
-    ui_lines(a, FACE_REGULAR, m->small, C_TEXT2, x, y, slh, note, ls, n);
-    y += n * slh;
-    if (o->set_state) {
-        n = ui_break(a, FACE_REGULAR, m->small, o->set_msg, w, 3, ls, 3);
-        ui_lines(a, FACE_REGULAR, m->small, o->set_state == 1 ? C_GREEN : C_OVERDUE, x, y, slh,
-                 o->set_msg, ls, n);
-        y += n * slh;
-    }
-    y += m->gap / 2;
     const char *edit = tr(a->lang, S_OS_EDIT);
     int bw = ui_width(a, FACE_BOLD, m->body, edit) + 3 * m->pad;
     /* One line a setting: its name, its value, 修改; scrolled on a low
