@@ -314,6 +314,28 @@ ECHOWALL_NOW=2026-11-20T09:00 kiosk "$tmp/clock.txt" || fail "the clock walk"
 ECHOWALL_NOW=2026-11-20T09:00 "$ctl" --db "$db" clock | grep -q "clock is confirmed" ||
     fail "the clock was not confirmed"
 
+# 导入台账: the ledger CSV saved from Excel onto the stick. None there, a
+# link (never followed), two files, a bad row (nothing imported) and a good
+# file (two appeals in).
+imp() { # EXPECTED-TEXT: the import sheet's 从U盘导入, and what it says
+    { login; echo "press 导入台账"; echo "press 从U盘导入"; echo "expect $1"; } >"$tmp/imp.txt"
+    kiosk "$tmp/imp.txt" || fail "import: not '$1'"
+}
+before=$("$ctl" --db "$db" appeal list | wc -l)
+ln -s /etc/passwd "$tmp/stick/passwd.csv"
+imp "U盘上没有 .csv 文件"
+rm "$tmp/stick/passwd.csv"
+printf '支部,日期,诉求内容,类别\nH07,2026-11-20,村口路灯不亮,路灯\nH07,2026-11-21,,垃圾\n' >"$tmp/stick/bad.csv"
+imp "没有导入，一条也没有改"
+[ "$("$ctl" --db "$db" appeal list | wc -l)" = "$before" ] || fail "a bad ledger changed the appeals"
+printf '\357\273\277支部,日期,诉求内容,类别\nH07,2026-11-20,村口路灯不亮,路灯\nH07,2026-11-21,垃圾池满了没人清,垃圾\n' \
+    >"$tmp/stick/echowall-office/台账.CSV"
+imp "有几个 .csv 文件"
+rm "$tmp/stick/bad.csv"
+imp "已从 台账.CSV 导入 2 条诉求"
+[ "$("$ctl" --db "$db" appeal list | wc -l)" = "$((before + 2))" ] || fail "the ledger's two appeals are not in"
+rm "$tmp/stick/echowall-office/台账.CSV"
+
 # 评议会: the newest meeting voided with its reason (a meeting.void record);
 # a voided one cannot be voided again.
 {

@@ -13,12 +13,15 @@
  */
 #include "office.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "agenda.h"
 #include "appeal.h"
@@ -29,6 +32,7 @@
 #include "device.h"
 #include "domain.h"
 #include "enroll.h"
+#include "ledger.h"
 #include "meeting.h"
 #include "ew.h"
 #include "namematch.h"
@@ -444,6 +448,134 @@ static int export(void *ctx, int what, char *msg, int msglen)
     return rc == EW_OK ? 0 : -1;
 }
 
+/* ---- the ledger from the stick ---------------------------------------------------- */
+
+#define IMPORT_MAX (32L << 20) /* a ledger CSV of 32 MiB is some 100,000 appeals */
+
+/* 1 when name ends in ".csv" (any case) and is not hidden. */
+static int is_csv(const char *name)
+{
+    size_t n = strlen(name);
+    if (name[0] == '.' || n <= 4 || name[n - 4] != '.')
+        return 0;
+    const char *ext = name + n - 3; /* "csv" in any case: Windows writes .CSV too */
+    return (ext[0] | 0x20) == 'c' && (ext[1] | 0x20) == 's' && (ext[2] | 0x20) == 'v';
+}
+
+/* The .csv files at the stick's top and in EXPORT_DIR: regular files only,
+ * links never followed. Their count; the last one's path in *found (caller
+ * frees), every name listed in names. */
+static int find_csv(const char *mount, char **found, char *names, size_t nlen)
+{
+    int count = 0;
+    names[0] = 0;
+    for (int d = 0; d < 2; d++) {
+        char *dir = d ? ew_xasprintf("%s/%s", mount, EXPORT_DIR) : ew_xstrdup(mount);
+        DIR *dp = opendir(dir);
+        for (struct dirent *e; dp && (e = readdir(dp));) {
+            struct stat st;
+            if (!is_csv(e->d_name) || fstatat(dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+                !S_ISREG(st.st_mode))
+                continue;
+            count++;
+            free(*found);
+            *found = ew_xasprintf("%s/%s", dir, e->d_name);
+            size_t used = strlen(names);
+            snprintf(names + used, nlen - used, "%s%s%s", used ? "、" : "", d ? EXPORT_DIR "/" : "",
+                     e->d_name);
+        }
+        if (dp)
+            closedir(dp);
+        free(dir);
+    }
+    return count;
+}
+
+/* Copies the stick's file into a private temporary file (never following
+ * a link, at most IMPORT_MAX bytes), so that a stick pulled or changed
+ * half-way cannot change what is read. 0 and *tmp (caller unlinks and
+ * frees), or -1 with msg. */
+static int copy_in(const char *path, char **tmp, char *msg, int msglen)
+{
+    int in = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), out = -1, rc = -1;
+    struct stat st;
+    const char *dir = getenv("TMPDIR");
+    *tmp = ew_xasprintf("%s/echowall-ledger-XXXXXX", dir && *dir ? dir : "/tmp");
+    if (in < 0 || fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(msg, (size_t)msglen, "cannot read %s: %s", path, strerror(errno ? errno : EINVAL));
+        goto done;
+    }
+    if (st.st_size > IMPORT_MAX) {
+        snprintf(msg, (size_t)msglen, "%s is larger than %ld MiB", path, IMPORT_MAX >> 20);
+        goto done;
+    }
+    if ((out = mkstemp(*tmp)) < 0) {
+        snprintf(msg, (size_t)msglen, "no temporary file: %s", strerror(errno));
+        goto done;
+    }
+    char buf[65536];
+    long total = 0;
+    for (ssize_t n; (n = read(in, buf, sizeof buf)) != 0;) {
+        if (n < 0 || (total += n) > IMPORT_MAX || write(out, buf, (size_t)n) != n) {
+            snprintf(msg, (size_t)msglen, "cannot copy %s: %s", path,
+                     n < 0 ? strerror(errno) : "too large or disk full");
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    if (in >= 0)
+        close(in);
+    if (out >= 0 && close(out) != 0 && rc == 0) {
+        snprintf(msg, (size_t)msglen, "cannot copy %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    if (rc != 0 && out >= 0)
+        unlink(*tmp);
+    if (rc != 0) {
+        free(*tmp);
+        *tmp = NULL;
+    }
+    return rc;
+}
+
+static int import(void *ctx, long *imported, char *msg, int msglen)
+{
+    Office *of = ctx;
+    *imported = 0;
+    if (!stick_in(of, msg, msglen))
+        return 1;
+    char *found = NULL, *tmp = NULL;
+    int n = find_csv(of->mount, &found, msg, (size_t)msglen);
+    if (n != 1) {
+        free(found);
+        return n == 0 ? 2 : 3;
+    }
+    if (copy_in(found, &tmp, msg, msglen) != 0) {
+        free(found);
+        return -1;
+    }
+    EwErr e = {0};
+    Author self;
+    json_t *report = NULL;
+    int rc = device_load_self(of->db, &self, &e);
+    if (rc == EW_OK)
+        rc = ledger_import(of->db, &self, tmp, &report, &e);
+    sodium_memzero(&self, sizeof self);
+    unlink(tmp);
+    free(tmp);
+    if (rc == EW_OK) {
+        *imported = (long)json_integer_value(json_object_get(report, "imported"));
+        const char *base = strrchr(found, '/');
+        snprintf(msg, (size_t)msglen, "%s", base ? base + 1 : found);
+    } else {
+        source_fail(msg, msglen, &e);
+    }
+    json_decref(report);
+    free(found);
+    return rc == EW_OK ? 0 : -1;
+}
+
 /* ---- devices ------------------------------------------------------------------ */
 
 static int devices(void *ctx, DeviceList *out, char *msg, int msglen)
@@ -775,6 +907,7 @@ void office_source_init(Source *src, Office *of)
     src->office_backup = backup;
     src->office_roster = roster;
     src->office_pin_reset = pin_reset;
+    src->office_import = import;
     src->office_meetings = meetings;
     src->office_void = void_meeting;
     src->office_config_get = config_read;

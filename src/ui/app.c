@@ -841,6 +841,13 @@ static void activate(App *a, const Control *c)
     case ACT_OFF_MEETINGS:
         office_meetings_open(a);
         break;
+    case ACT_OFF_IMPORTS:
+        a->off.import_state = 0;
+        a->overlay = OV_OFFICE_IMPORT;
+        break;
+    case ACT_OFF_IMPORT:
+        office_import(a);
+        break;
     case ACT_OFF_VOID:
         office_void_edit(a, c->arg);
         break;

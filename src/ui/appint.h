@@ -59,7 +59,8 @@ typedef enum {
     OV_OFFICE_GRADE, /* the office: a grade and its time limit */
     OV_OFFICE_EXPORT, /* the office: files onto the stick */
     OV_OFFICE_REVOKE, /* the office: retire this device? */
-    OV_POWEROFF       /* staff: shut the kiosk down? then how it goes */
+    OV_POWEROFF,      /* staff: shut the kiosk down? then how it goes */
+    OV_OFFICE_IMPORT  /* the office: the ledger CSV from the stick */
 } OverlayId;
 
 /* What the number pad (OV_PIN) is typing. */
@@ -165,6 +166,8 @@ typedef enum {
     ACT_OFF_ROSTER,  /* 花名册: the roster, searched, to edit */
     ACT_OFF_SETTINGS, /* 镇里设置 */
     ACT_OFF_MEETINGS, /* 评议会 */
+    ACT_OFF_IMPORTS,  /* 导入台账: the sheet */
+    ACT_OFF_IMPORT,   /* the sheet's 导入 */
     ACT_OFF_VOID,     /* arg: index in the meetings: type why */
     ACT_OFF_SET_EDIT, /* arg: index in the settings: type its new value */
     ACT_OFF_RKIND,   /* arg: PICK_PERSON, PICK_UNIT or PICK_BRANCH */
@@ -280,6 +283,8 @@ typedef struct OfficeState {
     int meet_top, meet_h;   /* where the rows start, and their height, as last drawn */
     int meet_state;         /* the last void: 0 none, 1 done, 2 refused */
     char meet_msg[400];
+    int import_state;       /* the import sheet: 0 nothing yet, 1 imported, 2 not */
+    char import_msg[600];   /* how many from which file, or why not */
     int export_state;       /* the export sheet: 0 nothing yet, 1 written, 2 no stick, 3 failed */
     char export_msg[256];   /* where it was written, or why not */
 } OfficeState;
@@ -624,6 +629,8 @@ void office_void_typed(App *a);      /* the text screen's 确认: voided */
  * note of up to two lines, and the last action's outcome (state 1 green,
  * 2 red, 0 none); the column's x and w, and where the page goes on. */
 int office_page_top(App *a, StrId title, StrId note, int state, const char *msg, int *x, int *w);
+void office_import(App *a);          /* the ledger from the stick (officeset.c) */
+void office_import_draw(App *a);     /* the OV_OFFICE_IMPORT sheet */
 void office_settings_open(App *a);   /* 镇里设置 (officeset.c) */
 void office_settings_draw(App *a);
 void office_settings_scroll_by(App *a, double dy);

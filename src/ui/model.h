@@ -484,6 +484,11 @@ typedef struct Source {
     /* The whole database, encrypted with passphrase, onto the stick (0 and
      * msg: the file, 1 no stick: msg, -1 and msg). */
     int (*office_backup)(void *ctx, const char *passphrase, char *msg, int msglen);
+    /* Imports the ledger CSV on the stick (the only .csv at its top or in
+     * echowall-office/): 0 and *imported, msg its file name; 1 no stick,
+     * 2 no .csv, 3 several (msg: their names), -1 refused or failed (msg:
+     * the row and column, nothing imported). */
+    int (*office_import)(void *ctx, long *imported, char *msg, int msglen);
     /* Every evaluation meeting of the town, newest first: 0, or -1 and msg. */
     int (*office_meetings)(void *ctx, MeetingList *out, char *msg, int msglen);
     /* Sets a meeting aside (meeting.void) with reason: 0, 1 refused (msg),

@@ -159,18 +159,19 @@ static int tabs(App *a, int y)
         ui_text_center(a, FACE_BOLD, m->body, on ? C_WHITE : C_TEXT, r, lab);
         x += cw + m->gap;
     }
-    /* Then the town's figures as charts, the roster, the meetings, the
-     * devices and the town's settings. */
+    /* Then the town's figures as charts, the ledger's import, the roster,
+     * the meetings, the devices and the town's settings. */
     const struct {
         int on;
         StrId label;
         Action act;
-    } more[5] = {{a->src->charts != NULL, S_CH_TITLE, ACT_FIGURES},
+    } more[6] = {{a->src->charts != NULL, S_CH_TITLE, ACT_FIGURES},
+                 {a->src->office_import != NULL, S_OI_TITLE, ACT_OFF_IMPORTS},
                  {a->src->office_roster != NULL, S_RO_TITLE, ACT_OFF_ROSTER},
                  {a->src->office_meetings != NULL, S_OM_TITLE, ACT_OFF_MEETINGS},
                  {a->src->office_devices != NULL, S_OD_TITLE, ACT_OFF_DEVICES},
                  {a->src->office_config_set != NULL, S_OS_TITLE, ACT_OFF_SETTINGS}};
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 6; i++) {
         if (!more[i].on)
             continue;
         const char *lab = tr(a->lang, more[i].label);

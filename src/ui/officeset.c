@@ -7,6 +7,10 @@
  * as a config.set record, which sticks take to every hall. A value the
  * rules refuse (a limit of 0, a URL without {code}) is said plainly and
  * nothing is written.
+ *
+ * Also here: the top every such office page shares, and 导入台账, the sheet
+ * that imports the ledger CSV staff saved from Excel onto a stick (all its
+ * rows or none).
  */
 #include <stdio.h>
 #include <string.h>
@@ -155,4 +159,59 @@ void office_settings_draw(App *a)
         y += m->target + m->gap;
     }
     SDL_RenderSetClipRect(a->r, NULL);
+}
+
+/* ---- 导入台账: the ledger from the stick ---------------------------------------- */
+
+void office_import(App *a)
+{
+    OfficeState *o = &a->off;
+    char msg[400] = "";
+    long n = 0;
+    int rc = a->src->office_import ? a->src->office_import(a->src->office_ctx, &n, msg, sizeof msg)
+                                   : -1;
+    if (rc < 0)
+        SDL_Log("office import: %s", msg);
+    o->import_state = rc == 0 ? 1 : 2;
+    if (rc == 0)
+        snprintf(o->import_msg, sizeof o->import_msg, tr(a->lang, S_OI_DONE_FMT), msg, n);
+    else if (rc == 1)
+        snprintf(o->import_msg, sizeof o->import_msg, "%s", tr(a->lang, S_OX_NO_STICK));
+    else if (rc == 2)
+        snprintf(o->import_msg, sizeof o->import_msg, "%s", tr(a->lang, S_OI_NO_CSV));
+    else if (rc == 3)
+        snprintf(o->import_msg, sizeof o->import_msg, tr(a->lang, S_OI_SEVERAL_FMT), msg);
+    else
+        snprintf(o->import_msg, sizeof o->import_msg, tr(a->lang, S_OI_FAILED_FMT), msg);
+    if (rc == 0)
+        o->loaded = 0; /* the lists show the new appeals */
+}
+
+void office_import_draw(App *a)
+{
+    const Metrics *m = &a->m;
+    OfficeState *o = &a->off;
+    int hlh = ui_line_h(a, FACE_BOLD, m->body), slh = ui_line_h(a, FACE_REGULAR, m->small);
+    int w = (int)(150 * m->pxmm);
+    if (w > a->w - 2 * m->pad)
+        w = a->w - 2 * m->pad;
+    int iw = w - 2 * m->pad;
+    const char *note = tr(a->lang, S_OI_NOTE);
+    LineSpan ln[5], lr[4];
+    int nn = ui_break(a, FACE_REGULAR, m->small, note, iw, 5, ln, 5);
+    int nr = o->import_state ? ui_break(a, FACE_REGULAR, m->small, o->import_msg, iw, 4, lr, 4) : 0;
+    ui_dim(a);
+    SDL_Rect s = ui_sheet(a, w, 2 * m->pad + hlh + m->gap + (nn + nr) * slh + m->gap + m->target);
+    int x = s.x + m->pad, y = s.y + m->pad;
+    ui_text_fit(a, FACE_BOLD, m->body, C_TEXT, x, y, iw, tr(a->lang, S_OI_TITLE));
+    y += hlh + m->gap;
+    ui_lines(a, FACE_REGULAR, m->small, C_TEXT2, x, y, slh, note, ln, nn);
+    y += nn * slh;
+    ui_lines(a, FACE_REGULAR, m->small, o->import_state == 1 ? C_GREEN : C_OVERDUE, x, y, slh,
+             o->import_msg, lr, nr);
+    int bw = (iw - m->gap) / 2;
+    SDL_Rect close = {x, s.y + s.h - m->pad - m->target, bw, m->target};
+    ui_button(a, close, tr(a->lang, S_CLOSE), ACT_CLOSE_OVERLAY, 0, 0xE8EAED, C_TEXT, 1);
+    SDL_Rect go = {x + bw + m->gap, close.y, bw, m->target};
+    ui_button(a, go, tr(a->lang, S_OI_GO), ACT_OFF_IMPORT, 0, C_RED, C_WHITE, 1);
 }

@@ -490,6 +490,9 @@ void overlay_draw(App *a)
     case OV_POWEROFF:
         poweroff(a);
         break;
+    case OV_OFFICE_IMPORT:
+        office_import_draw(a);
+        break;
     }
 }
 

@@ -307,6 +307,11 @@ typedef enum {
     S_OD_NOT_DONE_FMT,
     S_OD_REVOKED_OK,
     S_OD_BACKUP,
+    S_OI_TITLE,         /* 导入台账 */
+    S_OI_NOTE,          /* how to put the ledger on the stick */
+    S_OI_GO,            /* 从U盘导入 */
+    S_OI_DONE_FMT,      /* 已从 %s 导入 %ld 条诉求 */
+    S_OI_NO_CSV, S_OI_SEVERAL_FMT, S_OI_FAILED_FMT,
     S_OM_TITLE,         /* 评议会 */
     S_OM_NOTE,          /* what 作废 does */
     S_OM_VOID,          /* 作废 */
