@@ -617,6 +617,24 @@ static void test_void_left_out(void **state)
     assert_null(strstr(doc, anchor));
     assert_non_null(strstr(doc, "已结束的 38 场评议会"));
     free(doc);
+    /* The town keeps its results off the web (site.results none): the page
+     * says where to see them and names nobody. */
+    ok(db_begin(fx->db, &e), &e, "begin");
+    ok(device_load_self(fx->db, &off, &e), &e, "self");
+    ok(config_set(fx->db, &off, "site.results", "none", &e), &e, "site.results none");
+    ok(db_commit(fx->db, &e), &e, "commit");
+    sodium_memzero(&off, sizeof off);
+    ok(export(site, &e), &e, "export without results");
+    doc = slurp(res, &n);
+    assert_non_null(strstr(doc, "评议结果不在网上公布"));
+    assert_null(strstr(doc, "优秀率"));
+    assert_null(strstr(doc, "id=\"m-"));
+    free(doc);
+    ok(db_begin(fx->db, &e), &e, "begin");
+    ok(device_load_self(fx->db, &off, &e), &e, "self");
+    ok(config_set(fx->db, &off, "site.results", "all", &e), &e, "site.results all");
+    ok(db_commit(fx->db, &e), &e, "commit");
+    sodium_memzero(&off, sizeof off);
     free(res);
     tu_rmdir(site);
     free(site);

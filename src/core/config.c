@@ -50,6 +50,8 @@ static const Setting settings[] = {
     {"limit.green", 1, "7", check_int, 1, 365, "default time limit of green appeals, days"},
     {"limit.blue", 1, "15", check_int, 1, 365, "default time limit of blue appeals, days"},
     {"limit.orange", 1, "30", check_int, 1, 730, "default time limit of orange appeals, days"},
+    {"site.results", 1, "all", check_enum, 0, 0,
+     "the tracking site's evaluation results: all (every closed meeting) or none"},
 };
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 
@@ -81,6 +83,7 @@ static int check_enum(const char *key, const char *value, EwErr *err)
         {"screen.rotation", {"0", "90", "180", "270"}},
         {"ui.lang", {"zh", "en"}},
         {"town.timezone", {"Asia/Shanghai"}},
+        {"site.results", {"all", "none"}},
     };
     for (size_t i = 0; i < sizeof enums / sizeof enums[0]; i++) {
         if (strcmp(enums[i].key, key) != 0)

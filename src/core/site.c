@@ -975,6 +975,11 @@ static int results_page(Site *s)
 {
     Meeting *ms = NULL;
     int n = 0;
+    /* site.results: the town may keep its evaluation results off the web. */
+    char *choice = NULL;
+    int hidden = config_get(s->db, "site.results", &choice, NULL) == EW_OK && choice &&
+                 strcmp(choice, "none") == 0;
+    free(choice);
     sqlite3_stmt *st = db_prep(s->db, s->err,
                                "SELECT id, hall, topic, opened_day, coalesce(ballots, 0) "
                                "FROM meetings WHERE status='closed' "
@@ -982,7 +987,7 @@ static int results_page(Site *s)
                                NULL);
     if (!st)
         return s->rc = EW_EDB;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (!hidden && sqlite3_step(st) == SQLITE_ROW) {
         ms = ew_xrealloc(ms, (size_t)(n + 1) * sizeof *ms);
         ms[n].id = ew_xstrdup((const char *)sqlite3_column_text(st, 0));
         ms[n].hall = ew_xstrdup((const char *)sqlite3_column_text(st, 1));
@@ -997,6 +1002,13 @@ static int results_page(Site *s)
     HtmlBuf *b = &s->page;
     snprintf(title, sizeof title, "评议结果 · %s · %s", s->town, SITE_TITLE);
     page_head(s, b, path, title);
+    if (hidden) {
+        html_puts(b, "<h1>评议结果</h1>\n");
+        page_nav(s, b, path, 2);
+        html_puts(b, "<p class=\"pending\">评议结果不在网上公布：请到村里的回音壁一体机上查看。</p>\n");
+        page_end(s, b);
+        return put_file(s, path, b->s, b->n);
+    }
     html_printf(b, "<h1>评议结果</h1>\n<p class=\"sub\">已结束的 %d 场评议会，新的在前</p>\n", n);
     page_nav(s, b, path, 2);
     html_printf(b, "<p class=\"hint\">评议不记名，只计总数。优秀率 = 优秀票 ÷ 评价票（“不了解”不计在内）。"

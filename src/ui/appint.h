@@ -225,7 +225,7 @@ typedef struct AppealState {
 #define OT_GRIDS 102  /* a branch's micro-grids */
 #define OT_SETTING 103 /* a town setting's value (OfficeState.set_i) */
 #define OT_VOID 104    /* why a meeting is set aside (OfficeState.meet_i) */
-#define OFFICE_SETTINGS 5 /* the town settings on 镇里设置 (officeset.c's table) */
+#define OFFICE_SETTINGS 6 /* the town settings on 镇里设置 (officeset.c's table) */
 typedef struct OfficeState {
     int list;               /* the OL_* list showing */
     char key[40];           /* OL_UNIT, OL_BRANCH: the unit's id or hall code */

@@ -4,7 +4,9 @@
  * limits of green, blue and orange appeals. Each row shows the value in
  * force with 修改, which opens the text screen (pinyin, or the desk's
  * keyboard; the digits for a time limit) holding the value; 确认 writes it
- * as a config.set record, which sticks take to every hall. A value the
+ * as a config.set record, which sticks take to every hall. A setting of two
+ * values (whether the tracking site shows the evaluation results) turns
+ * over at 修改 without a keyboard. A value the
  * rules refuse (a limit of 0, a URL without {code}) is said plainly and
  * nothing is written.
  *
@@ -26,12 +28,14 @@ static const struct {
     StrId label;
     int digits;      /* typed on the digits */
     int chars;       /* at most this many characters */
+    const char *on, *off; /* a two-valued setting: its values (words: S_OS_YES, S_OS_NO) */
 } settings[OFFICE_SETTINGS] = {
-    {"town.name", S_OS_TOWN_NAME, 0, 20},
-    {"town.tracking_url", S_OS_URL, 0, 200},
-    {"limit.green", S_OS_LIMIT_GREEN, 1, 3},
-    {"limit.blue", S_OS_LIMIT_BLUE, 1, 3},
-    {"limit.orange", S_OS_LIMIT_ORANGE, 1, 3},
+    {"town.name", S_OS_TOWN_NAME, 0, 20, NULL, NULL},
+    {"town.tracking_url", S_OS_URL, 0, 200, NULL, NULL},
+    {"limit.green", S_OS_LIMIT_GREEN, 1, 3, NULL, NULL},
+    {"limit.blue", S_OS_LIMIT_BLUE, 1, 3, NULL, NULL},
+    {"limit.orange", S_OS_LIMIT_ORANGE, 1, 3, NULL, NULL},
+    {"site.results", S_OS_SITE_RESULTS, 0, 0, "all", "none"},
 };
 
 int office_page_top(App *a, StrId title, StrId note, int state, const char *msg, int *x, int *w)
@@ -89,12 +93,39 @@ void office_settings_open(App *a)
     app_go(a, SCR_OFFICE_SETTINGS);
 }
 
+/* Writes value to the setting set_i; says what happened. */
+static void save(App *a, const char *value)
+{
+    OfficeState *o = &a->off;
+    char msg[300] = "";
+    int rc = a->src->office_config_set
+                 ? a->src->office_config_set(a->src->office_ctx, settings[o->set_i].key, value, msg,
+                                             sizeof msg)
+                 : -1;
+    o->set_state = rc == 0 ? 1 : 2;
+    if (rc == 0) {
+        char what[460];
+        const char *word = !settings[o->set_i].on ? value
+                           : strcmp(value, settings[o->set_i].on) == 0 ? tr(a->lang, S_OS_YES)
+                                                                       : tr(a->lang, S_OS_NO);
+        snprintf(what, sizeof what, "%s = %s", tr(a->lang, settings[o->set_i].label), word);
+        snprintf(o->set_msg, sizeof o->set_msg, tr(a->lang, S_OS_SAVED_FMT), what);
+    } else {
+        snprintf(o->set_msg, sizeof o->set_msg, tr(a->lang, S_OD_NOT_DONE_FMT), msg);
+    }
+    load(a);
+}
+
 void office_setting_edit(App *a, int i)
 {
     OfficeState *o = &a->off;
     if (i < 0 || i >= OFFICE_SETTINGS)
         return;
     o->set_i = i;
+    if (settings[i].on) { /* two values: turned over, no keyboard */
+        save(a, strcmp(o->set_vals[i], settings[i].on) == 0 ? settings[i].off : settings[i].on);
+        return;
+    }
     o->text_for = OT_SETTING;
     kb_start(a, o->set_vals[i], settings[i].chars);
     a->kb.hint = S_OT_HINT;
@@ -105,26 +136,13 @@ void office_setting_edit(App *a, int i)
 
 void office_setting_typed(App *a)
 {
-    OfficeState *o = &a->off;
-    char value[400], msg[300] = "";
+    char value[400];
     ew_utf8_copy(value, sizeof value, a->kb.text);
     for (char *p = value; *p; p++) /* one line */
         if (*p == '\n' || *p == '\r' || *p == '\t')
             *p = ' ';
-    int rc = a->src->office_config_set
-                 ? a->src->office_config_set(a->src->office_ctx, settings[o->set_i].key, value, msg,
-                                             sizeof msg)
-                 : -1;
-    o->set_state = rc == 0 ? 1 : 2;
-    if (rc == 0) {
-        char what[460];
-        snprintf(what, sizeof what, "%s = %s", tr(a->lang, settings[o->set_i].label), value);
-        snprintf(o->set_msg, sizeof o->set_msg, tr(a->lang, S_OS_SAVED_FMT), what);
-    } else {
-        snprintf(o->set_msg, sizeof o->set_msg, tr(a->lang, S_OD_NOT_DONE_FMT), msg);
-    }
     kb_clear(a);
-    load(a);
+    save(a, value);
     app_go(a, SCR_OFFICE_SETTINGS);
 }
 
@@ -152,8 +170,12 @@ void office_settings_draw(App *a)
         int tx = x + m->pad / 2;
         ui_text_fit(a, FACE_REGULAR, m->small, C_TEXT2, tx, y + (m->target - slh) / 2,
                     lw - m->pad, tr(a->lang, settings[i].label));
+        const char *shown = !o->set_vals[i][0] ? "—"
+                            : !settings[i].on ? o->set_vals[i]
+                            : strcmp(o->set_vals[i], settings[i].on) == 0 ? tr(a->lang, S_OS_YES)
+                                                                          : tr(a->lang, S_OS_NO);
         ui_text_fit(a, FACE_BOLD, m->body, C_TEXT, tx + lw, y + (m->target - blh) / 2,
-                    w - bw - lw - m->pad, o->set_vals[i][0] ? o->set_vals[i] : "—");
+                    w - bw - lw - m->pad, shown);
         SDL_Rect b = {x + w - bw, y, bw, m->target};
         ui_button(a, b, edit, ACT_OFF_SET_EDIT, i, 0xE8EAED, C_TEXT, o->set_vals[i][0] != 0);
         y += m->target + m->gap;

@@ -323,6 +323,7 @@ typedef enum {
     S_OS_TITLE,         /* 镇里设置 */
     S_OS_EDIT,          /* 修改 */
     S_OS_TOWN_NAME, S_OS_URL, S_OS_LIMIT_GREEN, S_OS_LIMIT_BLUE, S_OS_LIMIT_ORANGE,
+    S_OS_SITE_RESULTS, S_OS_YES, S_OS_NO,
     S_OS_SAVED_FMT,     /* 已保存：%s。U盘会把它带到各村。 */
     S_OS_NOTE,          /* what the settings are and where they go */
     S_OD_PIN_RESET,     /* 重设密码 */
