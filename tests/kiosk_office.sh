@@ -336,6 +336,24 @@ imp "已从 台账.CSV 导入 2 条诉求"
 [ "$("$ctl" --db "$db" appeal list | wc -l)" = "$((before + 2))" ] || fail "the ledger's two appeals are not in"
 rm "$tmp/stick/echowall-office/台账.CSV"
 
+# A person's evaluation results, from the roster's form: meeting by meeting
+# and quarter by quarter, with the rank (何荣华, H01's secretary).
+{
+    login
+    echo "press 花名册"
+    echo "type hrh"
+    echo "press 何荣华"
+    echo "press 评议结果"
+    echo "expect 各次评议会"
+    echo "expect 青石村"
+    echo "expect 2026Q3"
+    echo "expect 优秀率"
+    echo "screenshot office_person"
+    echo "press 返回"
+    echo "expect 支部书记"
+} >"$tmp/person.txt"
+kiosk "$tmp/person.txt" || fail "a person's results"
+
 # 评议会: the newest meeting voided with its reason (a meeting.void record);
 # a voided one cannot be voided again.
 {

@@ -32,6 +32,7 @@
 #include "device.h"
 #include "domain.h"
 #include "enroll.h"
+#include "evalres.h"
 #include "ledger.h"
 #include "meeting.h"
 #include "ew.h"
@@ -668,6 +669,55 @@ static int backup(void *ctx, const char *passphrase, char *msg, int msglen)
     return 0;
 }
 
+/* ---- one person's evaluation results ------------------------------------------------- */
+
+static void eval_rows(sqlite3 *db, json_t *arr, EvalLine **out, int *n, const char *label_key)
+{
+    *n = 0;
+    *out = ew_xcalloc(json_array_size(arr) + 1, sizeof **out);
+    size_t i;
+    json_t *d;
+    json_array_foreach(arr, i, d) {
+        EvalLine *r = &(*out)[(*n)++];
+        if (label_key)
+            r->label = source_dup(d, label_key);
+        else { /* a meeting: its day, hall and topic */
+            const char *hall = json_string_value(json_object_get(d, "hall"));
+            char *name = NULL;
+            db_text(db, NULL, &name, "SELECT name FROM branches WHERE code=?", "t", hall ? hall : "");
+            r->label = ew_xasprintf("%s · %s · %s", json_string_value(json_object_get(d, "day")),
+                                    name ? name : hall, json_string_value(json_object_get(d, "topic")));
+            free(name);
+        }
+        json_t *rate = json_object_get(d, "excellence_rate");
+        r->rate = json_is_true(json_object_get(d, "too_few")) || !json_is_number(rate)
+                      ? -1
+                      : json_number_value(rate);
+        json_t *rank = json_object_get(d, "rank"), *of = json_object_get(d, "of");
+        r->rank = json_is_integer(rank) ? (int)json_integer_value(rank) : 0;
+        r->of = json_is_integer(of) ? (int)json_integer_value(of) : 0;
+        r->ballots = (long)json_integer_value(json_object_get(d, "ballots"));
+        r->warning = json_is_true(json_object_get(d, "warning"));
+    }
+}
+
+static int person(void *ctx, const char *who, PersonEval *out, char *msg, int msglen)
+{
+    Office *of = ctx;
+    EwErr e = {0};
+    json_t *res = NULL;
+    memset(out, 0, sizeof *out);
+    int rc = eval_person(of->db, who, EVAL_MIN_RATINGS, &res, &e);
+    if (rc != EW_OK) {
+        source_fail(msg, msglen, &e);
+        return rc == EW_ENOTFOUND || rc == EW_EINPUT ? 1 : -1;
+    }
+    eval_rows(of->db, json_object_get(res, "meetings"), &out->m, &out->nm, NULL);
+    eval_rows(of->db, json_object_get(res, "rounds"), &out->r, &out->nr, "round");
+    json_decref(res);
+    return 0;
+}
+
 /* ---- the evaluation meetings --------------------------------------------------------- */
 
 static int meetings(void *ctx, MeetingList *out, char *msg, int msglen)
@@ -908,6 +958,7 @@ void office_source_init(Source *src, Office *of)
     src->office_roster = roster;
     src->office_pin_reset = pin_reset;
     src->office_import = import;
+    src->office_person = person;
     src->office_meetings = meetings;
     src->office_void = void_meeting;
     src->office_config_get = config_read;

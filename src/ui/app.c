@@ -161,8 +161,9 @@ const char *app_screen_name(const App *a)
         [SCR_OFFICE_ASSIGN] = "office-assign", [SCR_OFFICE_PICK] = "office-pick",
         [SCR_OFFICE_TEXT] = "office-text", [SCR_FIGURES] = "figures",
         [SCR_OFFICE_DEVICES] = "office-devices", [SCR_OFFICE_FORM] = "office-form",
-        [SCR_OFFICE_SETTINGS] = "office-settings", [SCR_OFFICE_MEETINGS] = "office-meetings"};
-    _Static_assert(sizeof names / sizeof names[0] == SCR_OFFICE_MEETINGS + 1, "a name per screen");
+        [SCR_OFFICE_SETTINGS] = "office-settings", [SCR_OFFICE_MEETINGS] = "office-meetings",
+        [SCR_OFFICE_PERSON] = "office-person"};
+    _Static_assert(sizeof names / sizeof names[0] == SCR_OFFICE_PERSON + 1, "a name per screen");
     if (a->asleep)
         return "asleep";
     if (a->screen == SCR_HOME && office_mode(a))
@@ -283,7 +284,9 @@ static ScreenId parent(const App *a)
     if (a->screen == SCR_OFFICE_PICK)
         return (ScreenId)a->off.pick_back;
     if (a->screen == SCR_OFFICE_FORM)
-        return SCR_OFFICE_PICK; /* back to the roster's list: the changes dropped */
+        return SCR_OFFICE_PICK;
+    if (a->screen == SCR_OFFICE_PERSON)
+        return SCR_OFFICE_FORM; /* the form as it was left */ /* back to the roster's list: the changes dropped */
     if (a->screen == SCR_OFFICE_TEXT &&
         (a->off.text_for == OT_NAME || a->off.text_for == OT_GRIDS))
         return SCR_OFFICE_FORM;
@@ -346,6 +349,8 @@ static void scroll_by(App *a, double dy)
         office_settings_scroll_by(a, dy);
     else if (a->screen == SCR_OFFICE_MEETINGS)
         office_meetings_scroll_by(a, dy);
+    else if (a->screen == SCR_OFFICE_PERSON)
+        office_person_scroll_by(a, dy);
 }
 
 /* Where a fling's velocity is kept on this screen, or NULL. */
@@ -368,6 +373,8 @@ static double *fling_of(App *a)
         return &a->off.set_vel;
     case SCR_OFFICE_MEETINGS:
         return &a->off.meet_vel;
+    case SCR_OFFICE_PERSON:
+        return &a->off.pe_vel;
     default:
         return NULL;
     }
@@ -841,6 +848,9 @@ static void activate(App *a, const Control *c)
     case ACT_OFF_MEETINGS:
         office_meetings_open(a);
         break;
+    case ACT_OFF_PERSON:
+        office_person_open(a);
+        break;
     case ACT_OFF_IMPORTS:
         a->off.import_state = 0;
         a->overlay = OV_OFFICE_IMPORT;
@@ -1135,6 +1145,9 @@ void app_frame(App *a)
         break;
     case SCR_OFFICE_MEETINGS:
         office_meetings_draw(a);
+        break;
+    case SCR_OFFICE_PERSON:
+        office_person_draw(a);
         break;
     }
     if (a->overlay != OV_NONE) {

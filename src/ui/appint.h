@@ -51,7 +51,8 @@ typedef enum {
     SCR_OFFICE_DEVICES, /* the office: its kiosks, enrolling and retiring them */
     SCR_OFFICE_FORM,   /* the office: a roster entry, new or edited */
     SCR_OFFICE_SETTINGS, /* the office: the town's settings (镇里设置) */
-    SCR_OFFICE_MEETINGS  /* the office: the evaluation meetings, to void one */
+    SCR_OFFICE_MEETINGS, /* the office: the evaluation meetings, to void one */
+    SCR_OFFICE_PERSON    /* the office: one person's evaluation results */
 } ScreenId;
 typedef enum {
     OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF, OV_STICK,
@@ -166,6 +167,7 @@ typedef enum {
     ACT_OFF_ROSTER,  /* 花名册: the roster, searched, to edit */
     ACT_OFF_SETTINGS, /* 镇里设置 */
     ACT_OFF_MEETINGS, /* 评议会 */
+    ACT_OFF_PERSON,   /* the person form's 评议结果 */
     ACT_OFF_IMPORTS,  /* 导入台账: the sheet */
     ACT_OFF_IMPORT,   /* the sheet's 导入 */
     ACT_OFF_VOID,     /* arg: index in the meetings: type why */
@@ -276,6 +278,11 @@ typedef struct OfficeState {
     int set_top, set_h;     /* where the rows start, and their height, as last drawn */
     int set_state;          /* the last change: 0 none, 1 saved, 2 refused */
     char set_msg[400];      /* what was saved, or why not */
+    PersonEval pe;          /* 评议结果 of the person in the form */
+    int pe_failed;          /* 0, 1 not evaluated, -1 could not read */
+    char pe_msg[256];
+    double pe_scroll, pe_vel;
+    int pe_top, pe_h;
     MeetingList meets;      /* 评议会: the town's meetings */
     int meets_failed;
     int meet_i;             /* the one being voided */
@@ -620,6 +627,9 @@ void office_backup(App *a, const char *passphrase);
 void office_roster_open(App *a, int kind);
 void office_form_open(App *a, const PickItem *p); /* NULL: a new one of form_kind */
 void office_form_draw(App *a);
+void office_person_open(App *a);     /* the form's person's results (officemeet.c) */
+void office_person_draw(App *a);
+void office_person_scroll_by(App *a, double dy);
 void office_meetings_open(App *a);   /* 评议会 (officemeet.c) */
 void office_meetings_draw(App *a);
 void office_meetings_scroll_by(App *a, double dy);

@@ -139,6 +139,17 @@ void charts_free(Charts *c)
     memset(c, 0, sizeof *c);
 }
 
+void personeval_free(PersonEval *p)
+{
+    for (int i = 0; i < p->nm; i++)
+        free(p->m[i].label);
+    for (int i = 0; i < p->nr; i++)
+        free(p->r[i].label);
+    free(p->m);
+    free(p->r);
+    memset(p, 0, sizeof *p);
+}
+
 void meetinglist_free(MeetingList *l)
 {
     for (int i = 0; i < l->n; i++) {

@@ -333,6 +333,24 @@ typedef struct DeviceList {
 
 void devicelist_free(DeviceList *l);
 
+/* One line of a person's evaluation results: a meeting or a quarter. */
+typedef struct EvalLine {
+    char *label;   /* a meeting: day, hall and topic; a round: "2026Q3" */
+    double rate;   /* the excellence rate, 0..1; -1 too few ratings */
+    int rank, of;  /* place among the ranked subjects (of them); 0 unranked */
+    long ballots;
+    int warning;   /* a round: on the bottom-20 % warning list */
+} EvalLine;
+
+/* One person's results over time (eval_person), oldest first. */
+typedef struct PersonEval {
+    int nm, nr;
+    EvalLine *m;    /* the meetings that rated them */
+    EvalLine *r;    /* the quarters of those meetings */
+} PersonEval;
+
+void personeval_free(PersonEval *p);
+
 /* An evaluation meeting, as the office lists them. */
 typedef struct MeetingRow {
     char id[40];
@@ -489,6 +507,9 @@ typedef struct Source {
      * 2 no .csv, 3 several (msg: their names), -1 refused or failed (msg:
      * the row and column, nothing imported). */
     int (*office_import)(void *ctx, long *imported, char *msg, int msglen);
+    /* The roster person who's evaluation results (eval_person): 0, 1 not
+     * a subject of evaluation (msg), -1 and msg. */
+    int (*office_person)(void *ctx, const char *who, PersonEval *out, char *msg, int msglen);
     /* Every evaluation meeting of the town, newest first: 0, or -1 and msg. */
     int (*office_meetings)(void *ctx, MeetingList *out, char *msg, int msglen);
     /* Sets a meeting aside (meeting.void) with reason: 0, 1 refused (msg),

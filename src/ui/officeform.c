@@ -198,6 +198,12 @@ void office_form_draw(App *a)
         int leader = o->form_role >= 0 && strcmp(DOMAIN_ROLES[o->form_role].key, "leader") == 0;
         if (!leader) /* the town's leaders belong to no branch */
             y += row(a, x, y, w, lw, S_OF_BRANCH, o->form_branch_name, ACT_OFF_FBRANCH);
+        if (o->form_id[0] && a->src->office_person) { /* a person on the roster: their results */
+            const char *lab = tr(a->lang, S_OP_BUTTON);
+            int bw = ui_width(a, FACE_BOLD, m->body, lab) + 3 * m->pad;
+            ui_button(a, (SDL_Rect){x + lw, y, bw, m->target}, lab, ACT_OFF_PERSON, 0, C_WHITE,
+                      C_RED, 1);
+        }
     } else if (o->form_kind == PICK_BRANCH) {
         y += row(a, x, y, w, lw, S_OF_GRIDS, o->form_grids, ACT_OFF_FGRIDS);
     }

@@ -38,6 +38,7 @@ void office_reset(App *a)
     picklist_free(&o->picks);
     devicelist_free(&o->devs);
     meetinglist_free(&o->meets);
+    personeval_free(&o->pe);
     memset(o, 0, sizeof *o);
 }
 

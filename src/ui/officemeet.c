@@ -6,6 +6,11 @@
  * meeting.void record (`echowallctl meeting void`), after which the
  * meeting counts in no results anywhere. A void cannot be undone, and the
  * page says so before anyone starts.
+ *
+ * Also here: one person's evaluation results (评议结果 on the roster's form
+ * of a person): meeting by meeting, then quarter by quarter with the rank
+ * among the town's others of the same role and the bottom-fifth warning,
+ * as `echowallctl eval person` gives them.
  */
 #include <stdio.h>
 #include <string.h>
@@ -130,6 +135,97 @@ void office_meetings_draw(App *a)
         SDL_Rect b = {x + w - bw, y + (rh - m->target) / 2, bw, m->target};
         ui_button(a, b, vw, ACT_OFF_VOID, i, 0xE8EAED, C_OVERDUE, !voided);
         y += rh + m->gap;
+    }
+    SDL_RenderSetClipRect(a->r, NULL);
+}
+
+/* ---- one person's results -------------------------------------------------------- */
+
+void office_person_scroll_by(App *a, double dy)
+{
+    OfficeState *o = &a->off;
+    ui_scroll(a, &o->pe_scroll, &o->pe_vel, o->pe_h - (a->h - o->pe_top), dy);
+}
+
+void office_person_open(App *a)
+{
+    OfficeState *o = &a->off;
+    personeval_free(&o->pe);
+    o->pe_scroll = o->pe_vel = 0;
+    o->pe_msg[0] = 0;
+    o->pe_failed = a->src->office_person ? a->src->office_person(a->src->office_ctx, o->form_id,
+                                                                 &o->pe, o->pe_msg, sizeof o->pe_msg)
+                                         : -1;
+    if (o->pe_failed < 0)
+        SDL_Log("office person %s: %s", o->form_id, o->pe_msg);
+    app_go(a, SCR_OFFICE_PERSON);
+}
+
+/* One result: its label over its figures; returns the height used. */
+static int eval_row(App *a, int x, int y, int w, const EvalLine *r, int draw)
+{
+    const Metrics *m = &a->m;
+    int blh = ui_line_h(a, FACE_REGULAR, m->body), slh = ui_line_h(a, FACE_REGULAR, m->small);
+    int h = blh + slh + m->pad;
+    if (!draw)
+        return h + m->gap;
+    SDL_Rect box = {x, y, w, h};
+    draw_round(a->r, box, m->radius, rgb(C_WHITE));
+    char line[300];
+    int pct = r->rate >= 0 ? (int)(r->rate * 100.0 + 0.5) : 0;
+    if (r->rate < 0)
+        snprintf(line, sizeof line, tr(a->lang, S_OP_TOO_FEW_FMT), r->ballots);
+    else if (r->rank > 0)
+        snprintf(line, sizeof line, tr(a->lang, S_OP_ROW_FMT), pct, r->rank, r->of, r->ballots);
+    else
+        snprintf(line, sizeof line, tr(a->lang, S_OP_UNRANKED_FMT), pct, r->ballots);
+    int tx = x + m->pad / 2, ty = y + m->pad / 2;
+    const char *warn = r->warning ? tr(a->lang, S_OP_WARNING) : "";
+    int ww = r->warning ? ui_width(a, FACE_BOLD, m->small, warn) + m->pad : 0;
+    ui_text_fit(a, FACE_REGULAR, m->body, C_TEXT, tx, ty, w - m->pad, r->label ? r->label : "");
+    ui_text_fit(a, FACE_REGULAR, m->small, C_TEXT2, tx, ty + blh, w - m->pad - ww, line);
+    if (r->warning)
+        ui_text(a, FACE_BOLD, m->small, C_OVERDUE, x + w - ww, ty + blh, warn);
+    return h + m->gap;
+}
+
+void office_person_draw(App *a)
+{
+    const Metrics *m = &a->m;
+    OfficeState *o = &a->off;
+    int band_h = m->target + m->pad;
+    SDL_Rect band = {0, 0, a->w, band_h};
+    char title[300];
+    snprintf(title, sizeof title, "%s · %s", o->form_name, tr(a->lang, S_OP_BUTTON));
+    ui_header(a, band, 1, title, o->form_id);
+    int x, w;
+    ui_column(a, 200, &x, &w);
+    int y = band_h + m->gap;
+    SDL_Rect area = {0, y, a->w, a->h - y};
+    if (o->pe_failed || (o->pe.nm == 0 && o->pe.nr == 0)) {
+        ui_text_center(a, FACE_REGULAR, m->body, C_TEXT2, area,
+                       o->pe_failed > 0 ? o->pe_msg
+                       : o->pe_failed < 0 ? tr(a->lang, S_LOAD_FAILED)
+                                          : tr(a->lang, S_OP_NONE));
+        return;
+    }
+    int hlh = ui_line_h(a, FACE_BOLD, m->body);
+    o->pe_top = y;
+    o->pe_h = 2 * (hlh + m->gap);
+    for (int i = 0; i < o->pe.nm; i++)
+        o->pe_h += eval_row(a, 0, 0, w, &o->pe.m[i], 0);
+    for (int i = 0; i < o->pe.nr; i++)
+        o->pe_h += eval_row(a, 0, 0, w, &o->pe.r[i], 0);
+    office_person_scroll_by(a, 0); /* in range as the screen changes */
+    SDL_RenderSetClipRect(a->r, &area);
+    y -= (int)o->pe_scroll;
+    for (int part = 0; part < 2; part++) {
+        int n = part ? o->pe.nr : o->pe.nm;
+        const EvalLine *rows = part ? o->pe.r : o->pe.m;
+        ui_text(a, FACE_BOLD, m->body, C_TEXT, x, y, tr(a->lang, part ? S_OP_ROUNDS : S_OP_MEETINGS));
+        y += hlh + m->gap;
+        for (int i = 0; i < n && y < a->h; i++)
+            y += eval_row(a, x, y, w, &rows[i], 1);
     }
     SDL_RenderSetClipRect(a->r, NULL);
 }

@@ -312,6 +312,14 @@ typedef enum {
     S_OI_GO,            /* 从U盘导入 */
     S_OI_DONE_FMT,      /* 已从 %s 导入 %ld 条诉求 */
     S_OI_NO_CSV, S_OI_SEVERAL_FMT, S_OI_FAILED_FMT,
+    S_OP_BUTTON,        /* 评议结果 */
+    S_OP_MEETINGS,      /* 各次评议会 */
+    S_OP_ROUNDS,        /* 各季度（全镇同类排名） */
+    S_OP_ROW_FMT,       /* 优秀率 %d%% · 第 %d 名（共 %d） · %ld 票 */
+    S_OP_UNRANKED_FMT,  /* 优秀率 %d%% · %ld 票 */
+    S_OP_TOO_FEW_FMT,   /* 评价票不足，不计结果 · %ld 票 */
+    S_OP_WARNING,       /* 预警 */
+    S_OP_NONE,          /* 还没有参加过评议 */
     S_OM_TITLE,         /* 评议会 */
     S_OM_NOTE,          /* what 作废 does */
     S_OM_VOID,          /* 作废 */
