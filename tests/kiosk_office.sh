@@ -278,6 +278,28 @@ printf 'qingshzhen-2026\n' >"$tmp/pass"
 "$ctl" --db "$db" devices | grep "^$h01" | grep -q REVOKED || fail "H01's kiosk was not retired"
 "$ctl" --db "$tmp/new.db" enroll "$tmp/stick" | grep -q H12 || fail "the new kiosk was not enrolled"
 
+# 签发升级: no package on the stick is said; then the one echowall_*.deb on
+# it is signed with the town key into echowall/, for the halls.
+{ login; echo "press 设备管理"; echo "press 签发升级（U盘）"; echo "expect 没有 echowall_*.deb"; } >"$tmp/sign0.txt"
+kiosk "$tmp/sign0.txt" || fail "signing with no package"
+mkdir -p "$tmp/pkg/DEBIAN"
+printf 'Package: echowall\nVersion: 0.2.0\nArchitecture: %s\nMaintainer: t <t@example.org>\nDescription: test\n' \
+    "$(dpkg --print-architecture)" >"$tmp/pkg/DEBIAN/control"
+dpkg-deb --build "$tmp/pkg" "$tmp/stick/echowall_0.2.0_test.deb" >/dev/null
+{
+    login
+    echo "press 设备管理"
+    echo "press 签发升级（U盘）"
+    echo "expect 已签发新版本 0.2.0"
+    echo "screenshot office_sign"
+} >"$tmp/sign.txt"
+kiosk "$tmp/sign.txt" || fail "signing the update"
+[ -s "$tmp/stick/echowall/update-0.2.0.sig" ] && [ -s "$tmp/stick/echowall/update-0.2.0.deb" ] ||
+    fail "no signed update on the stick"
+"$ctl" --db "$db" update verify "$tmp/stick/echowall/update-0.2.0.deb" "$tmp/stick/echowall/update-0.2.0.sig" \
+    --running 0.1.0 --arch "$(dpkg --print-architecture)" >/dev/null || fail "the signed update does not verify"
+rm -f "$tmp/stick/echowall_0.2.0_test.deb" "$tmp/stick/echowall/update-0.2.0."*
+
 # A hall's forgotten staff PIN: 重设密码 on its kiosk's row asks first, then
 # shows a temporary PIN once; the staff.pin_reset record is written.
 {

@@ -538,6 +538,8 @@ static void test_strings(void **state)
         {S_OD_NOT_DONE_FMT, "S_OD_NOT_DONE_FMT", "s"},
         {S_OD_BACKED_UP_FMT, "S_OD_BACKED_UP_FMT", "s"},
         {S_OD_PIN_ASK_FMT, "S_OD_PIN_ASK_FMT", "s"},
+        {S_OD_SIGNED_FMT, "S_OD_SIGNED_FMT", "s"},
+        {S_OD_SEVERAL_DEB_FMT, "S_OD_SEVERAL_DEB_FMT", "s"},
         {S_OS_SAVED_FMT, "S_OS_SAVED_FMT", "s"},
         {S_OM_ROW_FMT, "S_OM_ROW_FMT", "sss"},
         {S_OP_ROW_FMT, "S_OP_ROW_FMT", "dddd"},

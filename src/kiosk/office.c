@@ -32,6 +32,7 @@
 #include "device.h"
 #include "domain.h"
 #include "enroll.h"
+#include "update.h"
 #include "evalres.h"
 #include "ledger.h"
 #include "meeting.h"
@@ -453,20 +454,23 @@ static int export(void *ctx, int what, char *msg, int msglen)
 
 #define IMPORT_MAX (32L << 20) /* a ledger CSV of 32 MiB is some 100,000 appeals */
 
-/* 1 when name ends in ".csv" (any case) and is not hidden. */
-static int is_csv(const char *name)
+/* 1 when name starts with prefix and ends in "." and ext (three lower-case
+ * letters, matched in any case: Windows writes .CSV too), not hidden. */
+static int named(const char *name, const char *prefix, const char *ext)
 {
     size_t n = strlen(name);
-    if (name[0] == '.' || n <= 4 || name[n - 4] != '.')
+    if (name[0] == '.' || n <= 4 + strlen(prefix) || name[n - 4] != '.' ||
+        strncmp(name, prefix, strlen(prefix)) != 0)
         return 0;
-    const char *ext = name + n - 3; /* "csv" in any case: Windows writes .CSV too */
-    return (ext[0] | 0x20) == 'c' && (ext[1] | 0x20) == 's' && (ext[2] | 0x20) == 'v';
+    const char *e = name + n - 3;
+    return (e[0] | 0x20) == ext[0] && (e[1] | 0x20) == ext[1] && (e[2] | 0x20) == ext[2];
 }
 
-/* The .csv files at the stick's top and in EXPORT_DIR: regular files only,
- * links never followed. Their count; the last one's path in *found (caller
- * frees), every name listed in names. */
-static int find_csv(const char *mount, char **found, char *names, size_t nlen)
+/* The files named prefix*.ext at the stick's top and in EXPORT_DIR:
+ * regular files only, links never followed. Their count; the last one's
+ * path in *found (caller frees), every name listed in names. */
+static int find_on_stick(const char *mount, const char *prefix, const char *ext, char **found,
+                         char *names, size_t nlen)
 {
     int count = 0;
     names[0] = 0;
@@ -475,7 +479,7 @@ static int find_csv(const char *mount, char **found, char *names, size_t nlen)
         DIR *dp = opendir(dir);
         for (struct dirent *e; dp && (e = readdir(dp));) {
             struct stat st;
-            if (!is_csv(e->d_name) || fstatat(dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            if (!named(e->d_name, prefix, ext) || fstatat(dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
                 !S_ISREG(st.st_mode))
                 continue;
             count++;
@@ -547,7 +551,7 @@ static int import(void *ctx, long *imported, char *msg, int msglen)
     if (!stick_in(of, msg, msglen))
         return 1;
     char *found = NULL, *tmp = NULL;
-    int n = find_csv(of->mount, &found, msg, (size_t)msglen);
+    int n = find_on_stick(of->mount, "", "csv", &found, msg, (size_t)msglen);
     if (n != 1) {
         free(found);
         return n == 0 ? 2 : 3;
@@ -575,6 +579,33 @@ static int import(void *ctx, long *imported, char *msg, int msglen)
     json_decref(report);
     free(found);
     return rc == EW_OK ? 0 : -1;
+}
+
+/* ---- an update for the halls ------------------------------------------------------ */
+
+/* The one echowall_*.deb on the stick, signed with the town key and put in
+ * the stick's echowall/ folder, where the halls' kiosks find it after their
+ * sync. 0 and msg its version; 1 no stick, 2 no package, 3 several (msg:
+ * their names), -1 refused or failed (msg). */
+static int sign_update(void *ctx, char *msg, int msglen)
+{
+    Office *of = ctx;
+    if (!stick_in(of, msg, msglen))
+        return 1;
+    char *found = NULL;
+    int n = find_on_stick(of->mount, "echowall_", "deb", &found, msg, (size_t)msglen);
+    if (n != 1) {
+        free(found);
+        return n == 0 ? 2 : 3;
+    }
+    EwErr e = {0};
+    UpdateInfo u;
+    int rc = update_sign(of->db, stickio_posix(), found, of->mount, &u, &e);
+    free(found);
+    if (rc != EW_OK)
+        return source_fail(msg, msglen, &e);
+    snprintf(msg, (size_t)msglen, "%s (%s)", u.version, u.arch);
+    return 0;
 }
 
 /* ---- devices ------------------------------------------------------------------ */
@@ -958,6 +989,7 @@ void office_source_init(Source *src, Office *of)
     src->office_roster = roster;
     src->office_pin_reset = pin_reset;
     src->office_import = import;
+    src->office_sign_update = sign_update;
     src->office_person = person;
     src->office_meetings = meetings;
     src->office_void = void_meeting;

@@ -836,6 +836,9 @@ static void activate(App *a, const Control *c)
     case ACT_OFF_CLOCK:
         office_clock_confirm(a);
         break;
+    case ACT_OFF_SIGN:
+        office_sign_update(a);
+        break;
     case ACT_OFF_BACKUP:
         office_backup_open(a);
         break;

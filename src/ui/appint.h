@@ -163,6 +163,7 @@ typedef enum {
     ACT_OFF_REVOKE_OK,
     ACT_OFF_PIN,     /* arg: index in the devices: a hall's PIN reset, asks first */
     ACT_OFF_CLOCK,   /* confirm the station's clock */
+    ACT_OFF_SIGN,    /* 签发升级: the package on the stick, for the halls */
     ACT_OFF_BACKUP,  /* back up to the stick: the passphrase first */
     ACT_OFF_ROSTER,  /* 花名册: the roster, searched, to edit */
     ACT_OFF_SETTINGS, /* 镇里设置 */
@@ -618,7 +619,8 @@ void office_devices_draw(App *a);
 void office_devices_scroll_by(App *a, double dy);
 void office_revoke_draw(App *a);
 void office_pin_reset(App *a);      /* the sheet's hall gets a temporary PIN */
-void office_clock_confirm(App *a);  /* staff confirm the station's clock */    /* the OV_OFFICE_REVOKE sheet */
+void office_clock_confirm(App *a);  /* staff confirm the station's clock */
+void office_sign_update(App *a);    /* the stick's package signed for the halls */    /* the OV_OFFICE_REVOKE sheet */
 void office_revoke(App *a);
 void office_enrol(App *a, const char *hall, const char *name);
 void office_backup_open(App *a);    /* the passphrase, on the text screen */

@@ -502,6 +502,10 @@ typedef struct Source {
     /* The whole database, encrypted with passphrase, onto the stick (0 and
      * msg: the file, 1 no stick: msg, -1 and msg). */
     int (*office_backup)(void *ctx, const char *passphrase, char *msg, int msglen);
+    /* Signs the one echowall_*.deb on the stick for the halls (update_sign):
+     * 0 and msg its version; 1 no stick, 2 no package, 3 several (msg:
+     * their names), -1 refused or failed (msg). */
+    int (*office_sign_update)(void *ctx, char *msg, int msglen);
     /* Imports the ledger CSV on the stick (the only .csv at its top or in
      * echowall-office/): 0 and *imported, msg its file name; 1 no stick,
      * 2 no .csv, 3 several (msg: their names), -1 refused or failed (msg:

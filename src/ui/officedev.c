@@ -108,6 +108,28 @@ void office_pin_reset(App *a)
     sodium_memzero(pin, sizeof pin);
 }
 
+void office_sign_update(App *a)
+{
+    OfficeState *o = &a->off;
+    char msg[300] = "";
+    int rc = a->src->office_sign_update ? a->src->office_sign_update(a->src->office_ctx, msg,
+                                                                     sizeof msg)
+                                        : -1;
+    if (rc < 0)
+        SDL_Log("office update: %s", msg);
+    o->dev_state = rc == 0 ? 1 : 2;
+    if (rc == 0)
+        snprintf(o->dev_msg, sizeof o->dev_msg, tr(a->lang, S_OD_SIGNED_FMT), msg);
+    else if (rc == 1)
+        snprintf(o->dev_msg, sizeof o->dev_msg, "%s", tr(a->lang, S_OX_NO_STICK));
+    else if (rc == 2)
+        snprintf(o->dev_msg, sizeof o->dev_msg, "%s", tr(a->lang, S_OD_NO_DEB));
+    else if (rc == 3)
+        snprintf(o->dev_msg, sizeof o->dev_msg, tr(a->lang, S_OD_SEVERAL_DEB_FMT), msg);
+    else
+        snprintf(o->dev_msg, sizeof o->dev_msg, tr(a->lang, S_OD_NOT_DONE_FMT), msg);
+}
+
 void office_clock_confirm(App *a)
 {
     OfficeState *o = &a->off;
@@ -194,17 +216,29 @@ void office_devices_draw(App *a)
     int x, w;
     ui_column(a, 200, &x, &w);
     int y = band_h + m->gap;
-    const char *enrol = tr(a->lang, S_OD_ENROL), *back = tr(a->lang, S_OD_BACKUP);
-    SDL_Rect eb = {x, y, ui_width(a, FACE_BOLD, m->body, enrol) + 3 * m->pad, m->target};
-    ui_button(a, eb, enrol, ACT_OFF_ENROL, 0, C_RED, C_WHITE, a->src->office_enrol != NULL);
-    SDL_Rect bb = {eb.x + eb.w + m->gap, y, ui_width(a, FACE_BOLD, m->body, back) + 3 * m->pad,
-                   m->target};
-    ui_button(a, bb, back, ACT_OFF_BACKUP, 0, C_WHITE, C_RED, a->src->office_backup != NULL);
-    if (!o->clock_ok) {
-        const char *conf = tr(a->lang, S_OD_CLOCK_CONFIRM);
-        SDL_Rect cb = {bb.x + bb.w + m->gap, y, ui_width(a, FACE_BOLD, m->body, conf) + 3 * m->pad,
-                       m->target};
-        ui_button(a, cb, conf, ACT_OFF_CLOCK, 0, C_RED, C_WHITE, 1);
+    /* The page's tasks, wrapping on a narrow screen; 确认时钟 only when the
+     * clock needs it. */
+    const struct {
+        StrId label;
+        Action act;
+        int on, red;
+    } tasks[4] = {{S_OD_ENROL, ACT_OFF_ENROL, a->src->office_enrol != NULL, 1},
+                  {S_OD_BACKUP, ACT_OFF_BACKUP, a->src->office_backup != NULL, 0},
+                  {S_OD_SIGN, ACT_OFF_SIGN, a->src->office_sign_update != NULL, 0},
+                  {S_OD_CLOCK_CONFIRM, ACT_OFF_CLOCK, !o->clock_ok, 1}};
+    int bx = x;
+    for (int i = 0; i < 4; i++) {
+        if (i == 3 && !tasks[i].on)
+            continue;
+        const char *lab = tr(a->lang, tasks[i].label);
+        int bw = ui_width(a, FACE_BOLD, m->body, lab) + 3 * m->pad;
+        if (bx > x && bx + bw > x + w) {
+            bx = x;
+            y += m->target + m->gap;
+        }
+        ui_button(a, (SDL_Rect){bx, y, bw, m->target}, lab, tasks[i].act, 0,
+                  tasks[i].red ? C_RED : C_WHITE, tasks[i].red ? C_WHITE : C_RED, tasks[i].on);
+        bx += bw + m->gap;
     }
     int blh = ui_line_h(a, FACE_REGULAR, m->body), slh = ui_line_h(a, FACE_REGULAR, m->small);
     y += m->target + m->gap / 2;

@@ -334,6 +334,9 @@ typedef enum {
     S_OS_SITE_RESULTS, S_OS_YES, S_OS_NO,
     S_OS_SAVED_FMT,     /* 已保存：%s。U盘会把它带到各村。 */
     S_OS_NOTE,          /* what the settings are and where they go */
+    S_OD_SIGN,          /* 签发升级（U盘） */
+    S_OD_SIGNED_FMT,    /* 已签发新版本 %s… */
+    S_OD_NO_DEB, S_OD_SEVERAL_DEB_FMT,
     S_OD_PIN_RESET,     /* 重设密码 */
     S_OD_PIN_ASK_FMT,   /* 给%s重设工作人员密码？… */
     S_OD_PIN_DONE_FMT,  /* %s的临时密码：%s… */
