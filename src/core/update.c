@@ -156,7 +156,7 @@ int update_deb_info(const char *deb, UpdateInfo *out, EwErr *err)
         return ew_err(err, EW_EINPUT, "%s is larger than %llu MiB", deb,
                       UPDATE_DEB_MAX / (1024 * 1024));
     char text[4096];
-    int status;
+    int status = -1;
     int rc = run_dpkg_deb(deb, text, sizeof text, &status, err);
     if (rc)
         return rc;
