@@ -105,6 +105,10 @@ fi
 # the time zones (TZ=Asia/Shanghai), the stick helper's
 # fsck tools, and Mesa's EGL, GLES and DRI drivers, which SDL's KMSDRM video
 # driver opens at run time (dlopen: dpkg-shlibdeps cannot see them).
+# mmdebstrap that failed can leave its mounts inside the old root (the .deb
+# bound in by file-mirror-automount): unmount them, deepest first.
+awk -v r="$out/root/" 'index($2, r) == 1 { print $2 }' /proc/mounts | sort -r |
+    while read -r m; do umount "$m" || umount -l "$m"; done
 rm -rf "${out:?}/root"
 # shellcheck disable=SC2016 # the hooks' $1 is mmdebstrap's, not ours
 if ! mmdebstrap --mode=root --arch=arm64 --variant=minbase --format=directory \
