@@ -163,8 +163,8 @@ fi
 # new package beside the old), in whole MiB; 1 % reserved for root.
 root_kib=$(du -s -k --apparent-size "$out/root" | cut -f1)
 root_mb=$(((root_kib * 5 / 4) / 1024 + 128))
-mke2fs -q -t ext4 -L ew-root -m 1 -d "$out/root" "$out/root.ext4" "${root_mb}M"
-mke2fs -q -t ext4 -L ew-data -m 0 -d "$out/data" -E root_owner="$uid:$gid" "$out/data.ext4" "${data_mb}M"
+mke2fs -q -t ext4 -L ew-root -m 1 -d "$out/root" "$out/root.ext4" "${root_mb}M" >/dev/null
+mke2fs -q -t ext4 -L ew-data -m 0 -d "$out/data" -E root_owner="$uid:$gid" "$out/data.ext4" "${data_mb}M" >/dev/null
 say "file systems: boot ${boot_mb} MiB, root ${root_mb} MiB, data ${data_mb} MiB"
 
 # --- 4. the image --------------------------------------------------------
