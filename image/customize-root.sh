@@ -56,11 +56,12 @@ EOF
     ;;
 finish)
     firmware=${3:?usage: customize-root.sh finish ROOT yes|no}
-    # The kiosk starts at boot (the package enables nothing itself), by
-    # deb-systemd-helper as if from the package's postinst, so that a purge
-    # removes the link.
-    chroot "$root" env DPKG_MAINTSCRIPT_PACKAGE=echowall DPKG_MAINTSCRIPT_NAME=postinst \
-        deb-systemd-helper enable echowall.service
+    # The kiosk starts at boot (the package enables nothing itself).
+    # systemctl makes the links offline; the package's postinst has already
+    # recorded them for deb-systemd-helper, so a purge removes them.
+    # (deb-systemd-helper enable would ask `systemctl preset` on a first
+    # install, and systemd's presets leave the kiosk disabled.)
+    chroot "$root" systemctl enable echowall.service
     ln -sfn /lib/systemd/system/multi-user.target "$root/etc/systemd/system/default.target"
     # Units that would only write into RAM or have no business on a kiosk:
     # the random seed (the Pi's kernel has a hardware generator),
