@@ -41,14 +41,26 @@ apt-get "$@" update >"$work/update.log" 2>&1 || { cat "$work/update.log" >&2; ex
 # shellcheck disable=SC2086
 apt-get "$@" -y --download-only install $pkgs >"$work/install.log" 2>&1 ||
     { cat "$work/install.log" >&2; exit 1; }
+# Each package's own symbols and shlibs control files, concatenated into
+# DEBIAN/symbols and DEBIAN/shlibs: dpkg-shlibdeps treats a folder holding
+# DEBIAN/ as a package build tree and reads them for a library found there,
+# which is how the arm64 .deb gets its Depends (image/deb/README.md).
+mkdir -p "$root.new/DEBIAN" "$work/control"
+: >"$root.new/DEBIAN/symbols"
+: >"$root.new/DEBIAN/shlibs"
 n=0
 for deb in "$work"/cache/archives/*.deb; do
     dpkg-deb -x "$deb" "$root.new"
+    rm -rf "$work/control"
+    dpkg-deb -e "$deb" "$work/control"
+    for f in symbols shlibs; do
+        if [ -f "$work/control/$f" ]; then cat "$work/control/$f" >>"$root.new/DEBIAN/$f"; fi
+    done
     n=$((n + 1))
 done
 echo "sysroot: unpacked $n packages ($(du -sh "$work/cache/archives" | cut -f1) of .deb)"
 
-# Only libraries, headers and pkg-config files: no programs, no /etc, no
+# Only libraries, headers, pkg-config files and DEBIAN/: no programs, no /etc, no
 # shared data. qemu-aarch64 -L looks up every absolute path in the sysroot
 # first, so anything else here would hide the host's own files (fonts,
 # /usr/share/rime-data, the zinnia model, /bin/sh) from the programs under test.
