@@ -376,6 +376,26 @@ rm "$tmp/stick/echowall-office/台账.CSV"
 } >"$tmp/person.txt"
 kiosk "$tmp/person.txt" || fail "a person's results"
 
+# 季度结果: the newest quarter's results ranked by role, the quarter before,
+# and a quarter with no meeting.
+{
+    login
+    echo "press 评议会"
+    echo "press 季度结果"
+    echo "expect 2026Q4 季度评议结果"
+    echo "expect 村党支部"
+    echo "expect 第 1 名"
+    echo "press ‹ 上一季度"
+    echo "expect 2026Q3 季度评议结果"
+    echo "screenshot office_round"
+    echo "press 下一季度 ›"
+    echo "press 下一季度 ›"
+    echo "expect 这个季度没有结束的评议会"
+    echo "press 返回"
+    echo "expect 作废"
+} >"$tmp/round.txt"
+kiosk "$tmp/round.txt" || fail "a quarter's results"
+
 # 评议会: the newest meeting voided with its reason (a meeting.void record);
 # a voided one cannot be voided again.
 {

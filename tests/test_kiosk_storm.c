@@ -65,7 +65,7 @@
 #define IDLE_S 90
 #define OFFICE_IDLE_S 600 /* the office's desk logs out after 10 minutes */
 #define OFFICE_PIN "2468"
-#define N_SCREENS 23
+#define N_SCREENS 24
 #define CHECK_EVERY 500
 #define DRAW_EVERY 6 /* a frame at least every 6th action (and before every tap) */
 
@@ -113,7 +113,7 @@ static int screen_index(const char *name)
         "home",         "wall",   "detail",      "soon",          "ballot",      "thanks",
         "results",      "meeting-setup", "track", "appeal",       "office-login", "office",
         "office-case",  "office-assign", "office-pick", "office-text",  "figures",
-        "office-devices", "office-form", "office-settings", "asleep", "office-meetings", "office-person"};
+        "office-devices", "office-form", "office-settings", "asleep", "office-meetings", "office-person", "office-round"};
     for (int i = 0; i < N_SCREENS; i++)
         if (strcmp(name, names[i]) == 0)
             return i;

@@ -543,6 +543,7 @@ static void test_strings(void **state)
         {S_OS_SAVED_FMT, "S_OS_SAVED_FMT", "s"},
         {S_OM_ROW_FMT, "S_OM_ROW_FMT", "sss"},
         {S_OP_ROW_FMT, "S_OP_ROW_FMT", "dddd"},
+        {S_OR_TITLE_FMT, "S_OR_TITLE_FMT", "s"},
         {S_OP_UNRANKED_FMT, "S_OP_UNRANKED_FMT", "dd"},
         {S_OP_TOO_FEW_FMT, "S_OP_TOO_FEW_FMT", "d"},
         {S_OI_DONE_FMT, "S_OI_DONE_FMT", "sd"},

@@ -749,6 +749,51 @@ static int person(void *ctx, const char *who, PersonEval *out, char *msg, int ms
     return 0;
 }
 
+static int round_results(void *ctx, char *round, PersonEval *out, char *msg, int msglen)
+{
+    Office *of = ctx;
+    EwErr e = {0};
+    memset(out, 0, sizeof *out);
+    if (!round[0]) { /* the newest quarter with a closed meeting */
+        int64_t day = -1;
+        if (db_int(of->db, &e, &day, -1,
+                   "SELECT coalesce(max(opened_day), -1) FROM meetings WHERE status='closed'",
+                   NULL) != EW_OK)
+            return source_fail(msg, msglen, &e);
+        if (day < 0)
+            return 1;
+        int y, m, d;
+        clock_civil_from_days(day, &y, &m, &d);
+        char r[16];
+        snprintf(r, sizeof r, "%04dQ%d", y % 10000, (m + 2) / 3 % 10);
+        memcpy(round, r, 7);
+        round[7] = 0;
+    }
+    json_t *arr = NULL;
+    if (eval_round(of->db, round, EVAL_MIN_RATINGS, &arr, &e) != EW_OK)
+        return source_fail(msg, msglen, &e);
+    eval_rows(of->db, arr, &out->m, &out->nm, "name");
+    size_t i;
+    json_t *d;
+    json_array_foreach(arr, i, d) { /* the name with its role; ranked among how many */
+        const char *role = json_string_value(json_object_get(d, "role"));
+        size_t j;
+        json_t *o;
+        json_array_foreach(arr, j, o) {
+            const char *r2 = json_string_value(json_object_get(o, "role"));
+            if (role && r2 && strcmp(role, r2) == 0 && json_is_integer(json_object_get(o, "rank")))
+                out->m[i].of++;
+        }
+        const Term *t = role && strcmp(role, "branch") != 0 ? domain_find(DOMAIN_ROLES, role) : NULL;
+        char *label = ew_xasprintf("%s · %s", out->m[i].label ? out->m[i].label : "",
+                                   t ? t->zh : "村党支部");
+        free(out->m[i].label);
+        out->m[i].label = label;
+    }
+    json_decref(arr);
+    return 0;
+}
+
 /* ---- the evaluation meetings --------------------------------------------------------- */
 
 static int meetings(void *ctx, MeetingList *out, char *msg, int msglen)
@@ -991,6 +1036,7 @@ void office_source_init(Source *src, Office *of)
     src->office_import = import;
     src->office_sign_update = sign_update;
     src->office_person = person;
+    src->office_round = round_results;
     src->office_meetings = meetings;
     src->office_void = void_meeting;
     src->office_config_get = config_read;

@@ -162,8 +162,8 @@ const char *app_screen_name(const App *a)
         [SCR_OFFICE_TEXT] = "office-text", [SCR_FIGURES] = "figures",
         [SCR_OFFICE_DEVICES] = "office-devices", [SCR_OFFICE_FORM] = "office-form",
         [SCR_OFFICE_SETTINGS] = "office-settings", [SCR_OFFICE_MEETINGS] = "office-meetings",
-        [SCR_OFFICE_PERSON] = "office-person"};
-    _Static_assert(sizeof names / sizeof names[0] == SCR_OFFICE_PERSON + 1, "a name per screen");
+        [SCR_OFFICE_PERSON] = "office-person", [SCR_OFFICE_ROUND] = "office-round"};
+    _Static_assert(sizeof names / sizeof names[0] == SCR_OFFICE_ROUND + 1, "a name per screen");
     if (a->asleep)
         return "asleep";
     if (a->screen == SCR_HOME && office_mode(a))
@@ -286,7 +286,9 @@ static ScreenId parent(const App *a)
     if (a->screen == SCR_OFFICE_FORM)
         return SCR_OFFICE_PICK;
     if (a->screen == SCR_OFFICE_PERSON)
-        return SCR_OFFICE_FORM; /* the form as it was left */ /* back to the roster's list: the changes dropped */
+        return SCR_OFFICE_FORM; /* the form as it was left */
+    if (a->screen == SCR_OFFICE_ROUND)
+        return SCR_OFFICE_MEETINGS; /* back to the roster's list: the changes dropped */
     if (a->screen == SCR_OFFICE_TEXT &&
         (a->off.text_for == OT_NAME || a->off.text_for == OT_GRIDS))
         return SCR_OFFICE_FORM;
@@ -349,7 +351,7 @@ static void scroll_by(App *a, double dy)
         office_settings_scroll_by(a, dy);
     else if (a->screen == SCR_OFFICE_MEETINGS)
         office_meetings_scroll_by(a, dy);
-    else if (a->screen == SCR_OFFICE_PERSON)
+    else if (a->screen == SCR_OFFICE_PERSON || a->screen == SCR_OFFICE_ROUND)
         office_person_scroll_by(a, dy);
 }
 
@@ -374,6 +376,7 @@ static double *fling_of(App *a)
     case SCR_OFFICE_MEETINGS:
         return &a->off.meet_vel;
     case SCR_OFFICE_PERSON:
+    case SCR_OFFICE_ROUND:
         return &a->off.pe_vel;
     default:
         return NULL;
@@ -854,6 +857,9 @@ static void activate(App *a, const Control *c)
     case ACT_OFF_PERSON:
         office_person_open(a);
         break;
+    case ACT_OFF_ROUND:
+        office_round_open(a, c->arg);
+        break;
     case ACT_OFF_IMPORTS:
         a->off.import_state = 0;
         a->overlay = OV_OFFICE_IMPORT;
@@ -1151,6 +1157,9 @@ void app_frame(App *a)
         break;
     case SCR_OFFICE_PERSON:
         office_person_draw(a);
+        break;
+    case SCR_OFFICE_ROUND:
+        office_round_draw(a);
         break;
     }
     if (a->overlay != OV_NONE) {

@@ -52,7 +52,8 @@ typedef enum {
     SCR_OFFICE_FORM,   /* the office: a roster entry, new or edited */
     SCR_OFFICE_SETTINGS, /* the office: the town's settings (镇里设置) */
     SCR_OFFICE_MEETINGS, /* the office: the evaluation meetings, to void one */
-    SCR_OFFICE_PERSON    /* the office: one person's evaluation results */
+    SCR_OFFICE_PERSON,   /* the office: one person's evaluation results */
+    SCR_OFFICE_ROUND     /* the office: a quarter's evaluation results */
 } ScreenId;
 typedef enum {
     OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF, OV_STICK,
@@ -169,6 +170,7 @@ typedef enum {
     ACT_OFF_SETTINGS, /* 镇里设置 */
     ACT_OFF_MEETINGS, /* 评议会 */
     ACT_OFF_PERSON,   /* the person form's 评议结果 */
+    ACT_OFF_ROUND,    /* arg: 0 the newest quarter, -1 the one before, +1 the one after */
     ACT_OFF_IMPORTS,  /* 导入台账: the sheet */
     ACT_OFF_IMPORT,   /* the sheet's 导入 */
     ACT_OFF_VOID,     /* arg: index in the meetings: type why */
@@ -279,7 +281,8 @@ typedef struct OfficeState {
     int set_top, set_h;     /* where the rows start, and their height, as last drawn */
     int set_state;          /* the last change: 0 none, 1 saved, 2 refused */
     char set_msg[400];      /* what was saved, or why not */
-    PersonEval pe;          /* 评议结果 of the person in the form */
+    char round[8];          /* the quarter SCR_OFFICE_ROUND shows, "2026Q3" */
+    PersonEval pe;          /* 评议结果 of the person in the form, or the quarter's (in m) */
     int pe_failed;          /* 0, 1 not evaluated, -1 could not read */
     char pe_msg[256];
     double pe_scroll, pe_vel;
@@ -630,6 +633,8 @@ void office_roster_open(App *a, int kind);
 void office_form_open(App *a, const PickItem *p); /* NULL: a new one of form_kind */
 void office_form_draw(App *a);
 void office_person_open(App *a);     /* the form's person's results (officemeet.c) */
+void office_round_open(App *a, int step); /* a quarter's results: 0 newest, -1/+1 */
+void office_round_draw(App *a);
 void office_person_draw(App *a);
 void office_person_scroll_by(App *a, double dy);
 void office_meetings_open(App *a);   /* 评议会 (officemeet.c) */

@@ -514,6 +514,10 @@ typedef struct Source {
     /* The roster person who's evaluation results (eval_person): 0, 1 not
      * a subject of evaluation (msg), -1 and msg. */
     int (*office_person)(void *ctx, const char *who, PersonEval *out, char *msg, int msglen);
+    /* A round's results (eval_round) into out->m, subjects in rank order
+     * by role; round "" is the newest round with a closed meeting, and is
+     * filled in (8 bytes): 0, 1 no closed meeting yet, -1 and msg. */
+    int (*office_round)(void *ctx, char *round, PersonEval *out, char *msg, int msglen);
     /* Every evaluation meeting of the town, newest first: 0, or -1 and msg. */
     int (*office_meetings)(void *ctx, MeetingList *out, char *msg, int msglen);
     /* Sets a meeting aside (meeting.void) with reason: 0, 1 refused (msg),

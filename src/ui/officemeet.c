@@ -7,7 +7,9 @@
  * meeting counts in no results anywhere. A void cannot be undone, and the
  * page says so before anyone starts.
  *
- * Also here: one person's evaluation results (评议结果 on the roster's form
+ * Also here: a quarter's results (季度结果: every subject ranked with the
+ * others of the same role, the micro-grid leaders' bottom-fifth warning,
+ * quarter by quarter), and one person's evaluation results (评议结果 on the roster's form
  * of a person): meeting by meeting, then quarter by quarter with the rank
  * among the town's others of the same role and the bottom-fifth warning,
  * as `echowallctl eval person` gives them.
@@ -93,6 +95,12 @@ void office_meetings_draw(App *a)
     int x, w;
     int y = office_page_top(a, S_OM_TITLE, S_OM_NOTE, o->meet_state, o->meet_msg, &x, &w);
     int slh = ui_line_h(a, FACE_REGULAR, m->small), blh = ui_line_h(a, FACE_REGULAR, m->body);
+    if (a->src->office_round) { /* the quarters' results, ranked */
+        const char *lab = tr(a->lang, S_OR_BUTTON);
+        int rw = ui_width(a, FACE_BOLD, m->body, lab) + 3 * m->pad;
+        ui_button(a, (SDL_Rect){x, y, rw, m->target}, lab, ACT_OFF_ROUND, 0, C_WHITE, C_RED, 1);
+        y += m->target + m->gap;
+    }
     SDL_Rect area = {0, y, a->w, a->h - y};
     if (o->meets_failed || o->meets.n == 0) {
         ui_text_center(a, FACE_REGULAR, m->body, C_TEXT2, area,
@@ -227,5 +235,86 @@ void office_person_draw(App *a)
         for (int i = 0; i < n && y < a->h; i++)
             y += eval_row(a, x, y, w, &rows[i], 1);
     }
+    SDL_RenderSetClipRect(a->r, NULL);
+}
+
+/* ---- a quarter's results ------------------------------------------------------------- */
+
+/* round moved by step quarters ("2026Q4" + 1 = "2027Q1"); unchanged when
+ * it is not a round. */
+static void round_step(char round[8], int step)
+{
+    int y, q;
+    if (sscanf(round, "%4dQ%1d", &y, &q) != 2 || q < 1 || q > 4)
+        return;
+    int i = y * 4 + (q - 1) + step;
+    if (i < 1900 * 4 || i >= 3000 * 4) /* the years a civil date may have */
+        return;
+    char out[16];
+    snprintf(out, sizeof out, "%04dQ%d", i / 4, i % 4 + 1);
+    memcpy(round, out, 7);
+    round[7] = 0;
+}
+
+void office_round_open(App *a, int step)
+{
+    OfficeState *o = &a->off;
+    if (step == 0)
+        o->round[0] = 0; /* the newest */
+    else
+        round_step(o->round, step);
+    personeval_free(&o->pe);
+    o->pe_scroll = o->pe_vel = 0;
+    o->pe_msg[0] = 0;
+    o->pe_failed = a->src->office_round ? a->src->office_round(a->src->office_ctx, o->round, &o->pe,
+                                                               o->pe_msg, sizeof o->pe_msg)
+                                        : -1;
+    if (o->pe_failed < 0)
+        SDL_Log("office round %s: %s", o->round, o->pe_msg);
+    app_go(a, SCR_OFFICE_ROUND);
+}
+
+void office_round_draw(App *a)
+{
+    const Metrics *m = &a->m;
+    OfficeState *o = &a->off;
+    char title[64];
+    snprintf(title, sizeof title, tr(a->lang, S_OR_TITLE_FMT), o->round);
+    int band_h = m->target + m->pad;
+    SDL_Rect band = {0, 0, a->w, band_h};
+    ui_header(a, band, 1, title, NULL);
+    int x, w;
+    ui_column(a, 200, &x, &w);
+    int y = band_h + m->gap;
+    if (o->round[0]) { /* a quarter before, a quarter after */
+        const char *prev = tr(a->lang, S_OR_PREV), *next = tr(a->lang, S_OR_NEXT);
+        int pw = ui_width(a, FACE_BOLD, m->body, prev) + 3 * m->pad;
+        int nw = ui_width(a, FACE_BOLD, m->body, next) + 3 * m->pad;
+        ui_button(a, (SDL_Rect){x, y, pw, m->target}, prev, ACT_OFF_ROUND, -1, C_WHITE, C_TEXT, 1);
+        ui_button(a, (SDL_Rect){x + pw + m->gap, y, nw, m->target}, next, ACT_OFF_ROUND, 1, C_WHITE,
+                  C_TEXT, 1);
+        y += m->target + m->gap;
+    }
+    int slh = ui_line_h(a, FACE_REGULAR, m->small);
+    const char *note = tr(a->lang, S_OR_NOTE);
+    LineSpan ls[3];
+    int n = ui_break(a, FACE_REGULAR, m->small, note, w, 2, ls, 3);
+    ui_lines(a, FACE_REGULAR, m->small, C_TEXT2, x, y, slh, note, ls, n);
+    y += n * slh + m->gap / 2;
+    SDL_Rect area = {0, y, a->w, a->h - y};
+    if (o->pe_failed || o->pe.nm == 0) {
+        ui_text_center(a, FACE_REGULAR, m->body, C_TEXT2, area,
+                       o->pe_failed < 0 ? tr(a->lang, S_LOAD_FAILED) : tr(a->lang, S_OR_NONE));
+        return;
+    }
+    o->pe_top = y;
+    o->pe_h = 0;
+    for (int i = 0; i < o->pe.nm; i++)
+        o->pe_h += eval_row(a, 0, 0, w, &o->pe.m[i], 0);
+    office_person_scroll_by(a, 0); /* in range as the screen changes */
+    SDL_RenderSetClipRect(a->r, &area);
+    y -= (int)o->pe_scroll;
+    for (int i = 0; i < o->pe.nm && y < a->h; i++)
+        y += eval_row(a, x, y, w, &o->pe.m[i], 1);
     SDL_RenderSetClipRect(a->r, NULL);
 }

@@ -320,6 +320,11 @@ typedef enum {
     S_OP_TOO_FEW_FMT,   /* 评价票不足，不计结果 · %ld 票 */
     S_OP_WARNING,       /* 预警 */
     S_OP_NONE,          /* 还没有参加过评议 */
+    S_OR_BUTTON,        /* 季度结果 */
+    S_OR_TITLE_FMT,     /* %s 季度评议结果 */
+    S_OR_PREV, S_OR_NEXT,
+    S_OR_NOTE,          /* how a quarter is ranked */
+    S_OR_NONE,          /* 这个季度没有结束的评议会 */
     S_OM_TITLE,         /* 评议会 */
     S_OM_NOTE,          /* what 作废 does */
     S_OM_VOID,          /* 作废 */
