@@ -13,9 +13,7 @@
  */
 #include "office.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -466,82 +464,81 @@ static int named(const char *name, const char *prefix, const char *ext)
     return (e[0] | 0x20) == ext[0] && (e[1] | 0x20) == ext[1] && (e[2] | 0x20) == ext[2];
 }
 
-/* The files named prefix*.ext at the stick's top and in EXPORT_DIR:
- * regular files only, links never followed. Their count; the last one's
- * path in *found (caller frees), every name listed in names. */
+/* The files named prefix*.ext at the stick's top and in EXPORT_DIR, as
+ * the stick I/O layer lists them: regular files only (its types come from
+ * lstat, so a link is never one). Their count; the last one's path in
+ * *found (caller frees), every name listed in names. */
 static int find_on_stick(const char *mount, const char *prefix, const char *ext, char **found,
                          char *names, size_t nlen)
 {
+    StickIO *io = stickio_posix();
     int count = 0;
     names[0] = 0;
     for (int d = 0; d < 2; d++) {
         char *dir = d ? ew_xasprintf("%s/%s", mount, EXPORT_DIR) : ew_xstrdup(mount);
-        DIR *dp = opendir(dir);
-        for (struct dirent *e; dp && (e = readdir(dp));) {
-            struct stat st;
-            if (!named(e->d_name, prefix, ext) || fstatat(dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-                !S_ISREG(st.st_mode))
+        StickEntry *ents = NULL;
+        size_t n = 0;
+        if (io->list(io, dir, &ents, &n) < 0)
+            n = 0; /* no such folder: nothing there */
+        for (size_t i = 0; i < n; i++) {
+            if (ents[i].type != STICK_REG || !named(ents[i].name, prefix, ext))
                 continue;
             count++;
             free(*found);
-            *found = ew_xasprintf("%s/%s", dir, e->d_name);
+            *found = ew_xasprintf("%s/%s", dir, ents[i].name);
             size_t used = strlen(names);
             snprintf(names + used, nlen - used, "%s%s%s", used ? "、" : "", d ? EXPORT_DIR "/" : "",
-                     e->d_name);
+                     ents[i].name);
         }
-        if (dp)
-            closedir(dp);
+        free(ents);
         free(dir);
     }
     return count;
 }
 
-/* Copies the stick's file into a private temporary file (never following
- * a link, at most IMPORT_MAX bytes), so that a stick pulled or changed
- * half-way cannot change what is read. 0 and *tmp (caller unlinks and
- * frees), or -1 with msg. */
+/* Copies the stick's file into a private temporary folder with the stick
+ * I/O layer's copy_out (never following a link, at most IMPORT_MAX bytes),
+ * so that a stick pulled or changed half-way cannot change what is read.
+ * 0 and *tmp, the copy (caller removes it and its folder, and frees), or -1
+ * with msg. */
 static int copy_in(const char *path, char **tmp, char *msg, int msglen)
 {
-    int in = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), out = -1, rc = -1;
-    struct stat st;
-    const char *dir = getenv("TMPDIR");
-    *tmp = ew_xasprintf("%s/echowall-ledger-XXXXXX", dir && *dir ? dir : "/tmp");
-    if (in < 0 || fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(msg, (size_t)msglen, "cannot read %s: %s", path, strerror(errno ? errno : EINVAL));
-        goto done;
+    const char *base = getenv("TMPDIR");
+    char *dir = ew_xasprintf("%s/echowall-ledger-XXXXXX", base && *base ? base : "/tmp");
+    *tmp = NULL;
+    if (!mkdtemp(dir)) {
+        snprintf(msg, (size_t)msglen, "no temporary folder: %s", strerror(errno));
+        free(dir);
+        return -1;
     }
-    if (st.st_size > IMPORT_MAX) {
-        snprintf(msg, (size_t)msglen, "%s is larger than %ld MiB", path, IMPORT_MAX >> 20);
-        goto done;
-    }
-    if ((out = mkstemp(*tmp)) < 0) {
-        snprintf(msg, (size_t)msglen, "no temporary file: %s", strerror(errno));
-        goto done;
-    }
-    char buf[65536];
-    long total = 0;
-    for (ssize_t n; (n = read(in, buf, sizeof buf)) != 0;) {
-        if (n < 0 || (total += n) > IMPORT_MAX || write(out, buf, (size_t)n) != n) {
-            snprintf(msg, (size_t)msglen, "cannot copy %s: %s", path,
-                     n < 0 ? strerror(errno) : "too large or disk full");
-            goto done;
-        }
-    }
-    rc = 0;
-done:
-    if (in >= 0)
-        close(in);
-    if (out >= 0 && close(out) != 0 && rc == 0) {
-        snprintf(msg, (size_t)msglen, "cannot copy %s: %s", path, strerror(errno));
-        rc = -1;
-    }
-    if (rc != 0 && out >= 0)
-        unlink(*tmp);
-    if (rc != 0) {
+    *tmp = ew_xasprintf("%s/ledger.csv", dir);
+    StickIO *io = stickio_posix();
+    int rc = io->copy_out(io, path, *tmp, IMPORT_MAX, NULL, NULL);
+    if (rc < 0) {
+        if (rc == -EFBIG)
+            snprintf(msg, (size_t)msglen, "%s is larger than %ld MiB", path, IMPORT_MAX >> 20);
+        else
+            snprintf(msg, (size_t)msglen, "cannot read %s: %s", path, stickio_strerror(rc));
+        rmdir(dir);
         free(*tmp);
         *tmp = NULL;
     }
-    return rc;
+    free(dir);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Removes copy_in's copy and its folder. */
+static void copy_drop(char *tmp)
+{
+    if (!tmp)
+        return;
+    unlink(tmp);
+    char *slash = strrchr(tmp, '/');
+    if (slash) {
+        *slash = 0;
+        rmdir(tmp);
+    }
+    free(tmp);
 }
 
 static int import(void *ctx, long *imported, char *msg, int msglen)
@@ -567,8 +564,7 @@ static int import(void *ctx, long *imported, char *msg, int msglen)
     if (rc == EW_OK)
         rc = ledger_import(of->db, &self, tmp, &report, &e);
     sodium_memzero(&self, sizeof self);
-    unlink(tmp);
-    free(tmp);
+    copy_drop(tmp);
     if (rc == EW_OK) {
         *imported = (long)json_integer_value(json_object_get(report, "imported"));
         const char *base = strrchr(found, '/');
