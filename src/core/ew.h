@@ -59,6 +59,21 @@ size_t ew_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
  * returns the bytes copied. */
 size_t ew_utf8_copy(char *dst, size_t n, const char *src);
 
+/* A file mapped read-only into memory (fonts, the handwriting model): its
+ * pages are read only when touched and shared with every other mapping of
+ * the same file, and reading it costs no system call. */
+typedef struct EwMap {
+    void *data;  /* the bytes; NULL when nothing is mapped */
+    size_t len;  /* their number */
+} EwMap;
+
+/* Maps the regular file at path (at least min_len bytes) into *map.
+ * EW_ENOTFOUND when it does not exist, EW_ECORRUPT when it is not a regular
+ * file or too short, EW_EIO otherwise; *map is then empty. */
+int ew_map_file(const char *path, size_t min_len, EwMap *map, EwErr *err);
+/* Unmaps *map and empties it; an empty map is left alone. */
+void ew_map_free(EwMap *map);
+
 /* True when s is valid UTF-8 of at most maxlen bytes with no control
  * characters other than newline and tab. */
 int ew_text_ok(const char *s, size_t maxlen);

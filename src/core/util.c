@@ -4,9 +4,14 @@
 #include "ew.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int ew_err(EwErr *err, int code, const char *fmt, ...)
 {
@@ -188,4 +193,37 @@ size_t ew_utf8_copy(char *dst, size_t n, const char *src)
         memcpy(dst, src, k);
     dst[k] = 0;
     return k;
+}
+
+int ew_map_file(const char *path, size_t min_len, EwMap *map, EwErr *err)
+{
+    map->data = NULL;
+    map->len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ew_err(err, errno == ENOENT ? EW_ENOTFOUND : EW_EIO, "%s: %s", path,
+                      strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+        (off_t)(size_t)st.st_size != st.st_size || (size_t)st.st_size < min_len) {
+        close(fd);
+        return ew_err(err, EW_ECORRUPT, "%s is not a regular file of at least %zu bytes", path,
+                      min_len ? min_len : 1);
+    }
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int saved = errno;
+    close(fd);
+    if (p == MAP_FAILED)
+        return ew_err(err, EW_EIO, "cannot map %s: %s", path, strerror(saved));
+    map->data = p;
+    map->len = (size_t)st.st_size;
+    return EW_OK;
+}
+
+void ew_map_free(EwMap *map)
+{
+    if (map->data)
+        munmap(map->data, map->len);
+    map->data = NULL;
+    map->len = 0;
 }

@@ -22,15 +22,10 @@
  */
 #include "hand.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <zinnia.h>
 
@@ -53,8 +48,7 @@ typedef struct Node {
 struct ImeHand {
     zinnia_recognizer_t *rec; /* zinnia's recognizer over the mapped model */
     zinnia_character_t *chr;  /* the strokes as handed to zinnia */
-    void *map;                /* the model file, mapped read-only */
-    size_t map_len;           /* its length */
+    EwMap map;                /* the model file, mapped read-only */
     int width, height;        /* pad size in pixels; 0 before ime_hand_begin */
 
     Pt pts[IME_HAND_STROKES_MAX * STROKE_PTS_MAX]; /* finished strokes, reduced */
@@ -127,29 +121,17 @@ ImeHand *ime_hand_open(const char *model_path, EwErr *err)
         ew_err(err, EW_ECORRUPT, "zinnia models are little-endian; this machine is not");
         return NULL;
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        ew_err(err, errno == ENOENT ? EW_ENOTFOUND : EW_EIO,
-               "handwriting model %s: %s (Debian: tegaki-zinnia-simplified-chinese)", path,
-               strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 12) {
-        close(fd);
-        ew_err(err, EW_ECORRUPT, "%s is not a zinnia model (or is truncated)", path);
-        return NULL;
-    }
     ImeHand *h = ew_xcalloc(1, sizeof *h);
-    h->map_len = (size_t)st.st_size;
-    h->map = mmap(NULL, h->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (h->map == MAP_FAILED) {
-        h->map = NULL;
-        ew_err(err, EW_EIO, "cannot map %s: %s", path, strerror(errno));
+    EwErr e = {0};
+    int rc = ew_map_file(path, 12, &h->map, &e);
+    if (rc == EW_ECORRUPT) {
+        ew_err(err, rc, "%s is not a zinnia model (or is truncated)", path);
+        goto fail;
+    } else if (rc != EW_OK) {
+        ew_err(err, rc, "handwriting model %s (Debian: tegaki-zinnia-simplified-chinese)", e.msg);
         goto fail;
     }
-    if (model_check(h->map, h->map_len, path, err) != EW_OK)
+    if (model_check(h->map.data, h->map.len, path, err) != EW_OK)
         goto fail;
     h->rec = zinnia_recognizer_new();
     h->chr = zinnia_character_new();
@@ -157,7 +139,7 @@ ImeHand *ime_hand_open(const char *model_path, EwErr *err)
         ew_err(err, EW_EIO, "zinnia could not start");
         goto fail;
     }
-    if (!zinnia_recognizer_open_from_ptr(h->rec, h->map, h->map_len)) {
+    if (!zinnia_recognizer_open_from_ptr(h->rec, h->map.data, h->map.len)) {
         ew_err(err, EW_ECORRUPT, "zinnia refused %s: %s", path,
                zinnia_recognizer_strerror(h->rec));
         goto fail;
@@ -177,8 +159,7 @@ void ime_hand_close(ImeHand *hand)
         zinnia_recognizer_destroy(hand->rec);
     if (hand->chr)
         zinnia_character_destroy(hand->chr);
-    if (hand->map)
-        munmap(hand->map, hand->map_len);
+    ew_map_free(&hand->map);
     free(hand);
 }
 

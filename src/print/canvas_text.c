@@ -23,6 +23,7 @@
 
 #include <SDL.h>
 #include <SDL_ttf.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@ typedef struct FontSlot {
     char *path;     /* file; NULL: this chain position is unused */
     int index;      /* face index in a collection */
     TTF_Font *font; /* opened on first use */
+    EwMap map;      /* the file, mapped while the font is open */
     int failed;     /* 1 once opening failed: not retried */
     int size;       /* size the font is set to now */
 } FontSlot;
@@ -93,8 +95,20 @@ static TTF_Font *font_at(PrintFonts *f, PrintFace face, int slot, int size)
     if (!fs->path || fs->failed)
         return NULL;
     if (!fs->font) {
-        fs->font = TTF_OpenFontIndex(fs->path, size, fs->index);
+        /* From memory: FreeType reading through a FILE costs a seek and a
+         * read per glyph it loads (60,000 system calls to show the wall). */
+        EwErr e = {0};
+        if (ew_map_file(fs->path, 1, &fs->map, &e) != EW_OK) {
+            TTF_SetError("%s", e.msg);
+            fs->failed = 1;
+            return NULL;
+        }
+        SDL_RWops *rw = fs->map.len <= INT_MAX
+                             ? SDL_RWFromConstMem(fs->map.data, (int)fs->map.len)
+                             : NULL;
+        fs->font = rw ? TTF_OpenFontIndexRW(rw, 1, size, fs->index) : NULL;
         if (!fs->font) {
+            ew_map_free(&fs->map);
             fs->failed = 1;
             return NULL;
         }
@@ -155,7 +169,8 @@ void print_fonts_free(PrintFonts *f)
     for (int face = 0; face < PFACE_COUNT; face++)
         for (int i = 0; i < CHAIN; i++) {
             if (f->slots[face][i].font)
-                TTF_CloseFont(f->slots[face][i].font);
+                TTF_CloseFont(f->slots[face][i].font); /* before its bytes go */
+            ew_map_free(&f->slots[face][i].map);
             free(f->slots[face][i].path);
         }
     free(f);

@@ -10,6 +10,7 @@
 #include "text.h"
 
 #include <SDL_ttf.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ typedef struct FontSlot {
     char *path;    /* file, NULL when this chain position is unused */
     int index;     /* face index in a collection */
     TTF_Font *font; /* opened lazily; NULL until needed or when it failed */
+    EwMap map;      /* the file, mapped while the font is open */
     int failed;    /* 1 once opening failed: not retried */
     int px;        /* size the font is set to now */
 } FontSlot;
@@ -81,8 +83,20 @@ static TTF_Font *font_at(Text *t, Face f, int slot, int px)
     if (!fs->path || fs->failed)
         return NULL;
     if (!fs->font) {
-        fs->font = TTF_OpenFontIndex(fs->path, px, fs->index);
+        /* From memory: FreeType reading through a FILE costs a seek and a
+         * read per glyph it loads (60,000 system calls to show the wall). */
+        EwErr e = {0};
+        if (ew_map_file(fs->path, 1, &fs->map, &e) != EW_OK) {
+            TTF_SetError("%s", e.msg);
+            fs->failed = 1;
+            return NULL;
+        }
+        SDL_RWops *rw = fs->map.len <= INT_MAX
+                             ? SDL_RWFromConstMem(fs->map.data, (int)fs->map.len)
+                             : NULL;
+        fs->font = rw ? TTF_OpenFontIndexRW(rw, 1, px, fs->index) : NULL;
         if (!fs->font) {
+            ew_map_free(&fs->map);
             fs->failed = 1;
             return NULL;
         }
@@ -155,7 +169,8 @@ void text_free(Text *t)
     for (int f = 0; f < FACE_COUNT; f++)
         for (int i = 0; i < CHAIN; i++) {
             if (t->fonts[f][i].font)
-                TTF_CloseFont(t->fonts[f][i].font);
+                TTF_CloseFont(t->fonts[f][i].font); /* before its bytes go */
+            ew_map_free(&t->fonts[f][i].map);
             free(t->fonts[f][i].path);
         }
     free(t->adv);
