@@ -249,7 +249,11 @@ int db_open_raw(const char *path, sqlite3 **out, EwErr *err)
 {
     sqlite3 *db = NULL;
     *out = NULL;
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW;
+    /* NOMUTEX: a connection is only ever used by the thread that opened it
+     * (the kiosk's stick thread opens its own), so SQLite's own per-call
+     * locking would buy nothing. */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW |
+                SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
         ew_err(err, EW_EIO, "cannot open database %s: %s", path,
                db ? sqlite3_errmsg(db) : "out of memory");
