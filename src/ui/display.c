@@ -97,11 +97,15 @@ void display_begin(Display *d)
     SDL_SetRenderTarget(d->r, d->target);
 }
 
-/* Writes rows of RGBA pixels as an 8-bit RGB PNG, compressed for speed
- * (screenshots are written in every test and in the bench). */
-static int write_png(const char *path, const Uint8 *px, int w, int h, int pitch, char *err,
-                     size_t errlen)
+#define SHOT_BAND 32 /* rows read back from the renderer at a time */
+
+/* Writes the logical frame as an 8-bit RGB PNG, compressed for speed
+ * (screenshots are written in every test and in the bench). The frame is
+ * read back a band of rows at a time: a whole 1920x1080 frame would be
+ * 8 MB of fresh memory for every screenshot. */
+int display_screenshot(Display *d, const char *path, char *err, size_t errlen)
 {
+    int w = d->log_w, h = d->log_h, pitch = w * 4;
     FILE *f = fopen(path, "wb");
     if (!f) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
@@ -109,13 +113,17 @@ static int write_png(const char *path, const Uint8 *px, int w, int h, int pitch,
     }
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
     png_infop info = png ? png_create_info_struct(png) : NULL;
-    Uint8 *row = malloc((size_t)w * 3);
-    if (!png || !info || !row || setjmp(png_jmpbuf(png))) {
+    /* volatile: assigned after setjmp and read after a longjmp to it */
+    Uint8 *volatile band = malloc((size_t)pitch * SHOT_BAND);
+    Uint8 *volatile row = malloc((size_t)w * 3);
+    const char *volatile why = "PNG encoding failed";
+    if (!png || !info || !band || !row || setjmp(png_jmpbuf(png))) {
         png_destroy_write_struct(&png, &info);
+        free(band);
         free(row);
         fclose(f);
         remove(path);
-        snprintf(err, errlen, "cannot write %s: PNG encoding failed", path);
+        snprintf(err, errlen, "cannot write %s: %s", path, why);
         return -1;
     }
     png_init_io(png, f);
@@ -124,17 +132,27 @@ static int write_png(const char *path, const Uint8 *px, int w, int h, int pitch,
     png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(png, info);
-    for (int y = 0; y < h; y++) {
-        const Uint8 *src = px + (size_t)y * (size_t)pitch;
-        for (int x = 0; x < w; x++) {
-            row[3 * x] = src[4 * x];
-            row[3 * x + 1] = src[4 * x + 1];
-            row[3 * x + 2] = src[4 * x + 2];
+    for (int y0 = 0; y0 < h; y0 += SHOT_BAND) {
+        SDL_Rect r = {0, y0, w, h - y0 < SHOT_BAND ? h - y0 : SHOT_BAND};
+        /* RGBA32 is R, G, B, A in memory on any host (SDL's packed formats
+         * follow the host's byte order; this alias does not). */
+        if (SDL_RenderReadPixels(d->r, &r, SDL_PIXELFORMAT_RGBA32, band, pitch) != 0) {
+            why = "cannot read the screen back";
+            png_error(png, why);
         }
-        png_write_row(png, row);
+        for (int y = 0; y < r.h; y++) {
+            const Uint8 *src = band + (size_t)y * (size_t)pitch;
+            for (int x = 0; x < w; x++) {
+                row[3 * x] = src[4 * x];
+                row[3 * x + 1] = src[4 * x + 1];
+                row[3 * x + 2] = src[4 * x + 2];
+            }
+            png_write_row(png, row);
+        }
     }
     png_write_end(png, info);
     png_destroy_write_struct(&png, &info);
+    free(band);
     free(row);
     if (fclose(f) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
@@ -142,26 +160,6 @@ static int write_png(const char *path, const Uint8 *px, int w, int h, int pitch,
         return -1;
     }
     return 0;
-}
-
-int display_screenshot(Display *d, const char *path, char *err, size_t errlen)
-{
-    int pitch = d->log_w * 4;
-    Uint8 *px = malloc((size_t)pitch * (size_t)d->log_h);
-    if (!px) {
-        snprintf(err, errlen, "out of memory for a screenshot");
-        return -1;
-    }
-    /* RGBA32 is R, G, B, A in memory on any host (SDL's packed formats
-     * follow the host's byte order; this alias does not). */
-    if (SDL_RenderReadPixels(d->r, NULL, SDL_PIXELFORMAT_RGBA32, px, pitch) != 0) {
-        snprintf(err, errlen, "cannot read the screen for %s: %s", path, SDL_GetError());
-        free(px);
-        return -1;
-    }
-    int rc = write_png(path, px, d->log_w, d->log_h, pitch, err, errlen);
-    free(px);
-    return rc;
 }
 
 void display_finish(Display *d)
