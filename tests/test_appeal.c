@@ -805,6 +805,83 @@ static void test_due_dates(void **state)
 }
 
 /* screen.night: the hall screen's night, as the kiosk reads it. */
+/* Signing on a second thread (device.h, SignQueue): records written in one
+ * transaction by authors sharing a queue carry zero signatures until
+ * signq_finish writes them; then every one verifies against its author's
+ * key. A transaction that fails half-way still ends the thread cleanly and
+ * leaves nothing behind. */
+static int all_signatures_verify(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT r.device, r.seq, r.hlc, r.kind, r.body, r.prev, "
+                                        "r.hash, r.sig, d.pk FROM records r "
+                                        "JOIN devices d ON d.device = r.device",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    int bad = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        Record r;
+        record_from_row(st, &r);
+        bad += record_verify(&r, sqlite3_column_blob(st, 8)) != 0;
+        free(r.body);
+    }
+    sqlite3_finalize(st);
+    return bad;
+}
+
+static void test_sign_queue(void **state)
+{
+    Fx *fx = *state;
+    int64_t before = tu_q_int(fx->db, "SELECT count(*) FROM records");
+    SignQueue *q = signq_start();
+    assert_non_null(q);
+    fx->h1.signq = fx->off.signq = q;
+    tx_begin(fx);
+    char codes[5][CODE_MAX], rating[RATING_CODE_LEN + 1];
+    int rc = EW_OK;
+    for (int i = 0; rc == EW_OK && i < 5; i++) {
+        AppealNew in = {.hall = "H01", .category = "road_bridge", .text = "村口的路灯坏了",
+                        .source = "kiosk"};
+        rc = appeal_add(fx->db, &fx->h1, &in, 0, codes[i], rating, &fx->e);
+        if (rc == EW_OK)
+            rc = appeal_grade(fx->db, &fx->off, codes[i], "green", NULL, NULL, 0, &fx->e);
+    }
+    ok_rc(rc, &fx->e, "five appeals, graded");
+    /* Not signed yet: the queue writes the signatures at the end. */
+    assert_int_equal(tu_q_int(fx->db, "SELECT count(*) FROM records WHERE sig=zeroblob(64)"), 10);
+    ok_rc(signq_finish(q, fx->db, &fx->e), &fx->e, "signq_finish");
+    ok_rc(tx_end(fx, EW_OK), &fx->e, "commit");
+    fx->h1.signq = fx->off.signq = NULL;
+    assert_int_equal(tu_q_int(fx->db, "SELECT count(*) FROM records"), before + 10);
+    assert_int_equal(tu_q_int(fx->db, "SELECT count(*) FROM records WHERE sig=zeroblob(64)"), 0);
+    assert_int_equal(all_signatures_verify(fx->db), 0);
+
+    /* Half-way failure: a refused step, the transaction rolled back, the
+     * queue finished all the same; nothing of it stays. */
+    q = signq_start();
+    assert_non_null(q);
+    fx->h1.signq = fx->off.signq = q;
+    tx_begin(fx);
+    AppealNew in = {.hall = "H01", .category = "road_bridge", .text = "桥栏杆松了",
+                    .source = "kiosk"};
+    char code[CODE_MAX];
+    rc = appeal_add(fx->db, &fx->h1, &in, 0, code, rating, &fx->e);
+    ok_rc(rc, &fx->e, "appeal_add");
+    rc = appeal_step(fx->db, &fx->off, "progress", code, "已派人", NULL, 0, &fx->e);
+    /* refused: it is not assigned yet */
+    assert_int_equal(rc, EW_ESTATE);
+    EwErr e2 = {0};
+    assert_int_equal(signq_finish(q, fx->db, &e2), EW_OK);
+    tx_end(fx, rc);
+    fx->h1.signq = fx->off.signq = NULL;
+    assert_int_equal(tu_q_int(fx->db, "SELECT count(*) FROM records"), before + 10);
+    assert_int_equal(all_signatures_verify(fx->db), 0);
+    /* And an author without a queue signs in place as always. */
+    OK(appeal_add(fx->db, &fx->h1, &in, 0, code, rating, &fx->e));
+    assert_int_equal(all_signatures_verify(fx->db), 0);
+}
+
 static void test_night_setting(void **state)
 {
     (void)state;
@@ -1171,6 +1248,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_publish_and_rate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meetings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_due_dates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sign_queue, setup, teardown),
         cmocka_unit_test(test_night_setting),
         cmocka_unit_test_setup_teardown(test_contact, setup, teardown),
         cmocka_unit_test_setup_teardown(test_contact_read, setup, teardown),

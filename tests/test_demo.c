@@ -9,7 +9,8 @@
  * records, another seed gives others; the hall view (--hall H07) holds the
  * very same records with only the owning device changed; it refuses a
  * database that already holds records and changes nothing; and it keeps an
- * identity made by init, authoring the office's records with it.
+ * identity made by init, authoring the office's records with it. Every
+ * signature, made on the demo's signing thread, verifies.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +27,7 @@
 #include "db.h"
 #include "demo.h"
 #include "device.h"
+#include "record.h"
 #include "testutil.h"
 #include "view.h"
 
@@ -265,6 +267,33 @@ static void test_deterministic(void **state)
     db_close(c);
 }
 
+/* The demo signs on a second thread (device.h, SignQueue): every record's
+ * signature must still verify against its author's key, none left zero. */
+static void test_signatures(void **state)
+{
+    Fixture *fx = *state;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(fx->office,
+                                        "SELECT r.device, r.seq, r.hlc, r.kind, r.body, r.prev, "
+                                        "r.hash, r.sig, d.pk FROM records r "
+                                        "JOIN devices d ON d.device = r.device",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        Record r;
+        record_from_row(st, &r);
+        assert_int_equal(sqlite3_column_bytes(st, 8), crypto_sign_PUBLICKEYBYTES);
+        if (record_verify(&r, sqlite3_column_blob(st, 8)) != 0)
+            fail_msg("record %d of the demo town does not verify", n);
+        free(r.body);
+        n++;
+    }
+    sqlite3_finalize(st);
+    assert_int_equal(n, q_int(fx->office, "SELECT count(*) FROM records"));
+    assert_true(n > 1000);
+}
+
 static void test_hall_view(void **state)
 {
     Fixture *fx = *state;
@@ -425,6 +454,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_figures),
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_signatures),
         cmocka_unit_test(test_hall_view),
         cmocka_unit_test(test_refuses_nonempty),
         cmocka_unit_test(test_keeps_init_identity),

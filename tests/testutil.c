@@ -187,6 +187,13 @@ char *tu_dump_queries(sqlite3 *db, const char *const *queries, size_t n)
     return buf;
 }
 
+int64_t tu_q_int(sqlite3 *db, const char *sql)
+{
+    int64_t v = -1;
+    assert_int_equal(db_int(db, NULL, &v, -1, sql, NULL), EW_OK);
+    return v;
+}
+
 char *tu_dump_state(sqlite3 *db)
 {
     static const char *const queries[] = {

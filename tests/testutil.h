@@ -71,6 +71,9 @@ char *tu_dump_queries(sqlite3 *db, const char *const *queries, size_t n);
 /* A canonical dump of a database's derived tables, for comparing the fold
  * of two databases (malloc'd text). */
 char *tu_dump_state(sqlite3 *db);
+/* The one integer a query without parameters gives (fails the test on an
+ * error; -1 when it gives no row). */
+int64_t tu_q_int(sqlite3 *db, const char *sql);
 
 /* A new database dir/name filled with demo_fill(seed, hall, today), open;
  * asserts that both succeed. */

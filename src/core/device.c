@@ -3,6 +3,8 @@
  */
 #include "device.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cert.h"
@@ -273,6 +275,101 @@ int device_own_gap(sqlite3 *db, int64_t *from, int64_t *to)
     return gap;
 }
 
+/* One record waiting for its signature. */
+typedef struct SignJob {
+    unsigned char device[EW_DEVICE_LEN];            /* the record's key: device, seq */
+    int64_t seq;
+    unsigned char hash[EW_HASH_LEN];                /* what is signed */
+    unsigned char sk[crypto_sign_SECRETKEYBYTES];   /* the author's key (wiped once used) */
+    unsigned char sig[EW_SIG_LEN];                  /* the result */
+} SignJob;
+
+struct SignQueue {
+    pthread_t thread;
+    pthread_mutex_t lock;  /* guards every field below */
+    pthread_cond_t more;   /* jobs added or closed */
+    SignJob *jobs;         /* in the order they were queued */
+    size_t n, cap;         /* queued, allocated */
+    size_t signed_n;       /* jobs[0..signed_n) are signed */
+    int closed;            /* no more jobs: the thread ends once it is through */
+};
+
+static void *signq_run(void *arg)
+{
+    SignQueue *q = arg;
+    pthread_mutex_lock(&q->lock);
+    for (;;) {
+        while (q->signed_n == q->n && !q->closed)
+            pthread_cond_wait(&q->more, &q->lock);
+        if (q->signed_n == q->n)
+            break;
+        /* jobs may move when the author grows it: sign a copy, unlocked */
+        SignJob job = q->jobs[q->signed_n];
+        pthread_mutex_unlock(&q->lock);
+        crypto_sign_detached(job.sig, NULL, job.hash, EW_HASH_LEN, job.sk);
+        sodium_memzero(job.sk, sizeof job.sk);
+        pthread_mutex_lock(&q->lock);
+        memcpy(q->jobs[q->signed_n].sig, job.sig, EW_SIG_LEN);
+        sodium_memzero(q->jobs[q->signed_n].sk, sizeof job.sk);
+        q->signed_n++;
+    }
+    pthread_mutex_unlock(&q->lock);
+    return NULL;
+}
+
+SignQueue *signq_start(void)
+{
+    SignQueue *q = ew_xcalloc(1, sizeof *q);
+    pthread_mutex_init(&q->lock, NULL);
+    pthread_cond_init(&q->more, NULL);
+    if (pthread_create(&q->thread, NULL, signq_run, q) != 0) {
+        pthread_cond_destroy(&q->more);
+        pthread_mutex_destroy(&q->lock);
+        free(q);
+        return NULL;
+    }
+    return q;
+}
+
+static void signq_push(SignQueue *q, const Record *r, const unsigned char *sk)
+{
+    pthread_mutex_lock(&q->lock);
+    if (q->n == q->cap) {
+        q->cap = q->cap ? 2 * q->cap : 1024;
+        q->jobs = ew_xrealloc(q->jobs, q->cap * sizeof *q->jobs);
+    }
+    SignJob *j = &q->jobs[q->n++];
+    memcpy(j->device, r->device, EW_DEVICE_LEN);
+    j->seq = r->seq;
+    memcpy(j->hash, r->hash, EW_HASH_LEN);
+    memcpy(j->sk, sk, sizeof j->sk);
+    pthread_cond_signal(&q->more);
+    pthread_mutex_unlock(&q->lock);
+}
+
+int signq_finish(SignQueue *q, sqlite3 *db, EwErr *err)
+{
+    if (!q)
+        return EW_OK;
+    pthread_mutex_lock(&q->lock);
+    q->closed = 1;
+    pthread_cond_signal(&q->more);
+    pthread_mutex_unlock(&q->lock);
+    pthread_join(q->thread, NULL);
+    int rc = EW_OK;
+    for (size_t i = 0; rc == EW_OK && i < q->n; i++)
+        rc = db_run(db, err, "UPDATE records SET sig=? WHERE device=? AND seq=?", "bbi",
+                    q->jobs[i].sig, (size_t)EW_SIG_LEN, q->jobs[i].device,
+                    (size_t)EW_DEVICE_LEN, q->jobs[i].seq);
+    if (q->jobs)
+        sodium_memzero(q->jobs, q->cap * sizeof *q->jobs);
+    free(q->jobs);
+    pthread_cond_destroy(&q->more);
+    pthread_mutex_destroy(&q->lock);
+    free(q);
+    return rc;
+}
+
 int device_author(sqlite3 *db, Author *a, int64_t hlc, const char *kind, json_t *body,
                   EwErr *err)
 {
@@ -309,7 +406,12 @@ int device_author(sqlite3 *db, Author *a, int64_t hlc, const char *kind, json_t 
     memcpy(r.prev, a->prev, EW_HASH_LEN);
     if (record_canonical(body, &r.body, &r.body_len) != EW_OK)
         return ew_err(err, EW_EINPUT, "record body cannot be serialised");
-    record_sign(&r, a->sk);
+    if (a->signq) {
+        record_hash(&r, r.hash); /* r.sig stays zero until signq_finish */
+        signq_push(a->signq, &r, a->sk);
+    } else {
+        record_sign(&r, a->sk);
+    }
     rc = record_insert(db, &r, err);
     FoldWatch w;
     memset(&w, 0, sizeof w);

@@ -34,6 +34,7 @@ typedef struct Author {
     int64_t code_next;    /* next tracking-code counter */
     int64_t meeting_next; /* next meeting number */
     int is_self;     /* state persists in device_self */
+    struct SignQueue *signq; /* signs on that queue's thread (see below); NULL: here */
 } Author;
 
 /* Options for making a device identity. */
@@ -65,6 +66,22 @@ int device_register(sqlite3 *db, const Author *a, const unsigned char *town_sk, 
 int device_town_pk(sqlite3 *db, unsigned char pk[crypto_sign_PUBLICKEYBYTES]);
 /* The town key (office only); EW_EDENIED elsewhere. */
 int device_town_sk(sqlite3 *db, unsigned char sk[crypto_sign_SECRETKEYBYTES], EwErr *err);
+
+/* Signing on a second core, for one transaction that writes many records
+ * (the demo town: half its time is Ed25519). An Author whose signq is set
+ * has device_author hash, insert and fold each record as usual while the
+ * queue's thread signs it; signq_finish() waits for the thread and writes
+ * every signature, and must run before that transaction commits. Until then
+ * the records' sig column holds zeros: nothing in between may read it
+ * (nothing does: only a stick's import and the database check verify
+ * signatures, and the fold trusts the records of this database's own
+ * transaction). signq_start() returns NULL when no thread can be started:
+ * device_author then signs in place as always. */
+typedef struct SignQueue SignQueue;
+SignQueue *signq_start(void);
+/* Waits for the thread, writes the signatures and frees q (NULL: nothing
+ * to do). On an error the caller rolls its transaction back. */
+int signq_finish(SignQueue *q, sqlite3 *db, EwErr *err);
 
 /* Writes one record by author a: see above. hlc 0 stamps it now; a given
  * stamp (demo history) is raised past the author's last one if needed.
