@@ -1,9 +1,9 @@
 /*
  * text.c: fonts with fallback, an advance cache and a texture cache.
  *
- * One TTF_Font per (face, chain position), resized with TTF_SetFontSize when
- * a different pixel size is asked for: the kiosk uses a handful of sizes,
- * and one FreeType face per file keeps memory low on a Pi. Strings whose
+ * One TTF_Font per (face, chain position, pixel size), all of a file's over
+ * one read-only mapping of it (see font_at): a screen uses a handful of
+ * sizes, each with its glyph cache kept warm. Strings whose
  * characters all live in one font are rendered in one call (HarfBuzz shapes
  * them); a string mixing fonts is rendered run by run on a common baseline.
  */
@@ -21,14 +21,20 @@
 #define ADV_SLOTS 16384             /* advance cache slots (power of two) */
 #define TEX_BUCKETS 1024            /* texture cache hash buckets */
 #define TEX_BUDGET (14u << 20)      /* pixel bytes kept in textures */
+#define FONT_SIZES 8                /* sizes kept open per font file */
+
+typedef struct FontSize {
+    int px;          /* the size this font is opened at, 0 = unused entry */
+    TTF_Font *font;  /* SDL_ttf's font over the slot's mapping */
+    uint64_t used;   /* last use (Text.tick), to reuse the oldest */
+} FontSize;
 
 typedef struct FontSlot {
     char *path;    /* file, NULL when this chain position is unused */
     int index;     /* face index in a collection */
-    TTF_Font *font; /* opened lazily; NULL until needed or when it failed */
-    EwMap map;      /* the file, mapped while the font is open */
+    EwMap map;     /* the file, mapped while any of its sizes is open */
     int failed;    /* 1 once opening failed: not retried */
-    int px;        /* size the font is set to now */
+    FontSize sizes[FONT_SIZES]; /* opened lazily, one per pixel size */
 } FontSlot;
 
 typedef struct Adv {
@@ -77,35 +83,57 @@ static const struct {
      {"/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 0}},
 };
 
+/* The font of chain position slot at px. Each size is a TTF_Font of its
+ * own: SDL_ttf empties a font's glyph cache whenever its size changes, and
+ * a screen mixes sizes card by card. The file is mapped once and read from
+ * memory: FreeType reading through a FILE costs a seek and a read per
+ * glyph it loads (60,000 system calls to show the wall). Past FONT_SIZES
+ * sizes the least recently used one is resized. */
 static TTF_Font *font_at(Text *t, Face f, int slot, int px)
 {
     FontSlot *fs = &t->fonts[f][slot];
     if (!fs->path || fs->failed)
         return NULL;
-    if (!fs->font) {
-        /* From memory: FreeType reading through a FILE costs a seek and a
-         * read per glyph it loads (60,000 system calls to show the wall). */
+    FontSize *free_one = NULL, *oldest = NULL;
+    for (int i = 0; i < FONT_SIZES; i++) {
+        FontSize *z = &fs->sizes[i];
+        if (z->px == px) {
+            z->used = t->tick;
+            return z->font;
+        }
+        if (!z->px && !free_one)
+            free_one = z;
+        if (z->px && (!oldest || z->used < oldest->used))
+            oldest = z;
+    }
+    if (!free_one) {
+        TTF_SetFontSize(oldest->font, px);
+        oldest->px = px;
+        oldest->used = t->tick;
+        return oldest->font;
+    }
+    if (!fs->map.data) {
         EwErr e = {0};
         if (ew_map_file(fs->path, 1, &fs->map, &e) != EW_OK) {
             TTF_SetError("%s", e.msg);
             fs->failed = 1;
             return NULL;
         }
-        SDL_RWops *rw = fs->map.len <= INT_MAX
-                             ? SDL_RWFromConstMem(fs->map.data, (int)fs->map.len)
-                             : NULL;
-        fs->font = rw ? TTF_OpenFontIndexRW(rw, 1, px, fs->index) : NULL;
-        if (!fs->font) {
+    }
+    SDL_RWops *rw = fs->map.len <= INT_MAX ? SDL_RWFromConstMem(fs->map.data, (int)fs->map.len)
+                                           : NULL;
+    TTF_Font *font = rw ? TTF_OpenFontIndexRW(rw, 1, px, fs->index) : NULL;
+    if (!font) {
+        if (free_one == &fs->sizes[0]) { /* nothing of this file is open */
             ew_map_free(&fs->map);
             fs->failed = 1;
-            return NULL;
         }
-        fs->px = px;
-    } else if (fs->px != px) {
-        TTF_SetFontSize(fs->font, px);
-        fs->px = px;
+        return NULL;
     }
-    return fs->font;
+    free_one->px = px;
+    free_one->font = font;
+    free_one->used = t->tick;
+    return font;
 }
 
 Text *text_new(SDL_Renderer *r, const char *fontdir, char *err, size_t errlen)
@@ -168,8 +196,9 @@ void text_free(Text *t)
         }
     for (int f = 0; f < FACE_COUNT; f++)
         for (int i = 0; i < CHAIN; i++) {
-            if (t->fonts[f][i].font)
-                TTF_CloseFont(t->fonts[f][i].font); /* before its bytes go */
+            for (int z = 0; z < FONT_SIZES; z++)
+                if (t->fonts[f][i].sizes[z].font) /* before its bytes go */
+                    TTF_CloseFont(t->fonts[f][i].sizes[z].font);
             ew_map_free(&t->fonts[f][i].map);
             free(t->fonts[f][i].path);
         }
