@@ -285,6 +285,25 @@ static int new_identity(sqlite3 *db, json_t *report, EwErr *err)
     return rc;
 }
 
+/* The size of the stick file at path (its folder listed), or 0. */
+static uint64_t stick_size(StickIO *io, const char *path)
+{
+    char *dir = ew_xstrdup(path), *slash = strrchr(dir, '/');
+    uint64_t size = 0;
+    if (slash) {
+        *slash = 0;
+        StickEntry *ents = NULL;
+        size_t n = 0;
+        if (io->list(io, *dir ? dir : "/", &ents, &n) == 0)
+            for (size_t i = 0; i < n; i++)
+                if (ents[i].type == STICK_REG && strcmp(ents[i].name, slash + 1) == 0)
+                    size = ents[i].size;
+        free(ents);
+    }
+    free(dir);
+    return size;
+}
+
 /* backup_restore, saying why it failed. */
 static int restore_file(StickIO *io, const char *path, const char *passphrase,
                         const char *db_path, json_t **report, BackupWhy *why, EwErr *err)
@@ -304,13 +323,19 @@ static int restore_file(StickIO *io, const char *path, const char *passphrase,
     unsigned char hash[32];
     uint64_t len = 0;
     int io_rc = io->copy_out(io, path, enc, BACKUP_MAX, hash, &len);
-    if (io_rc < 0) {
+    /* The local copy's errors come back as negative errno values too: a
+     * full disk, or a file larger than this station may write (EFBIG, as
+     * from a stick file over the cap: told apart by the file's size). */
+    int local = io_rc == -ENOSPC || io_rc == -EDQUOT ||
+                (io_rc == -EFBIG && stick_size(io, path) <= BACKUP_MAX);
+    if (io_rc < 0 && local) {
+        rc = ew_err(err, EW_EIO, "cannot copy %s onto this station's disk: %s", path,
+                    strerror(-io_rc));
+        *why = BACKUP_WHY_NO_ROOM;
+    } else if (io_rc < 0) {
         rc = ew_err(err, io_rc == -EIO ? EW_EIO : EW_ECORRUPT, "cannot read %s: %s", path,
                     stickio_strerror(io_rc));
-        /* The local copy's errors come back as negative errno values too. */
-        *why = io_rc == -ENOSPC || io_rc == -EFBIG || io_rc == -EDQUOT ? BACKUP_WHY_NO_ROOM
-               : io_rc == -EIO || io_rc == -ENOENT ? BACKUP_WHY_STICK
-                                                   : BACKUP_WHY_DAMAGED;
+        *why = io_rc == -EIO || io_rc == -ENOENT ? BACKUP_WHY_STICK : BACKUP_WHY_DAMAGED;
     }
     if (rc == EW_OK)
         rc = decrypt_file(enc, plain, passphrase, why, err);
@@ -351,25 +376,6 @@ int backup_restore(StickIO *io, const char *path, const char *passphrase, const 
 {
     BackupWhy why;
     return restore_file(io, path, passphrase, db_path, report, &why, err);
-}
-
-/* The size of the stick file at path (its folder listed), or 0. */
-static uint64_t stick_size(StickIO *io, const char *path)
-{
-    char *dir = ew_xstrdup(path), *slash = strrchr(dir, '/');
-    uint64_t size = 0;
-    if (slash) {
-        *slash = 0;
-        StickEntry *ents = NULL;
-        size_t n = 0;
-        if (io->list(io, *dir ? dir : "/", &ents, &n) == 0)
-            for (size_t i = 0; i < n; i++)
-                if (ents[i].type == STICK_REG && strcmp(ents[i].name, slash + 1) == 0)
-                    size = ents[i].size;
-        free(ents);
-    }
-    free(dir);
-    return size;
 }
 
 int backup_restore_into(sqlite3 *db, StickIO *io, const char *path, const char *passphrase,
