@@ -35,6 +35,14 @@ passphrase() { # the passphrase typed, a mistake taken back with BackSpace
     echo "type ${1}x"
     echo "key BackSpace"
 }
+restore_good_stick() { # PASSPHRASE: the stick's request noted, the backup chosen, 确认
+    echo "wait 100"
+    echo "press 确认"
+    echo "press 从备份恢复（U盘）"
+    echo "press echowall/$(basename "$bak")"
+    passphrase "$1"
+    echo "press 确认"
+}
 
 # The town office, its staff PIN and its backup on a stick.
 "$ctl" --db "$office" demo >/dev/null
@@ -115,12 +123,7 @@ still_blank "damaged backups"
 
 # ---- the wrong passphrase ------------------------------------------------------
 {
-    echo "wait 100"
-    echo "press 确认"
-    echo "press 从备份恢复（U盘）"
-    echo "press echowall/$(basename "$bak")"
-    passphrase "not-the-passphrase"
-    echo "press 确认"
+    restore_good_stick "not-the-passphrase"
     echo "expect 口令不对"
     echo "expect 本机没有任何改动"
     echo "screenshot restore_wrongpass_1920x1080"
@@ -130,12 +133,7 @@ still_blank "a wrong passphrase"
 
 # ---- a full disk: no file may grow past a quarter of the backup --------------
 {
-    echo "wait 100"
-    echo "press 确认"
-    echo "press 从备份恢复（U盘）"
-    echo "press echowall/$(basename "$bak")"
-    passphrase "$pass"
-    echo "press 确认"
+    restore_good_stick "$pass"
     echo "expect 本机磁盘空间不够"
     echo "screenshot restore_full_1280x800"
 } >"$tmp/s.txt"
@@ -149,12 +147,7 @@ still_blank "a full disk"
 
 # ---- the right passphrase: the office, its fingerprint, its login -----------
 {
-    echo "wait 100"
-    echo "press 确认"
-    echo "press 从备份恢复（U盘）"
-    echo "press echowall/$(basename "$bak")"
-    passphrase "$pass"
-    echo "press 确认"
+    restore_good_stick "$pass"
     echo "expect 恢复完成：本机现在是镇里的办公电脑"
     echo "expect $fp"
     echo "screenshot restore_done_1920x1080"

@@ -92,7 +92,7 @@ static int newest_first(const void *x, const void *y)
     return c ? c : strcmp(a->name, b->name);
 }
 
-static int restore_list(void *ctx, BackupList *out, char *msg, int msglen)
+static int backups(void *ctx, BackupList *out, char *msg, int msglen)
 {
     FirstRun *f = ctx;
     memset(out, 0, sizeof *out);
@@ -132,7 +132,7 @@ static void drop_request(FirstRun *f, const char *hex)
     free(edir);
 }
 
-static int restore_run(void *ctx, const char *name, const char *passphrase, RestoreResult *out)
+static int restore(void *ctx, const char *name, const char *passphrase, RestoreResult *out)
 {
     FirstRun *f = ctx;
     memset(out, 0, sizeof *out);
@@ -195,7 +195,7 @@ static int restore_run(void *ctx, const char *name, const char *passphrase, Rest
 
 void firstrun_source_init(Source *src, FirstRun *f)
 {
-    src->restore_list = restore_list;
-    src->restore_run = restore_run;
+    src->restore_list = backups;
+    src->restore_run = restore;
     src->restore_ctx = f;
 }

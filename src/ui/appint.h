@@ -655,6 +655,9 @@ void office_sign_update(App *a);    /* the stick's package signed for the halls 
 void office_revoke(App *a);
 void office_enrol(App *a, const char *hall, const char *name);
 void office_backup_open(App *a);    /* the passphrase, on the text screen */
+/* A passphrase for text_for (OT_BACKUP, OT_RESTORE) on the text screen:
+ * shown as dots, digits on screen, a desk keyboard's letters as typed. */
+void office_secret_open(App *a, int text_for, StrId hint);
 void office_backup(App *a, const char *passphrase);
 /* officeform.c: the roster, edited */
 void office_roster_open(App *a, int kind);

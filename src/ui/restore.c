@@ -166,12 +166,7 @@ void restore_choose(App *a, int i)
     if (i < 0 || i >= rs->files.n)
         return;
     rs->chosen = i;
-    a->off.text_for = OT_RESTORE;
-    kb_start(a, NULL, 64);
-    a->kb.secret = 1;
-    a->kb.hint = S_RS_PASS_HINT;
-    kb_set_mode(a, KB_DIGITS); /* the only mode a secret has: desk letters go in as typed */
-    app_go(a, SCR_OFFICE_TEXT);
+    office_secret_open(a, OT_RESTORE, S_RS_PASS_HINT);
 }
 
 void restore_run(App *a, const char *passphrase)
