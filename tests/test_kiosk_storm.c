@@ -628,7 +628,7 @@ static void restore_for_real(Storm *s)
     int n = controls(s, labels, 256);
     for (int i = 0; i < n; i++)
         if (strncmp(labels[i], "echowall/backup-", 16) == 0)
-            snprintf(label, sizeof label, "%s", labels[i]);
+            snprintf(label, sizeof label, "%.63s", labels[i]);
     assert_true(label[0]);
     assert_int_equal(app_find_control(s->a, label, 0, &x, &y, msg, sizeof msg), 0);
     press(s, label);
