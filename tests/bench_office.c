@@ -1,7 +1,8 @@
 /*
  * bench_office.c: how fast the office's screens get their data on a big
  * town (ECHOWALL_BENCH_APPEALS appeals, default 10,000, seen from the
- * office): each list (with the counts of all lists, one pass), one appeal
+ * office): each list (with the counts of all lists, one pass) on the first
+ * tap and again from the kept pass, a tap after a change, one appeal
  * with its phone, the roster searched a keystroke at a time, and the
  * charts page. Prints medians of ECHOWALL_BENCH_RUNS runs (default 5);
  * asserts no times (label `bench`).
@@ -71,20 +72,54 @@ static void bench_office(void **state)
     static const char *const names[OL_COUNT] = {"inbox", "overdue", "due this week", "orange",
                                                "by unit", "by branch", "all"};
     char msg[256];
+    /* Each list: the first tap after the station starts makes the pass
+     * over the appeals (a fresh Office: nothing kept); the taps after it
+     * are answered from the kept pass. */
     for (int l = 0; l < OL_COUNT; l++) {
-        double t[MAX_RUNS];
+        double t[MAX_RUNS], first = 0;
         int n = 0;
-        for (int r = 0; r < runs; r++) {
+        Office *fresh = office_new(db, NULL);
+        Source fs = src;
+        office_source_init(&fs, fresh);
+        for (int r = 0; r <= runs; r++) {
             OfficeList ol;
             OfficeQuery q = {l, l == OL_UNIT ? "U01" : l == OL_BRANCH ? "H07" : NULL};
             double a = now_ms();
-            assert_int_equal(src.office_list(src.office_ctx, &q, &ol, msg, sizeof msg), 0);
-            t[r] = now_ms() - a;
+            assert_int_equal(fs.office_list(fs.office_ctx, &q, &ol, msg, sizeof msg), 0);
+            if (r == 0)
+                first = now_ms() - a;
+            else
+                t[r - 1] = now_ms() - a;
             n = ol.cards.n;
             office_list_free(&ol);
         }
+        assert_int_equal(office_list_passes(fresh), 1);
+        office_free(fresh);
         qsort(t, (size_t)runs, sizeof t[0], cmp);
-        printf("  list %-13s %5d appeals: %7.1f ms median\n", names[l], n, t[runs / 2]);
+        printf("  list %-13s %5d appeals: first tap (the pass) %7.1f ms, again (kept) %6.2f ms "
+               "median\n", names[l], n, first, t[runs / 2]);
+    }
+    /* A change (an appeal graded), then the next tap: a new pass. */
+    {
+        OfficeList ol;
+        OfficeQuery q = {OL_INBOX, NULL};
+        assert_int_equal(src.office_list(src.office_ctx, &q, &ol, msg, sizeof msg), 0);
+        double t[MAX_RUNS];
+        for (int r = 0; r < runs && r < ol.cards.n; r++) {
+            OfficeAction act = {.what = OA_GRADE, .code = ol.cards.cards[r].code,
+                                .grade = GRADE_GREEN};
+            if (src.office_do(src.office_ctx, &act, msg, sizeof msg) < 0)
+                fail_msg("grading %s: %s", act.code, msg);
+            OfficeList after;
+            double a = now_ms();
+            assert_int_equal(src.office_list(src.office_ctx, &q, &after, msg, sizeof msg), 0);
+            t[r] = now_ms() - a;
+            office_list_free(&after);
+        }
+        office_list_free(&ol);
+        qsort(t, (size_t)runs, sizeof t[0], cmp);
+        printf("  the inbox again after an appeal is graded (a new pass): %.1f ms median\n",
+               t[runs / 2]);
     }
     OfficeList all;
     OfficeQuery q = {OL_ALL, NULL};

@@ -39,7 +39,8 @@ mkdir "$tmp/stick"
 
 # No stick (an empty, unmounted folder): nothing happens.
 kiosk "wait 2000
-expect 看回音壁" || fail "no stick"
+expect 本机尚未注册：请插入镇里带来的U盘
+expect 从备份恢复（U盘）" || fail "no stick"
 [ ! -d "$tmp/stick/echowall" ] || fail "wrote to a folder with no stick in it"
 
 # 1. A stick appears: the blank kiosk asks to be enrolled.
@@ -48,7 +49,7 @@ kiosk "wait 100
 expect 已把本机的注册申请写到U盘上
 screenshot requested
 press 确认
-expect 看回音壁" || fail "enrolment request"
+expect 本机尚未注册：请插入镇里带来的U盘" || fail "enrolment request"
 ls "$tmp/stick/echowall/"request-*.req >/dev/null 2>&1 || fail "no request on the stick"
 
 # 2. The office answers; the kiosk installs its certificate by itself.

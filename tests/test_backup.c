@@ -3,9 +3,12 @@
  *
  * A backup restores to the same town state under a new office device; a
  * wrong passphrase, any flipped byte and a cut-short file restore nothing;
- * only the office makes backups; and after a restore the halls' next syncs
- * bring back what the backup lacked.
+ * only the office makes backups; a new station's blank database takes a
+ * backup in place (the first-run screen's restore), or refuses it leaving
+ * nothing behind; and after a restore the halls' next syncs bring back
+ * what the backup lacked.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,7 @@
 #include "cert.h"
 #include "clock.h"
 #include "db.h"
+#include "device.h"
 #include "memfs.h"
 #include "sync.h"
 #include "testutil.h"
@@ -213,6 +217,108 @@ static void test_refusals(void **state)
     db_close(office);
 }
 
+/* Only the file at dir made by the test (and SQLite's own beside it). */
+static void only_db_in(const char *dir, const char *name)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.' && strncmp(e->d_name, name, strlen(name)) == 0 &&
+            strcmp(e->d_name, name) != 0 && strcmp(e->d_name + strlen(name), "-wal") != 0 &&
+            strcmp(e->d_name + strlen(name), "-shm") != 0)
+            fail_msg("left behind: %s", e->d_name);
+    closedir(d);
+}
+
+/* A new station's first start: the backup restored into its open, blank
+ * database; every refusal (wrong passphrase, a damaged or cut-short file,
+ * a missing one, a station that holds data) leaves it blank with nothing
+ * beside it, and says why. */
+static void test_restore_into(void **state)
+{
+    Fix *f = *state;
+    sqlite3 *office = tu_demo_db(f->dir, "office.db", DEMO_SEED, NULL, f->today);
+    EwErr e = {0};
+    char name[64], path[400];
+    assert_int_equal(backup_write(office, f->io, "/stick", PASS, name, &e), EW_OK);
+    size_t len;
+    unsigned char *good = backup_bytes(f->io, path, &len);
+    int64_t want = 0;
+    assert_int_equal(db_int(office, NULL, &want, 0, "SELECT count(*) FROM appeals", NULL), EW_OK);
+    char *blank_path = tu_path(f->dir, "new.db");
+    sqlite3 *blank = NULL;
+    assert_int_equal(db_open(blank_path, 1, &blank, &e), EW_OK); /* as the kiosk makes it */
+    json_t *report = NULL;
+    BackupWhy why;
+    int64_t n = -1;
+
+    assert_int_equal(backup_restore_into(blank, f->io, path, "another passphrase", &report, &why,
+                                         &e), EW_ECORRUPT);
+    assert_int_equal(why, BACKUP_WHY_PASSPHRASE);
+    json_decref(report);
+    unsigned char *bad = malloc(len);
+    memcpy(bad, good, len);
+    bad[len / 2] ^= 1;
+    assert_int_equal(memfs_add_file(f->io, "/stick/echowall/flipped.ewbak", bad, len), 0);
+    assert_int_not_equal(backup_restore_into(blank, f->io, "/stick/echowall/flipped.ewbak", PASS,
+                                             &report, &why, &e), EW_OK);
+    assert_int_equal(why, BACKUP_WHY_DAMAGED);
+    json_decref(report);
+    assert_int_equal(memfs_add_file(f->io, "/stick/echowall/cut.ewbak", good, len - 100), 0);
+    assert_int_not_equal(backup_restore_into(blank, f->io, "/stick/echowall/cut.ewbak", PASS,
+                                             &report, &why, &e), EW_OK);
+    assert_int_equal(why, BACKUP_WHY_DAMAGED);
+    json_decref(report);
+    assert_int_not_equal(backup_restore_into(blank, f->io, "/stick/echowall/gone.ewbak", PASS,
+                                             &report, &why, &e), EW_OK);
+    assert_int_equal(why, BACKUP_WHY_STICK);
+    json_decref(report);
+    /* Still blank, nothing beside it. */
+    assert_int_equal(db_int(blank, NULL, &n, -1, "SELECT count(*) FROM records", NULL), EW_OK);
+    assert_int_equal(n, 0);
+    only_db_in(f->dir, "new.db");
+
+    /* The right passphrase: the open connection now shows the town, as a
+     * new office device under the same town key. */
+    assert_int_equal(backup_restore_into(blank, f->io, path, PASS, &report, &why, &e), EW_OK);
+    assert_int_equal(why, BACKUP_WHY_NONE);
+    assert_int_equal(db_int(blank, NULL, &n, -1, "SELECT count(*) FROM appeals", NULL), EW_OK);
+    assert_int_equal(n, want);
+    Author self, old;
+    assert_int_equal(device_load_self(blank, &self, &e), EW_OK);
+    assert_int_equal(device_load_self(office, &old, &e), EW_OK);
+    assert_string_equal(self.role, "office");
+    assert_memory_not_equal(self.id, old.id, EW_DEVICE_LEN);
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    char fp[20];
+    assert_int_equal(device_town_pk(blank, pk), 0);
+    cert_fingerprint(pk, fp);
+    assert_string_equal(json_string_value(json_object_get(report, "fingerprint")), fp);
+    json_decref(report);
+    only_db_in(f->dir, "new.db");
+    /* It holds a town now: a second restore is refused, and changes nothing. */
+    assert_int_equal(backup_restore_into(blank, f->io, path, PASS, &report, &why, &e), EW_ESTATE);
+    assert_int_equal(why, BACKUP_WHY_NOT_BLANK);
+    json_decref(report);
+    Author again;
+    assert_int_equal(device_load_self(blank, &again, &e), EW_OK);
+    assert_memory_equal(again.id, self.id, EW_DEVICE_LEN);
+    /* Opened anew from its file, the same. */
+    db_close(blank);
+    assert_int_equal(db_open(blank_path, 0, &blank, &e), EW_OK);
+    assert_int_equal(db_int(blank, NULL, &n, -1, "SELECT count(*) FROM appeals", NULL), EW_OK);
+    assert_int_equal(n, want);
+    sodium_memzero(&self, sizeof self);
+    sodium_memzero(&old, sizeof old);
+    sodium_memzero(&again, sizeof again);
+    db_close(blank);
+    db_close(office);
+    free(bad);
+    free(good);
+    free(blank_path);
+}
+
 /* The office is lost after the backup; the hall's next sync resends what
  * the backup lacked. */
 static void test_halls_resend(void **state)
@@ -272,6 +378,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restore_into, setup, teardown),
         cmocka_unit_test_setup_teardown(test_halls_resend, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,6 +28,13 @@
  * go; every 500 actions 返回 and Escape lead back to the lists (or to the
  * login, which the PIN passes again), and the idle timeout logs out.
  *
+ * Then a new station's first-run page over a blank database, with a stick
+ * holding the office's backup: the storm taps, types and waits through the
+ * first-run page, the restore's list and its passphrase (no passphrase it
+ * types is the backup's, so the station must stay blank), then the backup
+ * is restored on the screens with its passphrase and the office's login
+ * follows.
+ *
  * ECHOWALL_STORM_SEED and ECHOWALL_STORM_ACTIONS override the seed and the
  * landscape count (to reproduce a failure, or to run longer).
  */
@@ -56,6 +63,10 @@
 #include "meeting.h"
 #include "device.h"
 #include "office.h"
+#include "firstrun.h"
+#include "backup.h"
+#include "stickio.h"
+#include <sys/stat.h>
 #include "staff.h"
 #include "runner.h"
 #include "source.h"
@@ -65,7 +76,7 @@
 #define IDLE_S 90
 #define OFFICE_IDLE_S 600 /* the office's desk logs out after 10 minutes */
 #define OFFICE_PIN "2468"
-#define N_SCREENS 24
+#define N_SCREENS 26
 #define CHECK_EVERY 500
 #define DRAW_EVERY 6 /* a frame at least every 6th action (and before every tap) */
 
@@ -80,6 +91,7 @@ typedef struct Storm {
     int fresh; /* 1 while the last frame shows the app as it is now */
     int64_t worst_frame_us;
     int office; /* 1: the town office's screens */
+    int blank;  /* 1: a new station's first-run page and restore (a stick with a backup) */
     /* what the storm reached */
     int seen_screen[N_SCREENS], seen_picker, seen_idle, seen_pin, seen_nopin, seen_toast;
     int checks;
@@ -113,7 +125,8 @@ static int screen_index(const char *name)
         "home",         "wall",   "detail",      "soon",          "ballot",      "thanks",
         "results",      "meeting-setup", "track", "appeal",       "office-login", "office",
         "office-case",  "office-assign", "office-pick", "office-text",  "figures",
-        "office-devices", "office-form", "office-settings", "asleep", "office-meetings", "office-person", "office-round"};
+        "office-devices", "office-form", "office-settings", "asleep", "office-meetings", "office-person", "office-round",
+        "first-run", "restore"};
     for (int i = 0; i < N_SCREENS; i++)
         if (strcmp(name, names[i]) == 0)
             return i;
@@ -362,7 +375,9 @@ static void random_action(Storm *s)
     } else if (r < 862) { /* past the idle timeout */
         advance(s, (s->office ? OFFICE_IDLE_S : IDLE_S) * 1000 + rnd(s, 20000));
         frame(s);
-        assert_string_equal(app_screen_name(s->a), s->office ? "office-login" : "home");
+        assert_string_equal(app_screen_name(s->a), s->office  ? "office-login"
+                                                   : s->blank ? "first-run"
+                                                              : "home");
     } else if (r < 940) {
         static const int keys[] = {KEY_ESCAPE, KEY_UP, KEY_DOWN, KEY_BACKSPACE, KEY_SPACE,
                                    KEY_RETURN};
@@ -489,6 +504,35 @@ static void check_office(Storm *s)
     }
 }
 
+static int at_firstrun(Storm *s)
+{
+    int x, y;
+    char msg[256];
+    return strcmp(app_screen_name(s->a), "first-run") == 0 &&
+           app_find_control(s->a, "从备份恢复（U盘）", 0, &x, &y, msg, sizeof msg) == 0;
+}
+
+/* A new station: back to the first-run page and into the restore, or left
+ * alone back to the first-run page; it is still blank (no passphrase the
+ * storm types is the backup's). */
+static void check_blank(Storm *s)
+{
+    if (s->checks % 2) {
+        walk_back(s, at_firstrun, "the first-run page");
+        press(s, "从备份恢复（U盘）");
+        assert_string_equal(app_screen_name(s->a), "restore");
+        assert_true(app_text_visible(s->a, "echowall/backup-"));
+    } else {
+        advance(s, (IDLE_S + 1) * 1000);
+        frame(s);
+        assert_string_equal(app_screen_name(s->a), "first-run");
+    }
+    int64_t records = -1;
+    assert_int_equal(db_int(s->db, NULL, &records, -1, "SELECT count(*) FROM records", NULL),
+                     EW_OK);
+    assert_int_equal(records, 0);
+}
+
 /* From wherever the storm left it, the kiosk gets Home and opens the wall. */
 static void check_responsive(Storm *s)
 {
@@ -496,6 +540,10 @@ static void check_responsive(Storm *s)
     frame(s);
     if (s->office) {
         check_office(s);
+        return;
+    }
+    if (s->blank) {
+        check_blank(s);
         return;
     }
     if (s->checks % 2) {
@@ -551,19 +599,85 @@ static uint64_t seed_from_env(uint64_t dflt)
     return e && *e ? strtoull(e, NULL, 10) : dflt;
 }
 
+#define BACKUP_PASS "qingshi-zhen-2026"
+
+/* A stick at dir/stick holding a backup of the demo town's office (PIN
+ * OFFICE_PIN). */
+static char *stick_with_backup(const char *dir, int64_t day)
+{
+    sqlite3 *office = tu_demo_db(dir, "office.db", 0, NULL, day);
+    EwErr e = {0};
+    assert_int_equal(staff_pin_set(office, OFFICE_PIN, &e), EW_OK);
+    char *stick = tu_path(dir, "stick"), name[64];
+    assert_int_equal(mkdir(stick, 0755), 0);
+    assert_int_equal(backup_write(office, stickio_posix(), stick, BACKUP_PASS, name, &e), EW_OK);
+    db_close(office);
+    return stick;
+}
+
+/* After the storm over a blank station: the backup restored with its
+ * passphrase, on the screens, makes it the office, whose login follows. */
+static void restore_for_real(Storm *s)
+{
+    walk_back(s, at_firstrun, "the first-run page");
+    press(s, "从备份恢复（U盘）");
+    frame(s);
+    int x, y;
+    char msg[256], label[80] = "";
+    static char labels[256][64];
+    int n = controls(s, labels, 256);
+    for (int i = 0; i < n; i++)
+        if (strncmp(labels[i], "echowall/backup-", 16) == 0)
+            snprintf(label, sizeof label, "%.63s", labels[i]);
+    assert_true(label[0]);
+    assert_int_equal(app_find_control(s->a, label, 0, &x, &y, msg, sizeof msg), 0);
+    press(s, label);
+    AppEvent ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = EV_TEXT;
+    snprintf(ev.text, sizeof ev.text, "%s", BACKUP_PASS);
+    app_push(s->a, &ev);
+    app_handle(s->a);
+    frame(s);
+    press(s, "确认");
+    assert_true(app_text_visible(s->a, "恢复完成"));
+    press(s, "继续：工作人员登录");
+    assert_string_equal(app_screen_name(s->a), "office-login");
+    Author self;
+    EwErr e = {0};
+    assert_int_equal(device_load_self(s->db, &self, &e), EW_OK);
+    assert_string_equal(self.role, "office");
+    sodium_memzero(&self, sizeof self);
+    s->office = 1;
+    office_login(s);
+}
+
 static void storm(int w, int h, int rotation, long count, uint64_t seed, int office)
 {
     Storm s;
     memset(&s, 0, sizeof s);
     s.rng = seed;
-    s.office = office;
+    s.blank = office == 2;
+    s.office = office == 1;
+    office = s.office;
     tu_pin_day(DAY);
     int64_t day;
     assert_int_equal(clock_parse_day(DAY, &day), 0);
     s.dir = tu_tmpdir();
-    s.db = tu_demo_db(s.dir, "storm.db", 0, office ? NULL : "H07", day);
+    char *stick = NULL;
+    if (s.blank) { /* a new station's empty database, and a stick with a backup */
+        EwErr e = {0};
+        char *path = tu_path(s.dir, "storm.db");
+        assert_int_equal(db_open(path, 1, &s.db, &e), EW_OK);
+        free(path);
+        stick = stick_with_backup(s.dir, day);
+    } else {
+        s.db = tu_demo_db(s.dir, "storm.db", 0, office ? NULL : "H07", day);
+    }
     Office *of = NULL;
-    if (office) { /* the office's desk, its PIN set */
+    FirstRun *fr = NULL;
+    if (s.blank) {
+    } else if (office) { /* the office's desk, its PIN set */
         EwErr e = {0};
         assert_int_equal(staff_pin_set(s.db, OFFICE_PIN, &e), EW_OK);
     } else { /* an open meeting, so the storm reaches the ballot too */
@@ -578,6 +692,10 @@ static void storm(int w, int h, int rotation, long count, uint64_t seed, int off
     if (office) {
         of = office_new(s.db, NULL);
         office_source_init(&s.src, of);
+    }
+    if (s.blank) {
+        fr = firstrun_new(s.db, stick, &s.src);
+        firstrun_source_init(&s.src, fr);
     }
     Input *input = input_new(); /* pinyin and handwriting too, under the sanitizers */
     input_wire(&s.src, input);
@@ -601,7 +719,7 @@ static void storm(int w, int h, int rotation, long count, uint64_t seed, int off
                   (unsigned long long)seed);
     int64_t t0 = now_us();
     frame(&s);
-    assert_string_equal(app_screen_name(s.a), office ? "office-login" : "home");
+    assert_string_equal(app_screen_name(s.a), office ? "office-login" : s.blank ? "first-run" : "home");
     if (office)
         office_login(&s);
     for (long i = 1; i <= count; i++) {
@@ -610,6 +728,10 @@ static void storm(int w, int h, int rotation, long count, uint64_t seed, int off
             check_responsive(&s);
     }
     check_responsive(&s);
+    if (s.blank) {
+        assert_true(s.seen_screen[24] && s.seen_screen[25] && s.seen_screen[15]);
+        restore_for_real(&s);
+    }
     double secs = (double)(now_us() - t0) / 1e6;
     print_message("  %ld frames, %ld taps, %ld drags, %d checks in %.1f s; slowest frame %.1f ms\n",
                   s.frames, s.taps, s.drags, s.checks, secs, (double)s.worst_frame_us / 1000.0);
@@ -628,12 +750,12 @@ static void storm(int w, int h, int rotation, long count, uint64_t seed, int off
      * (they need the PIN). */
     static const int must[] = {0, 1, 2, 4, 8, 9, 16};
     static const int must_office[] = {10, 11, 12, 14, 15};
-    for (size_t i = 0; !office && i < sizeof must / sizeof must[0]; i++)
+    for (size_t i = 0; !office && !s.blank && i < sizeof must / sizeof must[0]; i++)
         if (must[i] < 3 || count >= 2000) /* a short storm may not get that deep */
             assert_true(s.seen_screen[must[i]]);
     for (size_t i = 0; office && i < sizeof must_office / sizeof must_office[0]; i++)
         assert_true(s.seen_screen[must_office[i]]);
-    assert_true(office || s.seen_picker);
+    assert_true(office || s.blank || s.seen_picker);
     assert_true(s.seen_idle);
     if (count >= 5000) {
         assert_true(s.seen_pin);
@@ -642,6 +764,8 @@ static void storm(int w, int h, int rotation, long count, uint64_t seed, int off
     assert_true(s.checks >= 2);
     app_free(s.a);
     office_free(of);
+    firstrun_free(fr);
+    free(stick);
     input_free(input);
     display_close(&s.d);
     IMG_Quit();
@@ -678,6 +802,12 @@ static void test_storm_rotated(void **state)
     storm(1280, 800, 90, 700, seed_from_env(90), 0);
 }
 
+static void test_storm_blank(void **state)
+{
+    (void)state;
+    storm(800, 480, 0, 800, seed_from_env(2026), 2);
+}
+
 static void test_storm_office(void **state)
 {
     (void)state;
@@ -691,6 +821,7 @@ int main(void)
         cmocka_unit_test(test_storm_portrait),
         cmocka_unit_test(test_storm_rotated),
         cmocka_unit_test(test_storm_office),
+        cmocka_unit_test(test_storm_blank),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

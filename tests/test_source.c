@@ -7,6 +7,9 @@
  *
  *  - every office list holds exactly the appeals its rule names (checked
  *    against plain SQL), in its order, and the counts of all lists agree;
+ *  - the lists' kept pass: taps make no new pass until an action here, a
+ *    commit on another connection or a new day, after each of which the
+ *    lists and counts follow;
  *  - one appeal as the office sees it: the text before it is public, the
  *    phone opened; the hall's detail never has either;
  *  - the office's actions change the appeal as echowallctl would; a step
@@ -216,6 +219,104 @@ static char *field(Fix *f, const char *col)
     snprintf(sql, sizeof sql, "SELECT %s FROM appeals WHERE code=?", col);
     assert_int_equal(db_text(f->db, NULL, &v, sql, "t", f->code), EW_OK);
     return v;
+}
+
+/* The card of code in list which (NULL when it is not on it), and the
+ * list's count, which must agree with its length. */
+static int on_list(Fix *f, int which, const char *code, Card *out)
+{
+    OfficeList ol;
+    list(f, which, NULL, &ol);
+    assert_int_equal(ol.counts[which], ol.cards.n);
+    int found = 0;
+    for (int i = 0; i < ol.cards.n; i++)
+        if (strcmp(ol.cards.cards[i].code, code) == 0) {
+            found = 1;
+            if (out)
+                *out = ol.cards.cards[i], ol.cards.cards[i] = (Card){0}; /* taken */
+        }
+    office_list_free(&ol);
+    return found;
+}
+
+/* The lists' pass is kept between taps and never outlives what it was
+ * made from: a change on this connection (an office action), a commit on
+ * another (a stick's sync thread) and a new day each bring the lists up to
+ * date, and counts follow; taps in between make no new pass. */
+static void test_list_cache(void **state)
+{
+    Fix *f = *state;
+    char msg[256];
+    Card c;
+    assert_true(on_list(f, OL_INBOX, f->code, NULL));
+    long passes = office_list_passes(f->of);
+    assert_true(passes >= 1);
+    OfficeList ol;
+    for (int l = 0; l < OL_COUNT; l++) { /* every tab, and a branch: the same pass */
+        list(f, l, l == OL_BRANCH ? "H07" : NULL, &ol);
+        office_list_free(&ol);
+    }
+    assert_int_equal(office_list_passes(f->of), passes);
+    list(f, OL_ALL, NULL, &ol);
+    int all = ol.cards.n, orange = ol.counts[OL_ORANGE], week = ol.counts[OL_WEEK],
+        overdue = ol.counts[OL_OVERDUE];
+    office_list_free(&ol);
+    assert_false(on_list(f, OL_ORANGE, f->code, NULL));
+
+    /* An office action on this connection: graded orange, due in 3 days. */
+    assert_int_equal(act(f, (OfficeAction){.what = OA_GRADE, .grade = GRADE_ORANGE,
+                                           .limit_days = 3}, msg), 0);
+    assert_true(on_list(f, OL_ORANGE, f->code, &c));
+    assert_int_equal(c.grade, GRADE_ORANGE);
+    assert_int_equal(c.days_left, 3);
+    card_clear(&c);
+    assert_true(on_list(f, OL_WEEK, f->code, NULL));
+    list(f, OL_ALL, NULL, &ol);
+    assert_int_equal(ol.counts[OL_ORANGE], orange + 1);
+    assert_int_equal(ol.counts[OL_WEEK], week + 1);
+    office_list_free(&ol);
+    assert_true(office_list_passes(f->of) > passes);
+
+    /* A commit on another connection (as the stick's thread syncs): the
+     * appeal assigned and its text approved there leaves the inbox here. */
+    passes = office_list_passes(f->of);
+    sqlite3 *other = NULL;
+    EwErr e = {0};
+    assert_int_equal(db_open(sqlite3_db_filename(f->db, "main"), 0, &other, &e), EW_OK);
+    Author self;
+    assert_int_equal(device_load_self(other, &self, &e), EW_OK);
+    assert_int_equal(db_begin(other, &e), EW_OK);
+    assert_int_equal(appeal_publish(other, &self, f->code, NULL, 0, &e), EW_OK);
+    assert_int_equal(appeal_assign(other, &self, f->code, "P0007", "L01", "U01", NULL, NULL, 0, &e),
+                     EW_OK);
+    assert_int_equal(db_commit(other, &e), EW_OK);
+    db_close(other);
+    assert_false(on_list(f, OL_INBOX, f->code, NULL));
+    assert_true(on_list(f, OL_ALL, f->code, &c));
+    assert_int_equal(c.text_state, TEXT_PUBLIC);
+    card_clear(&c);
+    assert_int_equal(office_list_passes(f->of), passes + 1);
+
+    /* Four days on: due three days after grading, it is one day overdue,
+     * no longer due this week; the counts follow, as SQL has them. */
+    int64_t today = db_today(f->db);
+    clock_set_fixed((today + 4) * 86400000LL + 10 * 3600000LL);
+    assert_int_equal(db_today(f->db), today + 4);
+    assert_false(on_list(f, OL_WEEK, f->code, NULL));
+    assert_true(on_list(f, OL_OVERDUE, f->code, &c));
+    assert_int_equal(c.overdue_days, 1);
+    card_clear(&c);
+    list(f, OL_ALL, NULL, &ol);
+    assert_int_equal(ol.cards.n, all);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM appeals WHERE status<>'solved' AND "
+                              "due_day IS NOT NULL AND due_day < %lld", (long long)today + 4);
+    assert_int_equal(ol.counts[OL_OVERDUE], count(f->db, sql));
+    assert_true(ol.counts[OL_OVERDUE] > overdue);
+    office_list_free(&ol);
+    passes = office_list_passes(f->of);
+    assert_true(on_list(f, OL_OVERDUE, f->code, NULL)); /* nothing moved since: no new pass */
+    assert_int_equal(office_list_passes(f->of), passes);
 }
 
 static void test_actions(void **state)
@@ -470,6 +571,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_and_contact, setup, teardown),
         cmocka_unit_test_setup_teardown(test_actions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pick, setup, teardown),

@@ -562,6 +562,10 @@ static void test_strings(void **state)
         {S_RESULTS_SUB_FMT, "S_RESULTS_SUB_FMT", "ssd"},
         {S_RANK_FMT, "S_RANK_FMT", "d"},
         {S_FILTER_FMT, "S_FILTER_FMT", "ss"},
+        {S_RS_LIST_FAILED_FMT, "S_RS_LIST_FAILED_FMT", "s"},
+        {S_RS_FILE_FMT, "S_RS_FILE_FMT", "sf"},
+        {S_RS_DETAIL_FMT, "S_RS_DETAIL_FMT", "s"},
+        {S_RS_DONE_FMT, "S_RS_DONE_FMT", "sd"},
     };
     int is_fmt[S_COUNT] = {0};
     for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {

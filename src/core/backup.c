@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "cert.h"
@@ -154,7 +155,8 @@ int backup_write(sqlite3 *db, StickIO *io, const char *dir, const char *passphra
 
 /* Decrypts the local file enc into plain; EW_ECORRUPT when the passphrase
  * is wrong or the file damaged or cut short. */
-static int decrypt_file(const char *enc, const char *plain, const char *pass, EwErr *err)
+static int decrypt_file(const char *enc, const char *plain, const char *pass, BackupWhy *why,
+                        EwErr *err)
 {
     FILE *in = fopen(enc, "rb");
     if (!in)
@@ -197,11 +199,15 @@ static int decrypt_file(const char *enc, const char *plain, const char *pass, Ew
         if (clen < 17 || clen > CHUNK + 17 || fread(c, 1, clen, in) != clen)
             rc = ew_err(err, EW_ECORRUPT, "the backup is cut short or damaged");
         else if (crypto_secretstream_xchacha20poly1305_pull(&st, m, &mlen, &tag, c, clen, pre,
-                                                            sizeof pre) != 0)
+                                                            sizeof pre) != 0) {
             rc = ew_err(err, EW_ECORRUPT, first ? "wrong passphrase, or the backup is damaged"
                                                 : "the backup is damaged");
-        else if (fwrite(m, 1, (size_t)mlen, out) != mlen)
-            rc = ew_err(err, EW_EIO, "cannot write %s", plain);
+            *why = first ? BACKUP_WHY_PASSPHRASE : BACKUP_WHY_DAMAGED;
+        } else if (fwrite(m, 1, (size_t)mlen, out) != mlen) {
+            rc = ew_err(err, EW_EIO, "cannot write %s: %s", plain, strerror(errno));
+            *why = errno == ENOSPC || errno == EFBIG || errno == EDQUOT ? BACKUP_WHY_NO_ROOM
+                                                                        : BACKUP_WHY_OTHER;
+        }
         final = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
         first = 0;
     }
@@ -212,9 +218,14 @@ static int decrypt_file(const char *enc, const char *plain, const char *pass, Ew
     free(c);
     free(m);
     fclose(in);
-    if ((fflush(out) != 0 || fsync(fileno(out)) != 0) && rc == EW_OK)
-        rc = ew_err(err, EW_EIO, "cannot write %s", plain);
+    if ((fflush(out) != 0 || fsync(fileno(out)) != 0) && rc == EW_OK) {
+        rc = ew_err(err, EW_EIO, "cannot write %s: %s", plain, strerror(errno));
+        *why = errno == ENOSPC || errno == EFBIG || errno == EDQUOT ? BACKUP_WHY_NO_ROOM
+                                                                    : BACKUP_WHY_OTHER;
+    }
     fclose(out);
+    if (rc && *why == BACKUP_WHY_NONE)
+        *why = rc == EW_ECORRUPT ? BACKUP_WHY_DAMAGED : BACKUP_WHY_OTHER;
     return rc;
 }
 
@@ -274,9 +285,30 @@ static int new_identity(sqlite3 *db, json_t *report, EwErr *err)
     return rc;
 }
 
-int backup_restore(StickIO *io, const char *path, const char *passphrase, const char *db_path,
-                   json_t **report, EwErr *err)
+/* The size of the stick file at path (its folder listed), or 0. */
+static uint64_t stick_size(StickIO *io, const char *path)
 {
+    char *dir = ew_xstrdup(path), *slash = strrchr(dir, '/');
+    uint64_t size = 0;
+    if (slash) {
+        *slash = 0;
+        StickEntry *ents = NULL;
+        size_t n = 0;
+        if (io->list(io, *dir ? dir : "/", &ents, &n) == 0)
+            for (size_t i = 0; i < n; i++)
+                if (ents[i].type == STICK_REG && strcmp(ents[i].name, slash + 1) == 0)
+                    size = ents[i].size;
+        free(ents);
+    }
+    free(dir);
+    return size;
+}
+
+/* backup_restore, saying why it failed. */
+static int restore_file(StickIO *io, const char *path, const char *passphrase,
+                        const char *db_path, json_t **report, BackupWhy *why, EwErr *err)
+{
+    *why = BACKUP_WHY_NONE;
     *report = json_pack("{s:s}", "file", path);
     int rc = check_passphrase(passphrase, err);
     if (rc)
@@ -291,19 +323,30 @@ int backup_restore(StickIO *io, const char *path, const char *passphrase, const 
     unsigned char hash[32];
     uint64_t len = 0;
     int io_rc = io->copy_out(io, path, enc, BACKUP_MAX, hash, &len);
-    if (io_rc < 0)
+    /* The local copy's errors come back as negative errno values too: a
+     * full disk, or a file larger than this station may write (EFBIG, as
+     * from a stick file over the cap: told apart by the file's size). */
+    int local = io_rc == -ENOSPC || io_rc == -EDQUOT ||
+                (io_rc == -EFBIG && stick_size(io, path) <= BACKUP_MAX);
+    if (io_rc < 0 && local) {
+        rc = ew_err(err, EW_EIO, "cannot copy %s onto this station's disk: %s", path,
+                    strerror(-io_rc));
+        *why = BACKUP_WHY_NO_ROOM;
+    } else if (io_rc < 0) {
         rc = ew_err(err, io_rc == -EIO ? EW_EIO : EW_ECORRUPT, "cannot read %s: %s", path,
                     stickio_strerror(io_rc));
+        *why = io_rc == -EIO || io_rc == -ENOENT ? BACKUP_WHY_STICK : BACKUP_WHY_DAMAGED;
+    }
     if (rc == EW_OK)
-        rc = decrypt_file(enc, plain, passphrase, err);
+        rc = decrypt_file(enc, plain, passphrase, why, err);
     unlink(enc);
     sqlite3 *db = NULL;
     if (rc == EW_OK)
         rc = db_open(plain, 0, &db, err);
     if (rc == EW_OK)
         rc = db_begin(db, err);
-    if (rc == EW_OK)
-        rc = new_identity(db, *report, err);
+    if (rc == EW_OK && (rc = new_identity(db, *report, err)) == EW_ECORRUPT)
+        *why = BACKUP_WHY_DAMAGED; /* not an office's */
     if (rc == EW_OK)
         rc = db_commit(db, err);
     else if (db)
@@ -323,5 +366,92 @@ int backup_restore(StickIO *io, const char *path, const char *passphrase, const 
     free(shm);
     free(enc);
     free(plain);
+    if (rc && *why == BACKUP_WHY_NONE)
+        *why = BACKUP_WHY_OTHER;
+    return rc;
+}
+
+int backup_restore(StickIO *io, const char *path, const char *passphrase, const char *db_path,
+                   json_t **report, EwErr *err)
+{
+    BackupWhy why;
+    return restore_file(io, path, passphrase, db_path, report, &why, err);
+}
+
+int backup_restore_into(sqlite3 *db, StickIO *io, const char *path, const char *passphrase,
+                        json_t **report, BackupWhy *why, EwErr *err)
+{
+    *report = NULL;
+    *why = BACKUP_WHY_NONE;
+    int64_t records = 0;
+    int rc = db_int(db, err, &records, 0, "SELECT count(*) FROM records", NULL);
+    if (rc == EW_OK && (records > 0 || device_certified(db))) {
+        *why = BACKUP_WHY_NOT_BLANK;
+        return ew_err(err, EW_ESTATE, "this station already holds a town's data: a backup is "
+                                      "restored only onto a new, blank station");
+    }
+    if (rc) {
+        *why = BACKUP_WHY_OTHER;
+        return rc;
+    }
+    const char *db_path = sqlite3_db_filename(db, "main");
+    if (!db_path || !*db_path) {
+        *why = BACKUP_WHY_OTHER;
+        return ew_err(err, EW_ESTATE, "the database has no file to restore beside");
+    }
+    /* Room for the encrypted copy, the database and its copy into db. */
+    char *dir = ew_xstrdup(db_path), *slash = strrchr(dir, '/');
+    if (slash)
+        slash[slash == dir] = 0; /* the folder ("/" for a file at the root) */
+    struct statvfs vfs;
+    uint64_t size = stick_size(io, path);
+    if (statvfs(slash ? dir : ".", &vfs) == 0) {
+        uint64_t room = (uint64_t)vfs.f_bavail * vfs.f_frsize, need = 3 * size + (1u << 20);
+        if (room < need) {
+            *why = BACKUP_WHY_NO_ROOM;
+            rc = ew_err(err, EW_EIO, "not enough room on this station's disk: %llu MB needed, "
+                                     "%llu MB free",
+                        (unsigned long long)(need >> 20), (unsigned long long)(room >> 20));
+        }
+    }
+    free(dir);
+    if (rc)
+        return rc;
+    char *tmp = ew_xasprintf("%s.restore-new", db_path);
+    char *side[3] = {ew_xasprintf("%s-wal", tmp), ew_xasprintf("%s-shm", tmp),
+                     ew_xasprintf("%s-journal", tmp)};
+    unlink(tmp); /* a power cut's leftovers: nothing of them is trusted */
+    for (int i = 0; i < 3; i++)
+        unlink(side[i]);
+    rc = restore_file(io, path, passphrase, tmp, report, why, err);
+    sqlite3 *from = NULL;
+    if (rc == EW_OK && sqlite3_open_v2(tmp, &from, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW,
+                                       NULL) != SQLITE_OK)
+        rc = ew_err(err, EW_EIO, "cannot open the restored copy: %s",
+                    from ? sqlite3_errmsg(from) : "out of memory");
+    if (rc == EW_OK) {
+        /* One write transaction on db: all of the backup's pages, or none. */
+        sqlite3_backup *b = sqlite3_backup_init(db, "main", from, "main");
+        int step = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(db);
+        int fin = b ? sqlite3_backup_finish(b) : step;
+        if (step != SQLITE_DONE || fin != SQLITE_OK) {
+            int ext = step != SQLITE_DONE ? step : fin;
+            rc = ew_err(err, EW_EIO, "cannot copy the restored database in: %s",
+                        sqlite3_errstr(ext));
+            *why = (ext & 0xff) == SQLITE_FULL ? BACKUP_WHY_NO_ROOM : BACKUP_WHY_OTHER;
+        }
+    }
+    if (from)
+        sqlite3_close(from);
+    if (rc == EW_OK)
+        rc = db_exec(db, err, "PRAGMA wal_checkpoint(TRUNCATE)");
+    unlink(tmp);
+    for (int i = 0; i < 3; i++) {
+        unlink(side[i]);
+        free(side[i]);
+    }
+    free(tmp);
+    if (rc && *why == BACKUP_WHY_NONE)
+        *why = BACKUP_WHY_OTHER;
     return rc;
 }

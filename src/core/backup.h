@@ -25,6 +25,17 @@
 
 #define BACKUP_PASSPHRASE_MIN 10
 
+/* Why a restore failed, for a screen to say in its own words. */
+typedef enum {
+    BACKUP_WHY_NONE = 0,   /* it did not fail */
+    BACKUP_WHY_PASSPHRASE, /* the passphrase is wrong (or the file's first bytes damaged) */
+    BACKUP_WHY_DAMAGED,    /* not a backup, damaged, tampered with or cut short */
+    BACKUP_WHY_STICK,      /* the file could not be read off the stick */
+    BACKUP_WHY_NO_ROOM,    /* this station's disk has no room for it */
+    BACKUP_WHY_NOT_BLANK,  /* this station already holds a town's data */
+    BACKUP_WHY_OTHER       /* anything else (err says) */
+} BackupWhy;
+
 /* Writes STICK/echowall/backup-YYYY-MM-DD[-n].ewbak (office only);
  * name_out gets the file name. */
 int backup_write(sqlite3 *db, StickIO *io, const char *dir, const char *passphrase,
@@ -34,5 +45,18 @@ int backup_write(sqlite3 *db, StickIO *io, const char *dir, const char *passphra
  * slot, records, fingerprint}. */
 int backup_restore(StickIO *io, const char *path, const char *passphrase, const char *db_path,
                    json_t **report, EwErr *err);
+/* A new station's first start: restores the backup at path into the open
+ * database db, which must be blank (no certificate and no records: what
+ * the kiosk makes on a path that did not exist, or one that asked to be
+ * enrolled and got no answer). backup_restore writes a new file beside
+ * db's, which SQLite's online backup then copies into db in one
+ * transaction, so the open connection shows the office at once. Before
+ * starting, the disk must have room for three copies of the file (the
+ * encrypted copy, the database, the copy into db). On any failure db is
+ * as blank as before and nothing is left beside it; *why says what went
+ * wrong (BACKUP_WHY_*) and err says it for the log. *report as for
+ * backup_restore (caller frees it). */
+int backup_restore_into(sqlite3 *db, StickIO *io, const char *path, const char *passphrase,
+                        json_t **report, BackupWhy *why, EwErr *err);
 
 #endif

@@ -3,12 +3,16 @@
  * town) to the UI (App, Display, script runner) and runs the live loop.
  *
  *   echowall [--db PATH | --demo [--office]] [--lang zh|en] [--window WxH]
- *            [--rotate 0|90|180|270] [--headless] [--script FILE] [--screenshots DIR]
+ *            [--rotate 0|90|180|270] [--stick DIR] [--headless] [--script FILE]
+ *            [--screenshots DIR]
  *
  * On the town office's database (its device's role is "office") the same
  * program shows the office screens after a staff login (src/ui/office*.c,
  * data from office.c); `--demo --office` is the demo town seen from the
- * office, with the staff PIN DEMO_PIN.
+ * office, with the staff PIN DEMO_PIN. On a blank database (a new
+ * station) Home is the first-run page: a hall's kiosk waits for its
+ * enrolment stick, the office restores its backup (firstrun.c) and goes
+ * on as the office without a restart.
  *
  * The live loop draws only when the App asks for a frame; otherwise it
  * sleeps 20 ms between polls of the input (SDL's KMSDRM and offscreen
@@ -46,6 +50,7 @@
 #include "device.h"
 #include "staff.h"
 #include "display.h"
+#include "firstrun.h"
 #include "text.h"
 #include "ew.h"
 #include "runner.h"
@@ -63,6 +68,7 @@
 
 typedef struct Opts {
     const char *db, *lang, *script, *shots;
+    const char *stick; /* --stick DIR: where sticks are mounted, over sync.mount */
     int demo, office, headless, w, h, rotate;
     int paused; /* --paused: the out-of-service screen alone */
 } Opts;
@@ -88,7 +94,7 @@ static int usage(const char *msg)
         fprintf(stderr, "echowall: %s\n", msg);
     fprintf(stderr,
             "usage: echowall [--db PATH | --demo [--office]] [--lang zh|en] [--window WxH]\n"
-            "                [--rotate 0|90|180|270] [--headless] [--script FILE]\n"
+            "                [--rotate 0|90|180|270] [--stick DIR] [--headless] [--script FILE]\n"
             "                [--screenshots DIR]\n"
             "       echowall --paused [--window WxH | --headless] [--screenshots DIR]\n");
     return 2;
@@ -112,7 +118,8 @@ static int parse(int argc, char **argv, Opts *o)
         else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
             return usage(NULL), -1; /* asked for: exit 0 */
         else if (strcmp(a, "--db") && strcmp(a, "--lang") && strcmp(a, "--script") &&
-                 strcmp(a, "--screenshots") && strcmp(a, "--window") && strcmp(a, "--rotate")) {
+                 strcmp(a, "--screenshots") && strcmp(a, "--window") && strcmp(a, "--rotate") &&
+                 strcmp(a, "--stick")) {
             char m[300];
             snprintf(m, sizeof m, "unknown option %s", a);
             return usage(m);
@@ -128,6 +135,8 @@ static int parse(int argc, char **argv, Opts *o)
             o->lang = v, i++;
         } else if (strcmp(a, "--script") == 0)
             o->script = v, i++;
+        else if (strcmp(a, "--stick") == 0)
+            o->stick = v, i++;
         else if (strcmp(a, "--screenshots") == 0)
             o->shots = v, i++;
         else if (strcmp(a, "--window") == 0) {
@@ -474,6 +483,7 @@ int kiosk_main(int argc, char **argv)
     Input *input = NULL;
     PrintJob *printer = NULL;
     Office *office = NULL;
+    FirstRun *first = NULL;
     if (open_db(&o, &db) != 0) {
         db_close(db);
         demo_cleanup();
@@ -518,12 +528,16 @@ int kiosk_main(int argc, char **argv)
     }
     Source src;
     source_init(&src, db);
-    char *mount = setting(db, "sync.mount");
+    /* --stick before sync.mount: a blank database has no settings yet */
+    char *mount = o.stick ? ew_xstrdup(o.stick) : setting(db, "sync.mount");
     if (is_office(db)) {
         office = office_new(db, mount);
         office_source_init(&src, office);
     } else {
         src.poweroff = poweroff_request; /* a hall's kiosk; an office desk is a PC */
+        /* A blank one may become the office by restoring a backup. */
+        first = firstrun_new(db, mount, &src);
+        firstrun_source_init(&src, first);
     }
     input = input_new();
     input_wire(&src, input);
@@ -532,6 +546,7 @@ int kiosk_main(int argc, char **argv)
     if (!o.demo && db_path) { /* the demo town has no office to sync with */
         stick = stick_new(db_path, mount);
         src.stick = stick_poll_cb;
+        src.stick_hold = stick_hold_cb;
         src.stick_ctx = stick;
     }
     free(mount);
@@ -557,6 +572,7 @@ int kiosk_main(int argc, char **argv)
 out:
     app_free(a);
     office_free(office);
+    firstrun_free(first); /* and the office a restore made */
     printjob_free(printer);
     input_free(input);
     stick_free(stick);

@@ -6,7 +6,8 @@
  *
  * The lists are one pass over view.c's appeals (the same rows the wall
  * reads), counted for every list at once so the list tabs can show their
- * sizes; the town of 10,000 appeals never exists as JSON. Writes go
+ * sizes; the town of 10,000 appeals never exists as JSON, and the pass is
+ * kept between taps until the database or the day changes (listcache.c). Writes go
  * through the core's appeal_* functions in one transaction as this device,
  * so the fold checks the office's rights and the appeal's state exactly as
  * it does for `echowallctl`; a refusal comes back as 1 with its reason.
@@ -33,6 +34,7 @@
 #include "update.h"
 #include "evalres.h"
 #include "ledger.h"
+#include "listcache.h"
 #include "meeting.h"
 #include "ew.h"
 #include "namematch.h"
@@ -46,8 +48,6 @@
 #include "sourceint.h"
 #include "view.h"
 
-#define WEEK_DAYS 7
-
 #define EXPORT_DIR "echowall-office" /* the office's files on a stick */
 
 struct Office {
@@ -55,6 +55,7 @@ struct Office {
     char *mount;      /* where a stick is mounted, or NULL */
     ImeNameIndex *names; /* pinyin readings, opened at the first search */
     int names_failed; /* 1: no readings; names match as typed only */
+    ListCache *lists; /* the lists' pass over the appeals, kept between taps */
 };
 
 Office *office_new(sqlite3 *db, const char *mount)
@@ -62,6 +63,7 @@ Office *office_new(sqlite3 *db, const char *mount)
     Office *o = ew_xcalloc(1, sizeof *o);
     o->db = db;
     o->mount = mount ? ew_xstrdup(mount) : NULL;
+    o->lists = listcache_new(db);
     return o;
 }
 
@@ -70,129 +72,24 @@ void office_free(Office *o)
     if (!o)
         return;
     ime_name_index_free(o->names);
+    listcache_free(o->lists);
     free(o->mount);
     free(o);
 }
 
 /* ---- lists --------------------------------------------------------------- */
 
-typedef struct ListFill {
-    const OfficeQuery *q;
-    OfficeList *out;
-    int cap;
-    int64_t today;
-} ListFill;
-
-static int is(json_t *o, const char *k, const char *v)
+long office_list_passes(const Office *of)
 {
-    const char *s = json_string_value(json_object_get(o, k));
-    return s && v && strcmp(s, v) == 0;
-}
-
-/* Which lists an appeal is on, as bits (1 << OL_*). */
-static unsigned lists_of(json_t *o, const char *key, int64_t today)
-{
-    unsigned on = 1u << OL_ALL;
-    int solved = is(o, "status", "solved");
-    int waiting = !json_is_true(json_object_get(o, "published")) &&
-                  !json_is_true(json_object_get(o, "redacted")) &&
-                  json_is_string(json_object_get(o, "text"));
-    if (is(o, "status", "received") || (waiting && !solved))
-        on |= 1u << OL_INBOX;
-    int64_t due;
-    const char *d = json_string_value(json_object_get(o, "due"));
-    if (!solved && d && clock_parse_day(d, &due) == 0) {
-        if (due < today)
-            on |= 1u << OL_OVERDUE;
-        else if (due - today < WEEK_DAYS)
-            on |= 1u << OL_WEEK;
-    }
-    if (!solved && is(o, "grade", "orange"))
-        on |= 1u << OL_ORANGE;
-    if (key && is(o, "unit_id", key))
-        on |= 1u << OL_UNIT;
-    if (key && is(o, "hall", key))
-        on |= 1u << OL_BRANCH;
-    return on;
-}
-
-/* Where the text stands: hidden once redacted (or purged), whether or not
- * it had been on the wall; else public or waiting for approval. */
-static int text_state(json_t *o)
-{
-    if (json_is_true(json_object_get(o, "redacted")) || !json_is_string(json_object_get(o, "text")))
-        return TEXT_HIDDEN;
-    return json_is_true(json_object_get(o, "published")) ? TEXT_PUBLIC : TEXT_WAITING;
-}
-
-static int add_listed(void *ctx, json_t *o)
-{
-    ListFill *f = ctx;
-    unsigned on = lists_of(o, f->q->key, f->today);
-    for (int l = 0; l < OL_COUNT; l++)
-        f->out->counts[l] += (on >> l) & 1;
-    if (!((on >> f->q->list) & 1))
-        return 0;
-    CardList *cl = &f->out->cards;
-    if (cl->n == f->cap) {
-        f->cap = f->cap ? 2 * f->cap : 64;
-        cl->cards = ew_xrealloc(cl->cards, (size_t)f->cap * sizeof *cl->cards);
-    }
-    Card *c = &cl->cards[cl->n++];
-    memset(c, 0, sizeof *c);
-    source_fill_card(c, o, f->today);
-    free(c->text);
-    c->text = source_dup(o, "text"); /* the office reads it before the wall does */
-    c->leader = source_dup(o, "leader");
-    c->text_state = text_state(o);
-    return 0;
-}
-
-/* Orders: the inbox oldest first (first come, first handled); overdue most
- * overdue first; due dates soonest first; the rest as view.c gives them,
- * newest first. Ties keep the code order, so a list never shuffles. */
-static int by_created(const void *x, const void *y)
-{
-    const Card *a = x, *b = y;
-    int c = strcmp(a->created, b->created);
-    return c ? c : strcmp(a->code, b->code);
-}
-
-static int by_overdue(const void *x, const void *y)
-{
-    const Card *a = x, *b = y;
-    if (a->overdue_days != b->overdue_days)
-        return a->overdue_days > b->overdue_days ? -1 : 1;
-    return strcmp(a->code, b->code);
-}
-
-static int by_due(const void *x, const void *y)
-{
-    const Card *a = x, *b = y;
-    int c = strcmp(a->due, b->due);
-    return c ? c : strcmp(a->code, b->code);
+    return listcache_passes(of->lists);
 }
 
 static int list(void *ctx, const OfficeQuery *q, OfficeList *out, char *msg, int msglen)
 {
     Office *of = ctx;
     EwErr e = {0};
-    memset(out, 0, sizeof *out);
-    if (q->list < 0 || q->list >= OL_COUNT)
-        return snprintf(msg, (size_t)msglen, "no such list"), -1;
-    ListFill f = {q, out, 0, db_today(of->db)};
-    AppealFilter all = {0};
-    if (view_appeals_each(of->db, &all, add_listed, &f, &e) != EW_OK) {
-        office_list_free(out);
+    if (listcache_query(of->lists, q, out, &e) != EW_OK)
         return source_fail(msg, msglen, &e);
-    }
-    CardList *cl = &out->cards;
-    int (*order)(const void *, const void *) = q->list == OL_INBOX     ? by_created
-                                               : q->list == OL_OVERDUE ? by_overdue
-                                               : q->list == OL_WEEK || q->list == OL_ORANGE ? by_due
-                                                                                            : NULL;
-    if (order && cl->n > 1)
-        qsort(cl->cards, (size_t)cl->n, sizeof *cl->cards, order);
     static const char *const keys[GRADE_COUNT] = {NULL, "limit.green", "limit.blue",
                                                   "limit.orange"};
     for (int g = GRADE_GREEN; g < GRADE_COUNT; g++)
@@ -218,7 +115,7 @@ static int one(void *ctx, const char *code, Detail *out, char *msg, int msglen)
     free(c->text);
     c->text = source_dup(o, "text");
     c->leader = source_dup(o, "leader");
-    c->text_state = text_state(o);
+    c->text_state = listcache_text_state(o);
     out->source = source_dup(o, "source");
     /* The villager's phone, opened with the town key for the office's eyes
      * only (none, or redacted: NULL). */
@@ -624,7 +521,8 @@ static int devices(void *ctx, DeviceList *out, char *msg, int msglen)
         source_copy(d, "slot", r->slot, sizeof r->slot);
         r->hall_name = source_dup(d, "hall_name");
         r->records = (long)json_integer_value(json_object_get(d, "records"));
-        r->office = is(d, "role", "office");
+        const char *role = json_string_value(json_object_get(d, "role"));
+        r->office = role && strcmp(role, "office") == 0;
         r->certified = json_is_true(json_object_get(d, "certified"));
         r->revoked = json_is_true(json_object_get(d, "revoked"));
         r->self = json_is_true(json_object_get(d, "self"));

@@ -15,6 +15,9 @@ typedef struct Office Office;
  * the stick mounted at mount (NULL: none). */
 Office *office_new(sqlite3 *db, const char *mount);
 void office_free(Office *o);
+/* How many passes over the appeals the lists have made (a list tab
+ * answered from the kept pass makes none): tests and the bench. */
+long office_list_passes(const Office *of);
 /* Fills src's office_* callbacks with of's. */
 void office_source_init(Source *src, Office *of);
 

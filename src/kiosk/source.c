@@ -113,6 +113,9 @@ static int figures(void *ctx, Figures *out, char *msg, int msglen)
     json_decref(s);
     clock_format_day(db_today(db), out->today);
     out->enrolled = device_certified(db);
+    int64_t records = 1;
+    db_int(db, NULL, &records, 1, "SELECT EXISTS (SELECT 1 FROM records)", NULL);
+    out->blank = !out->enrolled && records == 0;
     int64_t gap_from, gap_to;
     out->held = device_own_gap(db, &gap_from, &gap_to);
     if (own_hall(db, out->hall))

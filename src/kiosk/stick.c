@@ -37,6 +37,7 @@ struct Stick {
     int running;       /* a worker thread exists (joined when it ends) */
     int finished;      /* the worker has ended: join it */
     int waiting_gone;  /* synced this stick: wait for it to go */
+    int held;          /* 1: start nothing (a backup is being restored from the stick) */
     int64_t last_poll; /* ms, monotonic */
     StickStatus st;    /* guarded by lock */
     char *spool;       /* the update spool: update/ beside the database */
@@ -288,7 +289,7 @@ void stick_poll(Stick *s, StickStatus *out)
         int present = stick_present(s->mount);
         if (!present)
             s->waiting_gone = 0; /* gone: the next stick syncs again */
-        else if (!s->waiting_gone) {
+        else if (!s->waiting_gone && !s->held) {
             pthread_mutex_lock(&s->lock);
             status_begin(s, STICK_RUNNING);
             pthread_mutex_unlock(&s->lock);
@@ -306,6 +307,18 @@ void stick_poll(Stick *s, StickStatus *out)
     pthread_mutex_lock(&s->lock);
     *out = s->st;
     pthread_mutex_unlock(&s->lock);
+}
+
+void stick_hold(Stick *s, int on)
+{
+    if (!on && s->held)
+        s->waiting_gone = stick_present(s->mount);
+    s->held = on;
+}
+
+void stick_hold_cb(void *ctx, int on)
+{
+    stick_hold(ctx, on);
 }
 
 void stick_poll_cb(void *ctx, StickStatus *out)

@@ -22,6 +22,12 @@ void stick_free(Stick *s);
 void stick_poll(Stick *s, StickStatus *out);
 /* stick_poll with the Source's signature (ctx is the Stick). */
 void stick_poll_cb(void *ctx, StickStatus *out);
+/* Holds the watcher back (on 1: no new sync or enrolment starts; one
+ * running goes on) or lets it go (0: a stick in by then is taken as synced,
+ * so it starts nothing until it is taken out). */
+void stick_hold(Stick *s, int on);
+/* stick_hold with the Source's signature (ctx is the Stick). */
+void stick_hold_cb(void *ctx, int on);
 /* 1 when a stick seems present at mount: the folder is a mount point, or
  * is not empty (a test's stand-in folder). */
 int stick_present(const char *mount);

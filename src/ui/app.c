@@ -162,12 +162,15 @@ const char *app_screen_name(const App *a)
         [SCR_OFFICE_TEXT] = "office-text", [SCR_FIGURES] = "figures",
         [SCR_OFFICE_DEVICES] = "office-devices", [SCR_OFFICE_FORM] = "office-form",
         [SCR_OFFICE_SETTINGS] = "office-settings", [SCR_OFFICE_MEETINGS] = "office-meetings",
-        [SCR_OFFICE_PERSON] = "office-person", [SCR_OFFICE_ROUND] = "office-round"};
-    _Static_assert(sizeof names / sizeof names[0] == SCR_OFFICE_ROUND + 1, "a name per screen");
+        [SCR_OFFICE_PERSON] = "office-person", [SCR_OFFICE_ROUND] = "office-round",
+        [SCR_RESTORE] = "restore"};
+    _Static_assert(sizeof names / sizeof names[0] == SCR_RESTORE + 1, "a name per screen");
     if (a->asleep)
         return "asleep";
     if (a->screen == SCR_HOME && office_mode(a))
         return "office-login";
+    if (a->screen == SCR_HOME && a->fig.blank && a->fig_loaded && !a->fig_failed)
+        return "first-run";
     return names[a->screen];
 }
 
@@ -187,6 +190,8 @@ void app_go(App *a, ScreenId s)
 {
     if (a->screen == SCR_OFFICE_TEXT && s != SCR_OFFICE_TEXT)
         kb_clear(a); /* a note not sent, or a passphrase: not kept */
+    if (a->rs.held && s != SCR_RESTORE && s != SCR_OFFICE_TEXT)
+        restore_release(a); /* out of the restore: the stick syncs again */
     a->screen = s;
     a->overlay = OV_NONE;
     a->pressed = 0;
@@ -277,6 +282,8 @@ static ScreenId parent(const App *a)
         return SCR_OFFICE_SETTINGS; /* the value typed is dropped */
     if (a->screen == SCR_OFFICE_TEXT && a->off.text_for == OT_BACKUP)
         return SCR_OFFICE_DEVICES;
+    if (a->screen == SCR_OFFICE_TEXT && a->off.text_for == OT_RESTORE)
+        return SCR_RESTORE; /* the passphrase typed is dropped */
     if (a->screen == SCR_OFFICE_ASSIGN || a->screen == SCR_OFFICE_TEXT)
         return SCR_OFFICE_CASE; /* what was chosen or typed is dropped */
     if (a->screen == SCR_OFFICE_PICK && a->off.pick_back == SCR_OFFICE_FORM)
@@ -892,6 +899,18 @@ static void activate(App *a, const Control *c)
         a->off.form_branch_pick = 1;
         office_pick_open(a, PICK_BRANCH, SCR_OFFICE_FORM);
         break;
+    case ACT_RESTORE_OPEN:
+        restore_open(a);
+        break;
+    case ACT_RESTORE_SCAN:
+        restore_rescan(a);
+        break;
+    case ACT_RESTORE_FILE:
+        restore_choose(a, c->arg);
+        break;
+    case ACT_RESTORE_DONE:
+        restore_done(a);
+        break;
     case ACT_OFF_FSAVE:
         office_form_save(a);
         break;
@@ -1087,10 +1106,18 @@ void app_frame(App *a)
     SDL_RenderClear(a->r);
     switch (a->screen) {
     case SCR_HOME:
-        if (office_mode(a))
+        if (office_mode(a)) {
             office_login_draw(a);
-        else
-            home_draw(a);
+        } else {
+            app_load_figures(a);
+            if (a->fig.blank && !a->fig_failed)
+                firstrun_draw(a); /* a new station: enrol, or restore the office */
+            else
+                home_draw(a);
+        }
+        break;
+    case SCR_RESTORE:
+        restore_draw(a);
         break;
     case SCR_WALL:
         wall_draw(a);

@@ -53,7 +53,8 @@ typedef enum {
     SCR_OFFICE_SETTINGS, /* the office: the town's settings (镇里设置) */
     SCR_OFFICE_MEETINGS, /* the office: the evaluation meetings, to void one */
     SCR_OFFICE_PERSON,   /* the office: one person's evaluation results */
-    SCR_OFFICE_ROUND     /* the office: a quarter's evaluation results */
+    SCR_OFFICE_ROUND,    /* the office: a quarter's evaluation results */
+    SCR_RESTORE          /* a new station: 从备份恢复（U盘） (its Home is the first-run page) */
 } ScreenId;
 typedef enum {
     OV_NONE, OV_PICK_GRADE, OV_PICK_STATUS, OV_IDLE, OV_PIN, OV_STAFF, OV_STICK,
@@ -181,7 +182,11 @@ typedef enum {
     ACT_OFF_FROLE,   /* arg: index in DOMAIN_ROLES */
     ACT_OFF_FBRANCH, /* the person's branch: chosen */
     ACT_OFF_FGRIDS,  /* the branch's grids: typed */
-    ACT_OFF_FSAVE
+    ACT_OFF_FSAVE,
+    ACT_RESTORE_OPEN, /* the first-run page's 从备份恢复（U盘） */
+    ACT_RESTORE_SCAN, /* look at the stick again */
+    ACT_RESTORE_FILE, /* arg: index in the backups: its passphrase next */
+    ACT_RESTORE_DONE  /* restored: on to the office's login */
 } Action;
 
 /* The steps of an appeal at the kiosk. */
@@ -230,6 +235,7 @@ typedef struct AppealState {
 #define OT_GRIDS 102  /* a branch's micro-grids */
 #define OT_SETTING 103 /* a town setting's value (OfficeState.set_i) */
 #define OT_VOID 104    /* why a meeting is set aside (OfficeState.meet_i) */
+#define OT_RESTORE 105 /* a new station: the passphrase of the backup to restore */
 #define OFFICE_SETTINGS 6 /* the town settings on 镇里设置 (officeset.c's table) */
 typedef struct OfficeState {
     int list;               /* the OL_* list showing */
@@ -299,6 +305,17 @@ typedef struct OfficeState {
     int export_state;       /* the export sheet: 0 nothing yet, 1 written, 2 no stick, 3 failed */
     char export_msg[256];   /* where it was written, or why not */
 } OfficeState;
+
+/* A new station's restore (restore.c). */
+typedef struct RestoreState {
+    BackupList files;   /* the stick's backups as last listed */
+    int listed;         /* 0 not yet, 1 listed, 2 no stick, 3 could not list (list_msg) */
+    char list_msg[256];
+    int chosen;         /* index in files whose passphrase is being typed */
+    int tried;          /* 1: res is the last try's outcome, shown on the page */
+    RestoreResult res;
+    int held;           /* 1 while the stick is held back from syncing */
+} RestoreState;
 
 /* 数据图表 (figures.c). */
 typedef struct FigState {
@@ -462,6 +479,7 @@ struct App {
     OverlayId under_stick;    /* the overlay the stick's covered (restored after) */
 
     OfficeState off;          /* the town office's screens */
+    RestoreState rs;          /* a new station's restore from a backup */
     FigState figs;            /* 数据图表 */
 
     /* The last frame's controls and visible texts. */
@@ -583,6 +601,16 @@ void appeal_reset(App *a);
 void appeal_draw(App *a);
 void appeal_act(App *a, const Control *c);
 void appeal_print(App *a); /* prints the slip once its page has been shown */
+/* restore.c: a new station's first start */
+void firstrun_draw(App *a);          /* Home while Figures.blank */
+void restore_open(App *a);           /* 从备份恢复（U盘）: the stick held back, its backups listed */
+void restore_rescan(App *a);
+void restore_choose(App *a, int i);  /* a backup tapped: its passphrase next */
+void restore_run(App *a, const char *passphrase);
+void restore_done(App *a);           /* 继续: the office's login */
+void restore_release(App *a);        /* the stick let go (leaving the restore) */
+void restore_draw(App *a);
+int restore_pass_ready(const App *a);
 /* keyboard.c: the text step's keyboard, pinyin and handwriting */
 void kb_draw(App *a, SDL_Rect area);
 /* 1 when the mode can be offered (its engine is there, its keys fit). */
@@ -627,6 +655,9 @@ void office_sign_update(App *a);    /* the stick's package signed for the halls 
 void office_revoke(App *a);
 void office_enrol(App *a, const char *hall, const char *name);
 void office_backup_open(App *a);    /* the passphrase, on the text screen */
+/* A passphrase for text_for (OT_BACKUP, OT_RESTORE) on the text screen:
+ * shown as dots, digits on screen, a desk keyboard's letters as typed. */
+void office_secret_open(App *a, int text_for, StrId hint);
 void office_backup(App *a, const char *passphrase);
 /* officeform.c: the roster, edited */
 void office_roster_open(App *a, int kind);

@@ -82,6 +82,8 @@ typedef struct Figures {
     int held;         /* 1 while a database repair left this device without some
                        * of its own records: it writes nothing until a stick from
                        * the office brings them back (device_own_gap) */
+    int blank;        /* 1: no certificate and no records (a new station's first
+                       * start): a hall's kiosk to enrol, or an office to restore */
 } Figures;
 
 /* What the wall asks for. */
@@ -262,6 +264,41 @@ typedef struct Charts {
 } Charts;
 
 void charts_free(Charts *c);
+
+/* ---- A new station's first start --------------------------------------- */
+
+/* The office's backups found on the stick (at its top or in echowall/). */
+#define BACKUP_FILES_MAX 16
+typedef struct BackupFile {
+    char name[80];      /* its path on the stick: "echowall/backup-2026-11-20.ewbak" */
+    long long size;     /* bytes */
+} BackupFile;
+
+typedef struct BackupList {
+    int n;                         /* files listed, newest name first */
+    BackupFile v[BACKUP_FILES_MAX];
+    int more;                      /* 1: more were there than fit */
+} BackupList;
+
+/* How restoring a backup went. */
+enum {
+    RESTORE_DONE = 0,   /* this station is the office now */
+    RESTORE_NO_STICK,   /* no stick is in */
+    RESTORE_PASSPHRASE, /* the passphrase is wrong (or the file's start damaged) */
+    RESTORE_DAMAGED,    /* not a backup, damaged, tampered with or cut short */
+    RESTORE_STICK,      /* the file could not be read off the stick (pulled?) */
+    RESTORE_NO_ROOM,    /* this station's disk is full */
+    RESTORE_NOT_BLANK,  /* this station already holds a town's data */
+    RESTORE_FAILED      /* anything else (msg) */
+};
+
+typedef struct RestoreResult {
+    int outcome;          /* RESTORE_* */
+    long records;         /* records restored */
+    char slot[4];         /* the office's new slot */
+    char fingerprint[80]; /* the town key's fingerprint, for staff to compare */
+    char msg[256];        /* technical detail, for the log and staff */
+} RestoreResult;
 
 /* ---- The town office station ---------------------------------------- */
 
@@ -453,6 +490,19 @@ typedef struct Source {
      * with stick_ctx. */
     void (*stick)(void *stick_ctx, StickStatus *out);
     void *stick_ctx;
+    /* Holds the stick back (on 1: no sync or enrolment starts, while a
+     * backup is being restored from it) and lets it go (0: a stick in by
+     * then counts as already synced). May be NULL. Called with stick_ctx. */
+    void (*stick_hold)(void *stick_ctx, int on);
+    /* A new station (Figures.blank): the office's backups on the stick (0
+     * and *out, 1 no stick, -1 and msg); restoring one of them with its
+     * passphrase (fills *out; 0 done, and this Source is the office's from
+     * then on: its office_* callbacks are set; -1 not, out->outcome says
+     * why). May be NULL. Called with restore_ctx. */
+    int (*restore_list)(void *restore_ctx, BackupList *out, char *msg, int msglen);
+    int (*restore_run)(void *restore_ctx, const char *name, const char *passphrase,
+                       RestoreResult *out);
+    void *restore_ctx;
     /* Staff: this hall's appeals whose text waits for approval, oldest
      * first, with their texts (0, or -1 and msg); publishing one (0, or -1
      * and msg). May be NULL. */

@@ -459,9 +459,12 @@ void office_text_draw(App *a)
     OfficeState *o = &a->off;
     int band_h = m->target + m->pad;
     SDL_Rect band = {0, 0, a->w, band_h};
-    int backup = o->text_for == OT_BACKUP, form = o->text_for == OT_NAME || o->text_for == OT_GRIDS;
+    int restore = o->text_for == OT_RESTORE;
+    int backup = o->text_for == OT_BACKUP || restore,
+        form = o->text_for == OT_NAME || o->text_for == OT_GRIDS;
     int setting = o->text_for == OT_SETTING, vd = o->text_for == OT_VOID;
-    StrId title = backup    ? S_OT_BACKUP
+    StrId title = restore   ? S_RS_PASS
+                  : backup  ? S_OT_BACKUP
                   : vd      ? S_OM_VOID_TITLE
                   : setting ? office_setting_label(o->set_i)
                   : form    ? (o->text_for == OT_NAME ? S_OT_NAME : S_OT_GRIDS)
@@ -502,6 +505,12 @@ void office_text_ok(App *a)
     if (o->text_for == OT_BACKUP) {
         if (ime_text_chars(a->kb.text) >= BACKUP_PASS_MIN)
             office_backup(a, a->kb.text);
+        kb_clear(a); /* the passphrase is not kept */
+        return;
+    }
+    if (o->text_for == OT_RESTORE) {
+        if (restore_pass_ready(a))
+            restore_run(a, a->kb.text);
         kb_clear(a); /* the passphrase is not kept */
         return;
     }

@@ -144,14 +144,19 @@ void office_clock_confirm(App *a)
         snprintf(o->dev_msg, sizeof o->dev_msg, tr(a->lang, S_OD_NOT_DONE_FMT), msg);
 }
 
-void office_backup_open(App *a)
+void office_secret_open(App *a, int text_for, StrId hint)
 {
-    a->off.text_for = OT_BACKUP;
+    a->off.text_for = text_for;
     kb_start(a, NULL, 64);
     a->kb.secret = 1;
-    a->kb.hint = S_OT_BACKUP_HINT;
+    a->kb.hint = hint;
     kb_set_mode(a, KB_DIGITS); /* the only mode a secret has: desk letters go in as typed */
     app_go(a, SCR_OFFICE_TEXT);
+}
+
+void office_backup_open(App *a)
+{
+    office_secret_open(a, OT_BACKUP, S_OT_BACKUP_HINT);
 }
 
 void office_backup(App *a, const char *passphrase)
