@@ -284,6 +284,8 @@ typedef struct SignJob {
     unsigned char sig[EW_SIG_LEN];                  /* the result */
 } SignJob;
 
+#define SIGNQ_BATCH 1024 /* signatures written to the database at a time */
+
 struct SignQueue {
     pthread_t thread;
     pthread_mutex_t lock;  /* guards every field below */
@@ -347,6 +349,35 @@ static void signq_push(SignQueue *q, const Record *r, const unsigned char *sk)
     pthread_mutex_unlock(&q->lock);
 }
 
+/* Writes the signatures made so far and drops their jobs, so that the
+ * queue holds only what is still to sign (a town of 100,000 appeals would
+ * otherwise keep half a million jobs). Only when at least min are ready. */
+static int signq_drain(SignQueue *q, sqlite3 *db, size_t min, EwErr *err)
+{
+    pthread_mutex_lock(&q->lock);
+    size_t k = q->signed_n;
+    if (k == 0 || k < min) {
+        pthread_mutex_unlock(&q->lock);
+        return EW_OK;
+    }
+    SignJob *done = ew_xmalloc(k * sizeof *done);
+    memcpy(done, q->jobs, k * sizeof *done);
+    /* the job being signed moves down too: the thread finds it again by
+     * signed_n, which restarts at 0 */
+    memmove(q->jobs, q->jobs + k, (q->n - k) * sizeof *q->jobs);
+    q->n -= k;
+    q->signed_n = 0;
+    pthread_mutex_unlock(&q->lock);
+    int rc = EW_OK;
+    for (size_t i = 0; rc == EW_OK && i < k; i++)
+        rc = db_run(db, err, "UPDATE records SET sig=? WHERE device=? AND seq=?", "bbi",
+                    done[i].sig, (size_t)EW_SIG_LEN, done[i].device, (size_t)EW_DEVICE_LEN,
+                    done[i].seq);
+    sodium_memzero(done, k * sizeof *done);
+    free(done);
+    return rc;
+}
+
 int signq_finish(SignQueue *q, sqlite3 *db, EwErr *err)
 {
     if (!q)
@@ -356,11 +387,7 @@ int signq_finish(SignQueue *q, sqlite3 *db, EwErr *err)
     pthread_cond_signal(&q->more);
     pthread_mutex_unlock(&q->lock);
     pthread_join(q->thread, NULL);
-    int rc = EW_OK;
-    for (size_t i = 0; rc == EW_OK && i < q->n; i++)
-        rc = db_run(db, err, "UPDATE records SET sig=? WHERE device=? AND seq=?", "bbi",
-                    q->jobs[i].sig, (size_t)EW_SIG_LEN, q->jobs[i].device,
-                    (size_t)EW_DEVICE_LEN, q->jobs[i].seq);
+    int rc = signq_drain(q, db, 0, err);
     if (q->jobs)
         sodium_memzero(q->jobs, q->cap * sizeof *q->jobs);
     free(q->jobs);
@@ -407,12 +434,14 @@ int device_author(sqlite3 *db, Author *a, int64_t hlc, const char *kind, json_t 
     if (record_canonical(body, &r.body, &r.body_len) != EW_OK)
         return ew_err(err, EW_EINPUT, "record body cannot be serialised");
     if (a->signq) {
-        record_hash(&r, r.hash); /* r.sig stays zero until signq_finish */
+        record_hash(&r, r.hash); /* r.sig stays zero until the queue's turn */
         signq_push(a->signq, &r, a->sk);
     } else {
         record_sign(&r, a->sk);
     }
     rc = record_insert(db, &r, err);
+    if (rc == EW_OK && a->signq)
+        rc = signq_drain(a->signq, db, SIGNQ_BATCH, err);
     FoldWatch w;
     memset(&w, 0, sizeof w);
     memcpy(w.device, r.device, EW_DEVICE_LEN);

@@ -70,9 +70,10 @@ int device_town_sk(sqlite3 *db, unsigned char sk[crypto_sign_SECRETKEYBYTES], Ew
 /* Signing on a second core, for one transaction that writes many records
  * (the demo town: half its time is Ed25519). An Author whose signq is set
  * has device_author hash, insert and fold each record as usual while the
- * queue's thread signs it; signq_finish() waits for the thread and writes
- * every signature, and must run before that transaction commits. Until then
- * the records' sig column holds zeros: nothing in between may read it
+ * queue's thread signs it; device_author writes the signatures made so far
+ * a thousand at a time, and signq_finish() waits for the thread and writes
+ * the rest, and must run before that transaction commits. Until then a
+ * record's sig column may hold zeros: nothing in between may read it
  * (nothing does: only a stick's import and the database check verify
  * signatures, and the fold trusts the records of this database's own
  * transaction). signq_start() returns NULL when no thread can be started:
