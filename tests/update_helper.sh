@@ -113,6 +113,27 @@ export FAKE="$fake" ECHOWALL_UPDATE_SPOOL="$spool" ECHOWALL_UPDATE_STATE="$state
     ECHOWALL_CTL="$ctl" ECHOWALL_DPKG="$tmp/bin/dpkg" ECHOWALL_SYSTEMCTL="$tmp/bin/systemctl" \
     ECHOWALL_VERSION_CMD="cat '$fake/installed'" ECHOWALL_UPDATE_WAIT=3 ECHOWALL_UPDATE_SETTLE=0
 
+# The helper's own version probe (the tests below replace it with
+# ECHOWALL_VERSION_CMD): run as the helper runs it, by `sh -c`, against a
+# fake dpkg-query that answers only the real format, it gives the version.
+mkdir -p "$tmp/qbin"
+cat >"$tmp/qbin/dpkg-query" <<'EOF'
+#!/bin/sh
+if [ "$#" = 3 ] && [ "$1" = -W ] && [ "$2" = '-f=${Version}' ] && [ "$3" = echowall ]; then
+    echo 0.1.0
+    exit 0
+fi
+echo "dpkg-query (fake): unexpected arguments: $*" >&2
+exit 2
+EOF
+chmod +x "$tmp/qbin/dpkg-query"
+probe=$(sed -n 's/^default_version_cmd=//p' "$helper")
+[ -n "$probe" ] || fail "probe: no default_version_cmd= line in $helper"
+eval "probe=$probe" # the assignment's own quoting, as the helper's shell reads it
+[ "$(PATH="$tmp/qbin:$PATH" sh -c "$probe" 2>&1)" = 0.1.0 ] ||
+    fail "probe: \`$probe\` does not ask dpkg-query for \${Version}"
+ok "the default version probe asks dpkg-query for \${Version}"
+
 # The factory state: 0.1.0 installed, and the SD image's copy of it.
 cp "$(make_deb 0.1.0)" "$state/current.deb"
 echo 0.1.0 >"$fake/installed"
