@@ -804,32 +804,11 @@ static void test_due_dates(void **state)
     db_close(hdb);
 }
 
-/* screen.night: the hall screen's night, as the kiosk reads it. */
 /* Signing on a second thread (device.h, SignQueue): records written in one
  * transaction by authors sharing a queue carry zero signatures until
  * signq_finish writes them; then every one verifies against its author's
  * key. A transaction that fails half-way still ends the thread cleanly and
  * leaves nothing behind. */
-static int all_signatures_verify(sqlite3 *db)
-{
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "SELECT r.device, r.seq, r.hlc, r.kind, r.body, r.prev, "
-                                        "r.hash, r.sig, d.pk FROM records r "
-                                        "JOIN devices d ON d.device = r.device",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    int bad = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        Record r;
-        record_from_row(st, &r);
-        bad += record_verify(&r, sqlite3_column_blob(st, 8)) != 0;
-        free(r.body);
-    }
-    sqlite3_finalize(st);
-    return bad;
-}
-
 static void test_sign_queue(void **state)
 {
     Fx *fx = *state;
@@ -855,7 +834,7 @@ static void test_sign_queue(void **state)
     fx->h1.signq = fx->off.signq = NULL;
     assert_int_equal(tu_q_int(fx->db, "SELECT count(*) FROM records"), before + 10);
     assert_int_equal(tu_q_int(fx->db, "SELECT count(*) FROM records WHERE sig=zeroblob(64)"), 0);
-    assert_int_equal(all_signatures_verify(fx->db), 0);
+    assert_int_equal(tu_bad_signatures(fx->db, NULL), 0);
 
     /* Half-way failure: a refused step, the transaction rolled back, the
      * queue finished all the same; nothing of it stays. */
@@ -876,12 +855,13 @@ static void test_sign_queue(void **state)
     tx_end(fx, rc);
     fx->h1.signq = fx->off.signq = NULL;
     assert_int_equal(tu_q_int(fx->db, "SELECT count(*) FROM records"), before + 10);
-    assert_int_equal(all_signatures_verify(fx->db), 0);
+    assert_int_equal(tu_bad_signatures(fx->db, NULL), 0);
     /* And an author without a queue signs in place as always. */
     OK(appeal_add(fx->db, &fx->h1, &in, 0, code, rating, &fx->e));
-    assert_int_equal(all_signatures_verify(fx->db), 0);
+    assert_int_equal(tu_bad_signatures(fx->db, NULL), 0);
 }
 
+/* screen.night: the hall screen's night, as the kiosk reads it. */
 static void test_night_setting(void **state)
 {
     (void)state;

@@ -13,6 +13,7 @@
 #include "ctl.h"
 #include "db.h"
 #include "demo.h"
+#include "record.h"
 
 char *tu_tmpdir(void)
 {
@@ -192,6 +193,30 @@ int64_t tu_q_int(sqlite3 *db, const char *sql)
     int64_t v = -1;
     assert_int_equal(db_int(db, NULL, &v, -1, sql, NULL), EW_OK);
     return v;
+}
+
+int tu_bad_signatures(sqlite3 *db, int *total)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT r.device, r.seq, r.hlc, r.kind, r.body, r.prev, "
+                                        "r.hash, r.sig, d.pk FROM records r "
+                                        "JOIN devices d ON d.device = r.device",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    int bad = 0, n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        Record r;
+        record_from_row(st, &r);
+        bad += sqlite3_column_bytes(st, 8) != crypto_sign_PUBLICKEYBYTES ||
+               record_verify(&r, sqlite3_column_blob(st, 8)) != 0;
+        free(r.body);
+        n++;
+    }
+    sqlite3_finalize(st);
+    if (total)
+        *total = n;
+    return bad;
 }
 
 char *tu_dump_state(sqlite3 *db)

@@ -74,6 +74,9 @@ char *tu_dump_state(sqlite3 *db);
 /* The one integer a query without parameters gives (fails the test on an
  * error; -1 when it gives no row). */
 int64_t tu_q_int(sqlite3 *db, const char *sql);
+/* How many records do not verify against their author's key in devices
+ * (*total, when not NULL, gets how many were checked). */
+int tu_bad_signatures(sqlite3 *db, int *total);
 
 /* A new database dir/name filled with demo_fill(seed, hall, today), open;
  * asserts that both succeed. */
