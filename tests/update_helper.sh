@@ -294,11 +294,16 @@ st=$(helper_run)
     fail "power cut: the retry: status $st, installed $(installed), $(cat "$state/result")"
 ok "power cut inside dpkg -i: the next run reinstalls 0.2.0; the retry installs 0.4.0"
 
-offer 0.5.0 >/dev/null
-touch "$fake/cut-restart"
-st=$(helper_run)
-[ "$st" -ne 0 ] || fail "power cut while waiting: the helper was not killed"
-grep -q '^waiting 0.5.0 0.4.0$' "$state/state" || fail "power cut while waiting: state $(cat "$state/state")"
+# Offers VERSION and cuts the power while the helper waits for the kiosk;
+# the state must then say "waiting VERSION FROM".
+cut_while_waiting() { # cut_while_waiting VERSION FROM WHAT
+    offer "$1" >/dev/null
+    touch "$fake/cut-restart"
+    st=$(helper_run)
+    [ "$st" -ne 0 ] || fail "$3: the helper was not killed"
+    grep -q "^waiting $1 $2\$" "$state/state" || fail "$3: state $(cat "$state/state")"
+}
+cut_while_waiting 0.5.0 0.4.0 "power cut while waiting"
 st=$(helper_run)
 [ "$st" -eq 0 ] && [ "$(installed)" = 0.5.0 ] && [ "$(field outcome)" = installed ] ||
     fail "power cut while waiting: status $st, installed $(installed), $(cat "$state/result")"
@@ -390,11 +395,7 @@ for cut in cut-dpkg-lower cut-dpkg; do
 done
 ok "overlayroot: a power cut inside either install is undone in both roots at the next boot"
 
-offer 0.9.0 >/dev/null
-touch "$fake/cut-restart"
-st=$(helper_run)
-[ "$st" -ne 0 ] || fail "overlay waiting: the helper was not killed"
-grep -q '^waiting 0.9.0 0.6.0$' "$state/state" || fail "overlay waiting: state $(cat "$state/state")"
+cut_while_waiting 0.9.0 0.6.0 "overlay waiting"
 reboot
 : >"$fake/log"
 st=$(helper_run)
