@@ -173,8 +173,10 @@ fi
 uid=$(awk -F: '$1 == "echowall" { print $3 }' "$out/root/etc/passwd")
 gid=$(awk -F: '$1 == "echowall" { print $3 }' "$out/root/etc/group")
 if [ -z "$uid" ] || [ -z "$gid" ]; then die "the root has no user echowall (did the package install?)"; fi
-if [ -n "$(ls -A "$out/root/var/lib/echowall" "$out/root/var/lib/echowall-update")" ]; then
-    die "the root's /var/lib/echowall or /var/lib/echowall-update is not empty (the data partition hides it)"
+# (The package's postinst made /var/lib/echowall/update there with
+# systemd-tmpfiles: empty folders, hidden under the mounts, are fine.)
+if [ -n "$(find "$out/root/var/lib/echowall" "$out/root/var/lib/echowall-update" -mindepth 1 ! -type d)" ]; then
+    die "the root's /var/lib/echowall or /var/lib/echowall-update holds files (the data partition would hide them)"
 fi
 mkdir -p "$out/data/echowall" "$out/data/update"
 cp "$deb" "$out/data/update/current.deb"
