@@ -114,7 +114,7 @@ password=$img.root-password
 rm -f "$password"
 (
     umask 077
-    head -c 15 /dev/urandom | base32 | tr -d '=\n' | tr 'A-Z' 'a-z' | head -c 20 |
+    head -c 15 /dev/urandom | base32 | tr -d '=\n' | tr '[:upper:]' '[:lower:]' | head -c 20 |
         sed 's/..../&-/g; s/-$//' >"$password"
     echo >>"$password"
 )
