@@ -16,10 +16,16 @@
 # 3. The file systems, each made from a folder without mounting anything:
 #    the FAT32 boot partition with mkfs.vfat and mtools (/boot/firmware of
 #    the root), the ext4 root with `mke2fs -d`, the ext4 data partition
-#    (/var/lib/echowall: update/current.deb, the installed package, for the
-#    update by stick to roll back to) with `mke2fs -d`.
+#    with `mke2fs -d`: mounted at /var/lib/echowall-data (root's), its
+#    echowall/ (the kiosk's) bound at /var/lib/echowall and its update/
+#    (root's: update/current.deb, the installed package, for the update by
+#    stick to roll back to) at /var/lib/echowall-update. It grows to the
+#    card at first boot (image/grow-data).
 # 4. OUT_DIR/echowall-<version>-rpi-arm64.img: the partition table written by
 #    sfdisk into a sparse file, each file system copied in at its offset.
+#    Beside it, OUT_DIR/echowall-<version>-rpi-arm64.img.root-password (mode
+#    0600): the root password of this build, made here from /dev/urandom,
+#    for a technician's login (image/README.md).
 #
 # The boot firmware is not free software and lives in Debian's
 # non-free-firmware component. When the mirror does not offer that
@@ -50,7 +56,7 @@ say() { echo "image: $* ($(($(date +%s) - start)) s)"; }
 die() { echo "image: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "run as root: mmdebstrap --mode=root, chroot and the files' owners need it"
-for tool in mmdebstrap arch-test qemu-aarch64-static mke2fs mkfs.vfat mcopy sfdisk dpkg-deb; do
+for tool in mmdebstrap arch-test qemu-aarch64-static mke2fs mkfs.vfat mcopy sfdisk dpkg-deb base32; do
     command -v "$tool" >/dev/null ||
         die "$tool is missing (sh image/install-deps.sh installs image/debian-packages.txt)"
 done
@@ -98,6 +104,22 @@ else
         "checked, but it WILL NOT BOOT on a Pi." >&2
 fi
 
+# --- the root password ---------------------------------------------------
+# Made for this build only, 100 random bits as 20 letters and digits of
+# base32 in groups of four; kept beside the image, readable by root alone,
+# and put into the root's shadow by customize-root.sh (hashed by the root's
+# chpasswd). Never a fixed one: none is kept in the repository.
+img=$out/echowall-$version-rpi-arm64.img
+password=$img.root-password
+rm -f "$password"
+(
+    umask 077
+    head -c 15 /dev/urandom | base32 | tr -d '=\n' | tr '[:upper:]' '[:lower:]' | head -c 20 |
+        sed 's/..../&-/g; s/-$//' >"$password"
+    echo >>"$password"
+)
+grep -Eqx '[a-z2-7]{4}(-[a-z2-7]{4}){4}' "$password" || die "could not make a root password"
+
 # --- 2. the root file system ---------------------------------------------
 # The packages beside echowall's own Depends: the kernel and initramfs, the
 # read-only root (overlayroot, image/customize-root.sh), the firmware,
@@ -119,10 +141,10 @@ if ! mmdebstrap --mode=root --arch=arm64 --variant=minbase --format=directory \
     --hook-dir=/usr/share/mmdebstrap/hooks/file-mirror-automount \
     --essential-hook="sh '$here/customize-root.sh' essential \"\$1\"" \
     --include=systemd-sysv,udev,systemd-timesyncd,kmod,initramfs-tools,overlayroot,linux-image-arm64,tzdata \
-    --include=dosfstools,exfatprogs,e2fsprogs,libegl1,libgles2,libgl1-mesa-dri${fw_pkg:+,$fw_pkg} \
+    --include=dosfstools,exfatprogs,e2fsprogs,fdisk,libegl1,libgles2,libgl1-mesa-dri${fw_pkg:+,$fw_pkg} \
     --include="$deb" \
     --customize-hook="sync-out /var/cache/apt/archives $cache" \
-    --customize-hook="sh '$here/customize-root.sh' finish \"\$1\" $firmware" \
+    --customize-hook="sh '$here/customize-root.sh' finish \"\$1\" $firmware '$password'" \
     $suite "$out/root" "deb $mirror $suite main${fw_pkg:+ non-free-firmware}" \
     "deb $mirror $suite-updates main${fw_pkg:+ non-free-firmware}" \
     "deb $security $suite-security main${fw_pkg:+ non-free-firmware}" \
@@ -140,19 +162,29 @@ mkdir -p "$out/boot"
 if [ -n "$(ls -A "$out/root/boot/firmware")" ]; then
     mv "$out/root/boot/firmware"/* "$out/boot/"
 fi
-# The data partition: /var/lib/echowall, the kiosk's (its user and group
-# as the root's sysusers made them), with the installed package kept for the
-# update by stick to roll back to.
+# The data partition (root's, 0755): echowall/, bound at /var/lib/echowall,
+# the kiosk's (its user and group as the root's sysusers made them, 0750);
+# update/, bound at /var/lib/echowall-update, the update helper's (root's,
+# 0755 as the helper keeps it: the kiosk reads the outcome and the failed
+# list there but cannot write), seeded with the installed package for the
+# first update by stick to roll back to. The helper needs nothing else: it
+# pins the town key at the first request and writes state, failed and
+# result as it goes.
 uid=$(awk -F: '$1 == "echowall" { print $3 }' "$out/root/etc/passwd")
 gid=$(awk -F: '$1 == "echowall" { print $3 }' "$out/root/etc/group")
 if [ -z "$uid" ] || [ -z "$gid" ]; then die "the root has no user echowall (did the package install?)"; fi
-mkdir -p "$out/data/update"
+# (The package's postinst made /var/lib/echowall/update there with
+# systemd-tmpfiles: empty folders, hidden under the mounts, are fine.)
+if [ -n "$(find "$out/root/var/lib/echowall" "$out/root/var/lib/echowall-update" -mindepth 1 ! -type d)" ]; then
+    die "the root's /var/lib/echowall or /var/lib/echowall-update holds files (the data partition would hide them)"
+fi
+mkdir -p "$out/data/echowall" "$out/data/update"
 cp "$deb" "$out/data/update/current.deb"
-chown -R 0:0 "$out/data/update"
-chmod 0755 "$out/data/update"
+chown 0:0 "$out/data" "$out/data/update" "$out/data/update/current.deb"
+chmod 0755 "$out/data" "$out/data/update"
 chmod 0644 "$out/data/update/current.deb"
-chown "$uid:$gid" "$out/data"
-chmod 0750 "$out/data"
+chown "$uid:$gid" "$out/data/echowall"
+chmod 0750 "$out/data/echowall"
 
 rm -f "$out/boot.vfat" "$out/root.ext4" "$out/data.ext4"
 mkfs.vfat -F 32 -n EW-BOOT -C "$out/boot.vfat" $((boot_mb * 1024)) >/dev/null
@@ -164,13 +196,12 @@ fi
 root_kib=$(du -s -k --apparent-size "$out/root" | cut -f1)
 root_mb=$(((root_kib * 5 / 4) / 1024 + 128))
 mke2fs -q -t ext4 -L ew-root -m 1 -d "$out/root" "$out/root.ext4" "${root_mb}M" >/dev/null
-mke2fs -q -t ext4 -L ew-data -m 0 -d "$out/data" -E root_owner="$uid:$gid" "$out/data.ext4" "${data_mb}M" >/dev/null
+mke2fs -q -t ext4 -L ew-data -m 0 -d "$out/data" -E root_owner=0:0 "$out/data.ext4" "${data_mb}M" >/dev/null
 say "file systems: boot ${boot_mb} MiB, root ${root_mb} MiB, data ${data_mb} MiB"
 
 # --- 4. the image --------------------------------------------------------
 # MBR (the Pi 3B+'s boot ROM reads no GPT): 4 MiB free at the start, the
 # FAT32 boot partition (type c, active), the root, the data partition.
-img=$out/echowall-$version-rpi-arm64.img
 boot_at=4
 root_at=$((boot_at + boot_mb))
 data_at=$((root_at + root_mb))
@@ -190,3 +221,4 @@ dd if="$out/data.ext4" of="$img" bs=1M seek=$data_at conv=notrunc,sparse status=
 rm -f "$out/boot.vfat" "$out/root.ext4" "$out/data.ext4"
 echo "$firmware" >"$out/firmware"
 say "$img: $total MiB ($(du -sh "$img" | cut -f1) allocated), boot firmware: $firmware"
+say "the root password is in $password (root's only): keep it with the town's keys"

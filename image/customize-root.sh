@@ -6,7 +6,8 @@
 #
 #   customize-root.sh essential ROOT            after the essential packages,
 #                                               before the kernel and echowall
-#   customize-root.sh finish ROOT yes|no        after all packages (yes: the
+#   customize-root.sh finish ROOT yes|no PASSWORD_FILE
+#                                               after all packages (yes: the
 #                                               boot firmware is installed)
 #
 # The read-only root: overlayroot. Debian 12 does ship it (package
@@ -14,15 +15,26 @@
 # hook that mounts the real root read-only at /media/root-ro and lays a tmpfs
 # over it, so every write to / lands in RAM and is gone at the next boot,
 # and no service fails on a read-only file system. `recurse=0` leaves the
-# other file systems alone: the data partition (/var/lib/echowall, ext4) is
-# written for real, and it is the one place the kiosk keeps anything (its
-# database, keys, the clock file, update/). The fstab also says `ro` for the
+# other file systems alone: the data partition (ext4) is written for real,
+# and it is the one place anything lasts. It is mounted at
+# /var/lib/echowall-data (root's) and holds two folders, each bound where
+# the package expects it: echowall/ at /var/lib/echowall (the kiosk's: its
+# database, keys, the clock file, its update spool) and update/ at
+# /var/lib/echowall-update (the update helper's, root's: the installed
+# package to roll back to, the pinned town key, the outcome). The fstab also says `ro` for the
 # root, so that with overlayroot switched off (`overlayroot=disabled` on the
 # kernel command line, for a technician) the root is still read-only. The
 # journal stays in RAM (16 MiB). A package is installed into the real root
 # with overlayroot-chroot (an update by stick must use it), never with plain
-# dpkg, whose work would vanish at the next boot.
+# dpkg, whose work would vanish at the next boot (the update helper does
+# both: systemd/libexec/echowall-update).
+#
+# The data partition grows to the card at first boot
+# (echowall-grow-data.service, image/grow-data). The root account gets the
+# password build.sh made for this build (PASSWORD_FILE, beside the image),
+# hashed here by the root's own chpasswd (SHA-512 crypt).
 set -eu
+here=$(cd "$(dirname "$0")" && pwd)
 stage=${1:?usage: customize-root.sh essential|finish ROOT [yes|no]}
 root=${2:?usage: customize-root.sh essential|finish ROOT [yes|no]}
 
@@ -32,13 +44,17 @@ essential)
     # root's file system type and puts its fsck into the initramfs.
     cat >"$root/etc/fstab" <<'EOF'
 # echowall appliance (image/customize-root.sh): read-only root (overlayroot
-# lays a tmpfs over it), the data partition at /var/lib/echowall, scratch in RAM.
-LABEL=ew-root   /                  ext4   ro,noatime                             0 1
-LABEL=EW-BOOT   /boot/firmware     vfat   ro,noatime,nofail,umask=0022           0 2
-LABEL=ew-data   /var/lib/echowall  ext4   rw,noatime,nosuid,nodev,noexec         0 2
-tmpfs           /tmp               tmpfs  nosuid,nodev,size=64M,mode=1777        0 0
-tmpfs           /var/tmp           tmpfs  nosuid,nodev,size=16M,mode=1777        0 0
-tmpfs           /var/log           tmpfs  nosuid,nodev,noexec,size=32M,mode=0755 0 0
+# lays a tmpfs over it); the data partition at /var/lib/echowall-data, its
+# echowall/ bound at /var/lib/echowall (the kiosk's) and its update/ at
+# /var/lib/echowall-update (the update helper's, root's); scratch in RAM.
+LABEL=ew-root                    /                         ext4   ro,noatime                               0 1
+LABEL=EW-BOOT                    /boot/firmware            vfat   ro,noatime,nofail,umask=0022             0 2
+LABEL=ew-data                    /var/lib/echowall-data    ext4   rw,noatime,nosuid,nodev,noexec           0 2
+/var/lib/echowall-data/echowall  /var/lib/echowall         none   bind,nosuid,nodev,noexec,x-systemd.requires-mounts-for=/var/lib/echowall-data 0 0
+/var/lib/echowall-data/update    /var/lib/echowall-update  none   bind,nosuid,nodev,noexec,x-systemd.requires-mounts-for=/var/lib/echowall-data 0 0
+tmpfs                            /tmp                      tmpfs  nosuid,nodev,size=64M,mode=1777          0 0
+tmpfs                            /var/tmp                  tmpfs  nosuid,nodev,size=16M,mode=1777          0 0
+tmpfs                            /var/log                  tmpfs  nosuid,nodev,noexec,size=32M,mode=0755   0 0
 EOF
     # The initramfs is made once, at the end (finish), with fstab,
     # overlayroot and the firmware's settings in place: until then
@@ -55,7 +71,21 @@ EOF
         >"$root/etc/hosts"
     ;;
 finish)
-    firmware=${3:?usage: customize-root.sh finish ROOT yes|no}
+    firmware=${3:?usage: customize-root.sh finish ROOT yes|no PASSWORD_FILE}
+    password=${4:?usage: customize-root.sh finish ROOT yes|no PASSWORD_FILE}
+    # The mount points (fstab above): the data partition's, root's and only
+    # root's to write, and the two folders bound from it.
+    mkdir -p "$root/var/lib/echowall-data" "$root/var/lib/echowall" "$root/var/lib/echowall-update"
+    chmod 0755 "$root/var/lib/echowall-data" "$root/var/lib/echowall-update"
+    # The data partition grows to fill the card at first boot (a no-op at
+    # every later boot): image/grow-data, run by echowall-grow-data.service.
+    install -m 0755 "$here/grow-data" "$root/usr/local/sbin/echowall-grow-data"
+    install -m 0644 "$here/echowall-grow-data.service" "$root/etc/systemd/system/echowall-grow-data.service"
+    chroot "$root" systemctl enable echowall-grow-data.service
+    # The technician's root password, this build's own (build.sh made it;
+    # never one kept in the repository): hashed by the root's chpasswd.
+    [ -s "$password" ] || { echo "customize-root.sh: no password in $password" >&2; exit 1; }
+    printf 'root:%s\n' "$(head -n 1 "$password")" | chroot "$root" chpasswd -c SHA512
     # The kiosk starts at boot (the package enables nothing itself).
     # systemctl makes the links offline; the package's postinst has already
     # recorded them for deb-systemd-helper, so a purge removes them.

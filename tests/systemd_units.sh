@@ -11,7 +11,7 @@
 #             warning to systemd-analyze, a failure here).
 #   security  `systemd-analyze security --offline=true` with a threshold per
 #             unit, at the exposure each really achieves (echowall.service:
-#             1.1; echowall-update.service, root running dpkg: 4.6).
+#             1.1; echowall-update.service, root running dpkg: 4.4).
 #             The update helper itself is tested by update_helper.sh.
 #   sandbox   echowall-stick@.service has no setting that would give it a
 #             mount namespace of its own (its mount would be invisible).

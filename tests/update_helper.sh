@@ -21,6 +21,13 @@
 #              it up and keeps the new version; one interruption is
 #              forgiven, the version installs when asked again
 #   no way back  without current.deb nothing is installed
+#   overlayroot  / is overlayroot's tmpfs (a fake /proc/mounts says so): each
+#              install goes first into the real root through a fake
+#              overlayroot-chroot (a second "installed" file), then into the
+#              overlay; a rollback undoes both; a real root that refuses the
+#              package leaves the overlay alone; a power cut inside either
+#              install is undone at the next boot (the overlay then starts
+#              as a copy of the real root), one while waiting is kept
 # shellcheck disable=SC2015 # "A && B || fail": fail exits, so no C after A
 set -eu
 ctl=$1
@@ -66,23 +73,43 @@ mkdir -p "$spool" "$state" "$fake" "$tmp/bin"
 # ---- the fakes ----
 cat >"$tmp/bin/dpkg" <<'EOF'
 #!/bin/sh
-# dpkg -i DEB: "installs" it (its version into $FAKE/installed); with
-# $FAKE/cut-dpkg, cuts the power half way (kills the helper that ran it).
+# dpkg -i DEB: "installs" it (its version into $FAKE/installed, or
+# $FAKE/installed-lower when run by the fake overlayroot-chroot, which sets
+# FAKE_SIDE=-lower); with $FAKE/cut-dpkg (cut-dpkg-lower), cuts the power
+# half way (kills the helper that ran it); the real root refuses a version
+# listed in $FAKE/fail-dpkg-lower (a full disk).
+side=${FAKE_SIDE:-}
+where=${side:+lower }
 case $1 in
 -i)
     v=$(dpkg-deb -f "$2" Version) || exit 2
-    echo "-i $v" >>"$FAKE/log"
-    if [ -e "$FAKE/cut-dpkg" ]; then
-        rm -f "$FAKE/cut-dpkg"
-        echo half >"$FAKE/installed"
+    echo "$where-i $v" >>"$FAKE/log"
+    if [ -e "$FAKE/cut-dpkg$side" ]; then
+        rm -f "$FAKE/cut-dpkg$side"
+        echo half >"$FAKE/installed$side"
         kill -KILL "$PPID"
         exit 1
     fi
-    echo "$v" >"$FAKE/installed"
+    if [ -e "$FAKE/fail-dpkg$side" ] && grep -qx "$v" "$FAKE/fail-dpkg$side"; then
+        echo half >"$FAKE/installed$side"
+        exit 1
+    fi
+    echo "$v" >"$FAKE/installed$side"
     ;;
---configure) echo configure >>"$FAKE/log" ;;
+--configure) echo "${where}configure" >>"$FAKE/log" ;;
 *) exit 2 ;;
 esac
+EOF
+cat >"$tmp/bin/overlayroot-chroot" <<'EOF'
+#!/bin/sh
+# overlayroot-chroot dpkg ARGS: the real root is "$FAKE/installed-lower".
+# Like the real one it runs the command found on PATH inside the root and
+# sees /run: a package to install must be under $ECHOWALL_UPDATE_RUN.
+[ "$1" = dpkg ] || exit 2
+if [ "$2" = -i ]; then
+    case $3 in "$ECHOWALL_UPDATE_RUN"/*) ;; *) exit 2 ;; esac
+fi
+FAKE_SIDE=-lower PATH=$FAKE_BIN:$PATH exec "$@"
 EOF
 cat >"$tmp/bin/systemctl" <<'EOF'
 #!/bin/sh
@@ -108,8 +135,12 @@ reset-failed) ;;
 *) exit 2 ;;
 esac
 EOF
-chmod +x "$tmp/bin/dpkg" "$tmp/bin/systemctl"
-export FAKE="$fake" ECHOWALL_UPDATE_SPOOL="$spool" ECHOWALL_UPDATE_STATE="$state" \
+chmod +x "$tmp/bin/dpkg" "$tmp/bin/systemctl" "$tmp/bin/overlayroot-chroot"
+# /proc/mounts of an ordinary machine: / is no overlay (until "overlayroot").
+printf '/dev/vda1 / ext4 rw,relatime 0 0\n' >"$tmp/mounts"
+export FAKE="$fake" FAKE_BIN="$tmp/bin" ECHOWALL_MOUNTS="$tmp/mounts" \
+    ECHOWALL_OVERLAYROOT_CHROOT="$tmp/bin/overlayroot-chroot" ECHOWALL_UPDATE_RUN="$tmp/run" \
+    ECHOWALL_UPDATE_SPOOL="$spool" ECHOWALL_UPDATE_STATE="$state" \
     ECHOWALL_CTL="$ctl" ECHOWALL_DPKG="$tmp/bin/dpkg" ECHOWALL_SYSTEMCTL="$tmp/bin/systemctl" \
     ECHOWALL_VERSION_CMD="cat '$fake/installed'" ECHOWALL_UPDATE_WAIT=3 ECHOWALL_UPDATE_SETTLE=0
 
@@ -284,11 +315,16 @@ st=$(helper_run)
     fail "power cut: the retry: status $st, installed $(installed), $(cat "$state/result")"
 ok "power cut inside dpkg -i: the next run reinstalls 0.2.0; the retry installs 0.4.0"
 
-offer 0.5.0 >/dev/null
-touch "$fake/cut-restart"
-st=$(helper_run)
-[ "$st" -ne 0 ] || fail "power cut while waiting: the helper was not killed"
-grep -q '^waiting 0.5.0 0.4.0$' "$state/state" || fail "power cut while waiting: state $(cat "$state/state")"
+# Offers VERSION and cuts the power while the helper waits for the kiosk;
+# the state must then say "waiting VERSION FROM".
+cut_while_waiting() { # cut_while_waiting VERSION FROM WHAT
+    offer "$1" >/dev/null
+    touch "$fake/cut-restart"
+    st=$(helper_run)
+    [ "$st" -ne 0 ] || fail "$3: the helper was not killed"
+    grep -q "^waiting $1 $2\$" "$state/state" || fail "$3: state $(cat "$state/state")"
+}
+cut_while_waiting 0.5.0 0.4.0 "power cut while waiting"
 st=$(helper_run)
 [ "$st" -eq 0 ] && [ "$(installed)" = 0.5.0 ] && [ "$(field outcome)" = installed ] ||
     fail "power cut while waiting: status $st, installed $(installed), $(cat "$state/result")"
@@ -308,6 +344,87 @@ helper_run >/dev/null
 field message | grep -q "no package to go back to" || fail "no way back: $(field message)"
 mv "$tmp/kept.deb" "$state/current.deb"
 ok "without current.deb to go back to, nothing is installed"
+! grep -q lower "$fake/log" || fail "overlayroot-chroot ran without an overlay: $(cat "$fake/log")"
+
+# ---- overlayroot ----
+# The SD image: / is overlayroot's tmpfs, the real root below it holds 0.5.0.
+cat >"$tmp/mounts" <<'EOF'
+/dev/mmcblk0p2 /media/root-ro ext4 ro,noatime 0 0
+tmpfs-root /media/root-rw tmpfs rw,relatime 0 0
+overlayroot / overlay rw,relatime,lowerdir=/media/root-ro,upperdir=/media/root-rw/overlay,workdir=/media/root-rw/overlay-workdir/_ 0 0
+EOF
+cp "$fake/installed" "$fake/installed-lower"
+lower() { cat "$fake/installed-lower"; }
+reboot() { cp "$fake/installed-lower" "$fake/installed"; } # the overlay starts afresh
+log_is() { [ "$(tr '\n' ',' <"$fake/log")" = "$1" ] || fail "$2: dpkg and systemctl saw: $(tr '\n' ',' <"$fake/log")"; }
+both() { # both VERSION WHAT
+    [ "$(lower)" = "$1" ] && [ "$(installed)" = "$1" ] ||
+        fail "$2: the real root has $(lower), the overlay $(installed), not $1"
+    [ ! -e "$tmp/run" ] || fail "$2: the package copy in /run was left"
+}
+offer 0.6.0 >/dev/null
+: >"$fake/log"
+st=$(helper_run)
+[ "$st" -eq 0 ] && [ "$(field outcome)" = installed ] || fail "overlay good: status $st, $(cat "$state/result")"
+both 0.6.0 "overlay good"
+log_is "lower -i 0.6.0,-i 0.6.0,restart 0.6.0," "overlay good"
+[ "$(version_of "$state/current.deb")" = 0.6.0 ] || fail "overlay good: current.deb is not 0.6.0"
+ok "overlayroot: 0.6.0 installed into the real root, then the overlay, then the kiosk restarted"
+
+echo 0.7.0 >"$fake/broken"
+offer 0.7.0 >/dev/null
+: >"$fake/log"
+st=$(helper_run)
+[ "$st" -eq 0 ] && [ "$(field outcome)" = rolled_back ] || fail "overlay never up: status $st, $(cat "$state/result")"
+both 0.6.0 "overlay never up"
+log_is "lower -i 0.7.0,-i 0.7.0,restart 0.7.0,lower configure,configure,lower -i 0.6.0,-i 0.6.0,restart 0.6.0," \
+    "overlay never up"
+ok "overlayroot: 0.7.0 never up, rolled back in both roots"
+
+offer 0.7.1 >/dev/null
+echo 0.7.1 >"$fake/fail-dpkg-lower"
+: >"$fake/log"
+st=$(helper_run)
+rm -f "$fake/fail-dpkg-lower"
+[ "$st" -eq 0 ] && [ "$(field outcome)" = rolled_back ] || fail "overlay refused: status $st, $(cat "$state/result")"
+field message | grep -q "dpkg could not install echowall 0.7.1" || fail "overlay refused: $(field message)"
+both 0.6.0 "overlay refused"
+log_is "lower -i 0.7.1,lower configure,configure,lower -i 0.6.0,-i 0.6.0,restart 0.6.0," "overlay refused"
+ok "overlayroot: the real root refuses 0.7.1: the overlay is not touched, 0.6.0 reinstalled"
+
+# A power cut inside the real root's install, and one between the two
+# installs (inside the overlay's): the next boot's overlay is a copy of the
+# real root (half, or 0.8.x); both are put back to 0.6.0.
+for cut in cut-dpkg-lower cut-dpkg; do
+    v=0.8.0
+    [ $cut = cut-dpkg-lower ] || v=0.8.1
+    offer "$v" >/dev/null
+    touch "$fake/$cut"
+    : >"$fake/log"
+    st=$(helper_run)
+    [ "$st" -ne 0 ] || fail "$cut: the helper was not killed"
+    grep -q "^installing $v 0.6.0$" "$state/state" || fail "$cut: state $(cat "$state/state")"
+    case $cut in
+    cut-dpkg-lower) [ "$(lower)" = half ] && [ "$(installed)" = 0.6.0 ] ;;
+    cut-dpkg) [ "$(lower)" = "$v" ] && [ "$(installed)" = half ] ;;
+    esac || fail "$cut: the real root has $(lower), the overlay $(installed)"
+    reboot
+    st=$(helper_run)
+    [ "$st" -eq 0 ] && [ "$(field outcome)" = rolled_back ] || fail "$cut: recovery: status $st, $(cat "$state/result")"
+    both 0.6.0 "$cut: recovery"
+    grep -qx "$v interrupted" "$state/failed" || fail "$cut: $v not listed as interrupted"
+done
+ok "overlayroot: a power cut inside either install is undone in both roots at the next boot"
+
+cut_while_waiting 0.9.0 0.6.0 "overlay waiting"
+reboot
+: >"$fake/log"
+st=$(helper_run)
+[ "$st" -eq 0 ] && [ "$(field outcome)" = installed ] || fail "overlay waiting: status $st, $(cat "$state/result")"
+both 0.9.0 "overlay waiting"
+! grep -q -- "-i" "$fake/log" || fail "overlay waiting: installed again: $(cat "$fake/log")"
+[ "$(version_of "$state/current.deb")" = 0.9.0 ] || fail "overlay waiting: current.deb is not 0.9.0"
+ok "overlayroot: a power cut while waiting: the next boot runs 0.9.0 from the real root and keeps it"
 
 # ---- forget ----
 sh "$helper" forget 0.3.0 2>/dev/null
