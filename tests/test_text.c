@@ -48,7 +48,6 @@
 #define NOTO_FULL "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 #define NOTO_FULL_BOLD "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
 #define DEJAVU "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-#define TEX_BUDGET (14u << 20) /* text.c's texture budget, in pixel bytes */
 
 typedef struct Fix {
     SDL_Surface *surf;
@@ -412,14 +411,14 @@ static void test_cache_budget(void **state)
             max_bytes = st.bytes;
         if (st.entries > most)
             most = st.entries;
-        assert_true(st.bytes <= TEX_BUDGET);
+        assert_true(st.bytes <= TEXT_TEX_BUDGET);
     }
     text_stats(f.t, &st);
     assert_int_equal(st.renders, 4001);
     assert_int_equal(st.hits, 3999);
     assert_true(st.entries < 4001); /* evicted */
     assert_true(most > 50);         /* but not down to nothing */
-    assert_true(max_bytes > TEX_BUDGET / 2);
+    assert_true(max_bytes > TEXT_TEX_BUDGET / 2);
     /* An old label was evicted and is rendered again; the latest is a hit. */
     assert_non_null(text_texture(f.t, FACE_BOLD, 36, 0x222222, "第 0 条：村口路灯坏了三天没人修",
                                  &w, &h));

@@ -20,7 +20,6 @@
 #define CHAIN 4                     /* the shipped font + up to 3 fallbacks */
 #define ADV_SLOTS 16384             /* advance cache slots (power of two) */
 #define TEX_BUCKETS 1024            /* texture cache hash buckets */
-#define TEX_BUDGET (14u << 20)      /* pixel bytes kept in textures */
 #define FONT_SIZES 8                /* sizes kept open per font file */
 
 typedef struct FontSize {
@@ -366,7 +365,7 @@ static uint64_t fnv(Face f, int px, uint32_t colour, const char *s)
  * texture onto the screen as soon as it has it. */
 static void evict(Text *t, size_t need)
 {
-    while (t->bytes + need > TEX_BUDGET && t->entries > 0) {
+    while (t->bytes + need > TEXT_TEX_BUDGET && t->entries > 0) {
         TexEntry **oldest = NULL;
         for (int b = 0; b < TEX_BUCKETS; b++)
             for (TexEntry **pe = &t->buckets[b]; *pe; pe = &(*pe)->next)
