@@ -368,11 +368,13 @@ static int signq_drain(SignQueue *q, sqlite3 *db, size_t min, EwErr *err)
     q->n -= k;
     q->signed_n = 0;
     pthread_mutex_unlock(&q->lock);
+    /* Matched by hash too: a record refused and rolled back leaves its job
+     * here, and its (device, seq) may since belong to another record. */
     int rc = EW_OK;
     for (size_t i = 0; rc == EW_OK && i < k; i++)
-        rc = db_run(db, err, "UPDATE records SET sig=? WHERE device=? AND seq=?", "bbi",
-                    done[i].sig, (size_t)EW_SIG_LEN, done[i].device, (size_t)EW_DEVICE_LEN,
-                    done[i].seq);
+        rc = db_run(db, err, "UPDATE records SET sig=? WHERE device=? AND seq=? AND hash=?",
+                    "bbib", done[i].sig, (size_t)EW_SIG_LEN, done[i].device,
+                    (size_t)EW_DEVICE_LEN, done[i].seq, done[i].hash, (size_t)EW_HASH_LEN);
     sodium_memzero(done, k * sizeof *done);
     free(done);
     return rc;
