@@ -18,12 +18,19 @@
  * hall's reset does not apply; a hall cannot author one. `staff reset-pin`
  * on the office prints the temporary PIN once and stores only its hash.
  *
+ * The first PIN from the office's screen: a fresh office station may set
+ * it (a PIN not 4..8 digits refused, nothing written), once: then the
+ * station is no longer "first", and a second first PIN is refused without
+ * touching the one set. Never on a hall, nor on a station restored from
+ * an office's backup that had no PIN.
+ *
  * Each Argon2id call costs tens of ms under ASan, so the tests make a few
  * dozen of them in all.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "clock.h"
 #include "db.h"
@@ -594,6 +601,76 @@ static void test_reset_cli(void **state)
     free(office);
 }
 
+/* The first PIN: fresh office yes (once), hall no, restored office no. */
+static void test_first_pin(void **state)
+{
+    Fix *f = *state;
+    EwErr e = {0};
+    assert_false(staff_pin_first_allowed(f->db)); /* a hall's PIN comes from the office */
+    assert_int_equal(staff_pin_set_first(f->db, PIN, &e), EW_ESTATE);
+    assert_false(staff_pin_is_set(f->db));
+
+    char *office = tu_path(f->dir, "office.db");
+    CtlRun r = tu_ctl(office, "init", "--role", "office", "--name", "青石镇", NULL);
+    assert_int_equal(r.status, 0);
+    tu_ctl_free(&r);
+    sqlite3 *db;
+    ok(db_open(office, 0, &db, &e), &e, "open");
+    assert_true(staff_pin_first_allowed(db));
+    assert_int_equal(staff_pin_set_first(db, "123", &e), EW_EINPUT);
+    assert_int_equal(staff_pin_set_first(db, "12a4", &e), EW_EINPUT);
+    assert_true(staff_pin_first_allowed(db)); /* nothing written */
+    assert_false(staff_pin_is_set(db));
+    ok(staff_pin_set_first(db, PIN, &e), &e, "first PIN");
+    assert_true(staff_pin_is_set(db));
+    assert_false(staff_pin_first_allowed(db));
+    e = (EwErr){0};
+    assert_int_equal(staff_pin_set_first(db, WRONG, &e), EW_ESTATE);
+    assert_non_null(strstr(e.msg, "staff set-pin"));
+    expect(db, WRONG, T0, EW_EDENIED, 0); /* the first one stands */
+    expect(db, PIN, T0, EW_OK, 0);
+    /* Inside a caller's transaction it refuses rather than nest. */
+    ok(db_begin(db, &e), &e, "begin");
+    assert_int_equal(staff_pin_set_first(db, PIN, &e), EW_EDB);
+    db_rollback(db);
+    db_close(db);
+
+    /* An office without a PIN, backed up and restored: the new station
+     * holds the old office's records, so its screen may not set one. */
+    char *bare = tu_path(f->dir, "bare.db"), *back = tu_path(f->dir, "back");
+    char *restored = tu_path(f->dir, "restored.db");
+    char *file = tu_path(back, "echowall/backup-2026-10-01.ewbak");
+    r = tu_ctl(bare, "init", "--role", "office", "--name", "河口镇", NULL);
+    assert_int_equal(r.status, 0);
+    tu_ctl_free(&r);
+    assert_int_equal(mkdir(back, 0700), 0); /* the stick */
+    setenv("ECHOWALL_PASSPHRASE", "correct horse battery", 1);
+    r = tu_ctl(bare, "backup", back, NULL);
+    if (r.status != 0)
+        print_error("backup: %s\n", r.err);
+    assert_int_equal(r.status, 0);
+    tu_ctl_free(&r);
+    r = tu_ctl(restored, "restore", file, NULL);
+    if (r.status != 0)
+        print_error("restore: %s\n", r.err);
+    assert_int_equal(r.status, 0);
+    tu_ctl_free(&r);
+    unsetenv("ECHOWALL_PASSPHRASE");
+    ok(db_open(bare, 0, &db, &e), &e, "open bare");
+    assert_true(staff_pin_first_allowed(db)); /* the original still may */
+    db_close(db);
+    ok(db_open(restored, 0, &db, &e), &e, "open restored");
+    assert_false(staff_pin_first_allowed(db));
+    assert_int_equal(staff_pin_set_first(db, PIN, &e), EW_ESTATE);
+    assert_false(staff_pin_is_set(db));
+    db_close(db);
+    free(office);
+    free(bare);
+    free(back);
+    free(restored);
+    free(file);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -609,6 +686,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reset_without_pin, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reset_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reset_cli, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_first_pin, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -174,6 +174,41 @@ int staff_pin_is_set(sqlite3 *db)
     return set || staff_pin_must_change(db);
 }
 
+int staff_pin_first_allowed(sqlite3 *db)
+{
+    int64_t ok = 0;
+    /* An office with no other office device in its log (not restored), no
+     * PIN hash; a reset cannot be in force on the office (no hall). */
+    return db_int(db, NULL, &ok, 0,
+                  "SELECT s.role='office' AND NOT EXISTS (SELECT 1 FROM devices d WHERE "
+                  "d.role='office' AND d.device<>s.device) AND NOT EXISTS (SELECT 1 FROM "
+                  "local_config WHERE key=?) FROM device_self s",
+                  "t", KEY_HASH) == EW_OK &&
+           ok == 1;
+}
+
+int staff_pin_set_first(sqlite3 *db, const char *pin, EwErr *err)
+{
+    int rc = staff_pin_valid(pin, err);
+    if (rc)
+        return rc;
+    if (!sqlite3_get_autocommit(db))
+        return ew_err(err, EW_EDB, "staff_pin_set_first must run outside a transaction");
+    if ((rc = db_begin(db, err)))
+        return rc;
+    if (!staff_pin_first_allowed(db))
+        rc = ew_err(err, EW_ESTATE, "this station's first staff PIN cannot be set here: a PIN "
+                                    "is set already, or it is not a new office station (use "
+                                    "`echowallctl staff set-pin`)");
+    if (rc == EW_OK)
+        rc = staff_pin_set(db, pin, err);
+    if (rc == EW_OK)
+        rc = db_commit(db, err);
+    if (rc)
+        db_rollback(db);
+    return rc;
+}
+
 int staff_pin_must_change(sqlite3 *db)
 {
     char *hash = NULL;

@@ -31,6 +31,14 @@
  * new PIN; staff_pin_set ends it. Rebuilding the derived tables gives the
  * same newest reset with the same stamp, so it never brings an old reset
  * back into force.
+ *
+ * The first PIN of an office station: one made here by `echowallctl init
+ * --role office` starts without a PIN, and its own screen may set the
+ * first one (staff_pin_set_first), as whoever runs init could with
+ * `staff set-pin`. Not a restored station (its database names another
+ * office device, the one whose backup it is: it brings that office's PIN,
+ * and without one the PIN is set with `echowallctl staff set-pin`), not a
+ * hall (its PIN comes from the office), and never once a PIN is set.
  */
 #ifndef EW_STAFF_H
 #define EW_STAFF_H
@@ -67,6 +75,17 @@ int staff_pin_is_set(sqlite3 *db);
  * right staff_pin_check the kiosk must have staff choose a new PIN
  * (staff_pin_set) before anything else. 0 otherwise (and on the office). */
 int staff_pin_must_change(sqlite3 *db);
+
+/* 1 when this station may set its first PIN from its screen (above): an
+ * office device, no office device but itself in its database, no PIN set.
+ * 0 otherwise (and when the database cannot be read). */
+int staff_pin_first_allowed(sqlite3 *db);
+
+/* Sets the first PIN, as staff_pin_set does, when staff_pin_first_allowed
+ * says so, checked in the same transaction (its own: call it outside any).
+ * EW_ESTATE when not allowed (a PIN is set meanwhile, a hall, a restored
+ * station): nothing written. EW_EINPUT for a PIN not 4..8 digits. */
+int staff_pin_set_first(sqlite3 *db, const char *pin, EwErr *err);
 
 /* The office resets hall's staff PIN: draws a temporary PIN of
  * STAFF_PIN_MAX random digits into pin_out (shown once, read to the hall
