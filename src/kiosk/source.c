@@ -574,6 +574,22 @@ static int set_pin(void *ctx, const char *pin, char *msg, int msglen)
     return rc == EW_OK ? 0 : source_fail(msg, msglen, &e);
 }
 
+static int first_pin_allowed(void *ctx)
+{
+    return staff_pin_first_allowed(ctx);
+}
+
+static int set_first_pin(void *ctx, const char *pin, char *msg, int msglen)
+{
+    EwErr e = {0};
+    int rc = staff_pin_set_first(ctx, pin, &e);
+    if (rc == EW_EINPUT)
+        return 1;
+    if (rc == EW_ESTATE)
+        return 2;
+    return rc == EW_OK ? 0 : source_fail(msg, msglen, &e);
+}
+
 /* ---- the figures page's charts --------------------------------------------- */
 
 typedef struct MonthFill {
@@ -690,6 +706,8 @@ void source_init(Source *src, sqlite3 *db)
     src->open_meeting = open_meeting;
     src->close_meeting = close_meeting;
     src->set_pin = set_pin;
+    src->first_pin_allowed = first_pin_allowed;
+    src->set_first_pin = set_first_pin;
     src->rate = rate;
     src->check_token = check_token;
     src->grids = grids;

@@ -316,8 +316,7 @@ static void go_home_after_idle(App *a)
     app_go(a, SCR_HOME);
     wall_reset(a); /* the next villager starts on a fresh wall */
     detail_reset(a);
-    a->pin[0] = 0;
-    memset(a->new_pin, 0, sizeof a->new_pin);
+    pad_wipe(a);
     a->track_code[0] = 0;
     a->scan[0] = 0;
     appeal_reset(a); /* an appeal walked away from is not taken */
@@ -497,6 +496,8 @@ static void on_event(App *a, const AppEvent *ev)
         break;
     case EV_KEY:
         if (ev->key == KEY_ESCAPE) {
+            if (a->overlay == OV_PIN)
+                pad_wipe(a);
             if (a->overlay != OV_NONE)
                 a->overlay = OV_NONE;
             else if (a->screen != SCR_HOME && a->screen != SCR_OFFICE) { /* 退出登录 logs out */
@@ -634,8 +635,8 @@ static void activate(App *a, const Control *c)
         break;
     case ACT_CLOSE_OVERLAY:
     case ACT_IDLE_KEEP:
+        pad_wipe(a); /* what was typed, and a new PIN's first entry */
         a->overlay = OV_NONE;
-        a->pin[0] = 0;
         break;
     case ACT_PIN_DIGIT: {
         char d[2] = {(char)('0' + c->arg), 0};
@@ -755,7 +756,7 @@ static void activate(App *a, const Control *c)
         a->overlay = OV_NONE;
         break;
     case ACT_OFF_LOGIN:
-        pad_open(a, PAD_PIN);
+        office_login(a);
         break;
     case ACT_OFF_LOGOUT:
         office_logout(a);
@@ -845,6 +846,10 @@ static void activate(App *a, const Control *c)
         break;
     case ACT_OFF_CLOCK:
         office_clock_confirm(a);
+        break;
+    case ACT_OFF_MY_PIN:
+        a->off.dev_state = 0; /* the page's last outcome gives way */
+        pad_open(a, PAD_CUR_PIN);
         break;
     case ACT_OFF_SIGN:
         office_sign_update(a);

@@ -69,13 +69,21 @@ typedef enum {
 /* What the number pad (OV_PIN) is typing. */
 typedef enum {
     PAD_PIN,      /* the staff PIN, to enter staff mode */
-    PAD_NEW_PIN,  /* a new PIN, after the office reset it */
+    PAD_NEW_PIN,  /* a new PIN (App.new_pin_for says why) */
     PAD_NEW_PIN2, /* the new PIN again */
+    PAD_CUR_PIN,  /* the office's PIN in use, before changing it */
     PAD_CAP,      /* a meeting's cap on ballots */
     PAD_TOKENS,   /* how many ballot tokens to print */
     PAD_TOKEN,    /* a villager's ballot token (or a scanner's QR text) */
     PAD_RATING    /* a slip's 6-digit rating code */
 } PadFor;
+
+/* Why the number pad asks for a new PIN (PAD_NEW_PIN, PAD_NEW_PIN2). */
+typedef enum {
+    NP_RESET,  /* a hall's kiosk: the office's temporary PIN was typed */
+    NP_FIRST,  /* a new office station: its first PIN, then the login */
+    NP_CHANGE  /* the office, logged in: 修改工作人员密码 */
+} NewPinFor;
 
 /* What tapping a control does. */
 typedef enum {
@@ -165,6 +173,7 @@ typedef enum {
     ACT_OFF_REVOKE_OK,
     ACT_OFF_PIN,     /* arg: index in the devices: a hall's PIN reset, asks first */
     ACT_OFF_CLOCK,   /* confirm the station's clock */
+    ACT_OFF_MY_PIN,  /* change the station's own staff PIN (the number pad) */
     ACT_OFF_SIGN,    /* 签发升级: the package on the stick, for the halls */
     ACT_OFF_BACKUP,  /* back up to the stick: the passphrase first */
     ACT_OFF_ROSTER,  /* 花名册: the roster, searched, to edit */
@@ -427,6 +436,7 @@ struct App {
     PadFor pad_for;
     char pin[80];             /* what was typed (a scanner may type a URL) */
     char new_pin[16];         /* the new PIN's first entry */
+    NewPinFor new_pin_for;    /* why a new PIN is asked for */
     int pin_msg;              /* 0 none, or a StrId */
     int64_t pin_wait_s;
 
@@ -580,8 +590,14 @@ void topic_done(App *a);
 /* The number pad's title, and whether it shows dots (a PIN) or digits. */
 StrId pad_title(const App *a);
 int pad_secret(const App *a);
-/* Opens the number pad for what. */
+/* Opens the number pad for what (what was typed before is wiped). */
 void pad_open(App *a, PadFor what);
+/* Opens the number pad for a new PIN, for why (NP_*). */
+void pad_new_pin(App *a, NewPinFor why);
+/* Wipes what the pad holds (typed digits, a new PIN's first entry). */
+void pad_wipe(App *a);
+/* The office's 工作人员登录: the PIN, or a new station's first PIN. */
+void office_login(App *a);
 /* Typed on the number pad (keys, a keyboard, a scanner): what fits. */
 void pad_type(App *a, const char *text);
 /* 确认 on the number pad (or Return). */

@@ -476,6 +476,12 @@ typedef struct Source {
     /* Staff: sets a new PIN (after an office reset): 0, 1 not 4 to 8
      * digits, -1 an error (msg). */
     int (*set_pin)(void *ctx, const char *pin, char *msg, int msglen);
+    /* A new office station's first PIN (staff_pin_set_first): 1 when its
+     * screen may set it, else 0. May be NULL (never). */
+    int (*first_pin_allowed)(void *ctx);
+    /* Sets it: 0, 1 not 4 to 8 digits, 2 not allowed (a PIN is set), -1
+     * an error (msg). */
+    int (*set_first_pin)(void *ctx, const char *pin, char *msg, int msglen);
     /* Staff: asks the system to shut the kiosk down (the appliance's
      * echowall-poweroff.path does it as root): 0 asked, -1 refused (msg).
      * May be NULL: no 关机 in the staff menu. */

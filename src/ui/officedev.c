@@ -6,8 +6,13 @@
  * search, as in 交办), and 停用 retires a kiosk (a lost or stolen one),
  * after asking: what it writes from then on is refused on import. 重设密码
  * gives a hall whose staff forgot their PIN a temporary one, shown once
- * (staff.pin_reset). The station's date heads the page, with 确认时钟 when
- * its clock jumped and must be confirmed before halls follow it.
+ * (staff.pin_reset). 修改工作人员密码 changes this station's own PIN on
+ * the number pad (staffmeet.c): the PIN in use, checked with the login's
+ * back-off, then the new one twice; it is here rather than on 镇里设置
+ * because, like the clock, it belongs to this station and never travels,
+ * while 镇里设置 holds the town's settings that sticks carry to the halls.
+ * The station's date heads the page, with 确认时钟 when its clock jumped
+ * and must be confirmed before halls follow it.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -227,13 +232,14 @@ void office_devices_draw(App *a)
         StrId label;
         Action act;
         int on, red;
-    } tasks[4] = {{S_OD_ENROL, ACT_OFF_ENROL, a->src->office_enrol != NULL, 1},
+    } tasks[5] = {{S_OD_ENROL, ACT_OFF_ENROL, a->src->office_enrol != NULL, 1},
                   {S_OD_BACKUP, ACT_OFF_BACKUP, a->src->office_backup != NULL, 0},
                   {S_OD_SIGN, ACT_OFF_SIGN, a->src->office_sign_update != NULL, 0},
+                  {S_OD_MY_PIN, ACT_OFF_MY_PIN, a->src->check_pin && a->src->set_pin, 0},
                   {S_OD_CLOCK_CONFIRM, ACT_OFF_CLOCK, !o->clock_ok, 1}};
     int bx = x;
-    for (int i = 0; i < 4; i++) {
-        if (i == 3 && !tasks[i].on)
+    for (int i = 0; i < 5; i++) {
+        if (tasks[i].act == ACT_OFF_CLOCK && !tasks[i].on)
             continue;
         const char *lab = tr(a->lang, tasks[i].label);
         int bw = ui_width(a, FACE_BOLD, m->body, lab) + 3 * m->pad;

@@ -71,6 +71,7 @@ void office_open(App *a)
 
 void office_logout(App *a)
 {
+    pad_wipe(a); /* the number pad closes with the page (app_go) */
     office_reset(a);
     kb_clear(a);
     app_go(a, SCR_HOME);

@@ -9,6 +9,7 @@
  * the subjects are the branch, its secretary and its micro-grid leaders
  * from the roster, chosen by tapping, evaluated in the order tapped.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,9 +309,13 @@ StrId pad_title(const App *a)
 {
     switch (a->pad_for) {
     case PAD_NEW_PIN:
-        return S_NEW_PIN;
+        return a->new_pin_for == NP_FIRST    ? S_FIRST_PIN
+               : a->new_pin_for == NP_CHANGE ? S_CHANGE_PIN_NEW
+                                             : S_NEW_PIN;
     case PAD_NEW_PIN2:
         return S_NEW_PIN_AGAIN;
+    case PAD_CUR_PIN:
+        return S_CUR_PIN;
     case PAD_CAP:
         return S_CAP_TITLE;
     case PAD_TOKENS:
@@ -327,13 +332,20 @@ StrId pad_title(const App *a)
 
 int pad_secret(const App *a)
 {
-    return a->pad_for == PAD_PIN || a->pad_for == PAD_NEW_PIN || a->pad_for == PAD_NEW_PIN2;
+    return a->pad_for == PAD_PIN || a->pad_for == PAD_NEW_PIN || a->pad_for == PAD_NEW_PIN2 ||
+           a->pad_for == PAD_CUR_PIN;
+}
+
+void pad_wipe(App *a)
+{
+    sodium_memzero(a->pin, sizeof a->pin);
+    sodium_memzero(a->new_pin, sizeof a->new_pin);
 }
 
 void pad_open(App *a, PadFor what)
 {
     a->pad_for = what;
-    a->pin[0] = 0;
+    sodium_memzero(a->pin, sizeof a->pin); /* a new PIN's first entry stays, for PAD_NEW_PIN2 */
     a->pin_msg = 0;
     a->overlay = OV_PIN;
     a->dirty = 1;
@@ -344,7 +356,7 @@ void pad_open(App *a, PadFor what)
 void pad_type(App *a, const char *text)
 {
     static const size_t most[] = {[PAD_PIN] = 8, [PAD_NEW_PIN] = 8, [PAD_NEW_PIN2] = 8,
-                                  [PAD_CAP] = 4, [PAD_TOKENS] = 3, [PAD_TOKEN] = 64,
+                                  [PAD_CUR_PIN] = 8, [PAD_CAP] = 4, [PAD_TOKENS] = 3, [PAD_TOKEN] = 64,
                                   [PAD_RATING] = 6};
     size_t n = strlen(a->pin);
     for (const char *p = text; *p && n < most[a->pad_for] && n + 1 < sizeof a->pin; p++) {
@@ -358,31 +370,63 @@ void pad_type(App *a, const char *text)
     a->dirty = 1;
 }
 
+void pad_new_pin(App *a, NewPinFor why)
+{
+    sodium_memzero(a->new_pin, sizeof a->new_pin);
+    a->new_pin_for = why;
+    pad_open(a, PAD_NEW_PIN);
+}
+
+void office_login(App *a)
+{
+    if (a->src->first_pin_allowed && a->src->first_pin_allowed(a->src->ctx))
+        pad_new_pin(a, NP_FIRST); /* a new station: its first PIN, then in */
+    else
+        pad_open(a, PAD_PIN);
+}
+
+/* The PIN typed, checked with the login's back-off: to log in or open the
+ * staff menu (PAD_PIN), or before the office changes it (PAD_CUR_PIN). */
 static void check_pin(App *a)
 {
     int64_t wait = 0;
     int rc = a->src->check_pin ? a->src->check_pin(a->src->ctx, a->pin, a->now, &wait) : 3;
-    a->pin[0] = 0;
-    if (rc == 0 && office_mode(a)) {
+    int changing = a->pad_for == PAD_CUR_PIN;
+    sodium_memzero(a->pin, sizeof a->pin);
+    if (rc == 0 && changing) {
+        pad_new_pin(a, NP_CHANGE);
+    } else if (rc == 0 && office_mode(a)) {
         office_open(a); /* the office's desk: its lists */
     } else if (rc == 0) {
         staff_menu_open(a);
     } else if (rc == 4) {
-        pad_open(a, PAD_NEW_PIN); /* the office's temporary PIN: choose one now */
+        pad_new_pin(a, NP_RESET); /* the office's temporary PIN: choose one now */
     } else if (rc == 2) {
         a->pin_msg = S_STAFF_LOCKED_FMT;
         a->pin_wait_s = (wait + 999) / 1000;
+    } else if (rc == 3 && office_mode(a) && a->src->first_pin_allowed &&
+               a->src->first_pin_allowed(a->src->ctx)) {
+        pad_new_pin(a, NP_FIRST);
     } else {
         a->pin_msg = rc == 3 ? S_STAFF_NO_PIN : rc == 1 ? S_STAFF_WRONG : S_LOAD_FAILED;
     }
+}
+
+/* Sets the new PIN typed twice, as new_pin_for says: 0 set, 1 not 4 to 8
+ * digits, 2 a first PIN no longer allowed, -1 an error (msg). */
+static int set_new_pin(App *a, char *msg, int msglen)
+{
+    if (a->new_pin_for == NP_FIRST)
+        return a->src->set_first_pin ? a->src->set_first_pin(a->src->ctx, a->pin, msg, msglen) : 2;
+    return a->src->set_pin ? a->src->set_pin(a->src->ctx, a->pin, msg, msglen) : -1;
 }
 
 static void new_pin(App *a)
 {
     size_t n = strlen(a->pin);
     if (a->pad_for == PAD_NEW_PIN) {
-        if (n < 4 || n > 8) {
-            a->pin[0] = 0;
+        if (n < 4 || n > 8) { /* staff.c's STAFF_PIN_MIN, _MAX */
+            sodium_memzero(a->pin, sizeof a->pin);
             a->pin_msg = S_NEW_PIN_BAD;
             return;
         }
@@ -392,18 +436,27 @@ static void new_pin(App *a)
     }
     int same = strcmp(a->pin, a->new_pin) == 0;
     char msg[256] = "";
-    int rc = same && a->src->set_pin ? a->src->set_pin(a->src->ctx, a->pin, msg, sizeof msg) : 1;
-    memset(a->new_pin, 0, sizeof a->new_pin);
-    if (!same || rc != 0) {
-        if (rc < 0)
-            SDL_Log("set PIN: %s", msg);
-        pad_open(a, PAD_NEW_PIN);
+    int rc = same ? set_new_pin(a, msg, sizeof msg) : 1;
+    pad_wipe(a);
+    if (rc < 0)
+        SDL_Log("set PIN: %s", msg);
+    if (rc == 2) { /* set meanwhile (echowallctl): the login's pad, to type it */
+        pad_open(a, PAD_PIN);
+        a->pin_msg = S_FIRST_PIN_TAKEN;
+    } else if (!same || rc != 0) {
+        pad_new_pin(a, a->new_pin_for);
         a->pin_msg = !same ? S_NEW_PIN_MISMATCH : rc > 0 ? S_NEW_PIN_BAD : S_LOAD_FAILED;
-        return;
+    } else if (a->new_pin_for == NP_FIRST) {
+        office_open(a);
+        ui_toast(a, S_NEW_PIN_SET);
+    } else if (a->new_pin_for == NP_CHANGE) {
+        a->overlay = OV_NONE;
+        a->off.dev_state = 1;
+        snprintf(a->off.dev_msg, sizeof a->off.dev_msg, "%s", tr(a->lang, S_OD_MY_PIN_DONE));
+    } else {
+        staff_menu_open(a);
+        ui_toast(a, S_NEW_PIN_SET);
     }
-    a->pin[0] = 0;
-    staff_menu_open(a);
-    ui_toast(a, S_NEW_PIN_SET);
 }
 
 void pad_ok(App *a)
@@ -411,6 +464,7 @@ void pad_ok(App *a)
     int v = atoi(a->pin);
     switch (a->pad_for) {
     case PAD_PIN:
+    case PAD_CUR_PIN:
         check_pin(a);
         return;
     case PAD_NEW_PIN:

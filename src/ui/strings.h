@@ -162,6 +162,10 @@ typedef enum {
     S_NEW_PIN_BAD,
     S_NEW_PIN_MISMATCH,
     S_NEW_PIN_SET,
+    S_FIRST_PIN,        /* 这台电脑还没有工作人员密码：请设置一个… */
+    S_FIRST_PIN_TAKEN,  /* a PIN was set meanwhile: type it */
+    S_CUR_PIN,          /* 请输入现在的工作人员密码 */
+    S_CHANGE_PIN_NEW,   /* 请输入新的工作人员密码… */
     S_TRACK_HINT,
     S_TRACK_GO,
     S_TRACK_BAD,
@@ -346,6 +350,8 @@ typedef enum {
     S_OD_PIN_ASK_FMT,   /* 给%s重设工作人员密码？… */
     S_OD_PIN_DONE_FMT,  /* %s的临时密码：%s… */
     S_OD_CLOCK_CONFIRM, /* 确认时钟 */
+    S_OD_MY_PIN,        /* 修改工作人员密码 (this station's own) */
+    S_OD_MY_PIN_DONE,   /* 本机的工作人员密码已修改… */
     S_OD_CLOCK_OK_FMT,  /* 本机日期 %s，时钟已确认 */
     S_OD_CLOCK_ASK_FMT, /* 时钟跳变过：今天是 %s 吗？… */
     S_OD_CLOCK_DONE_FMT, /* 时钟已确认：今天是 %s */
