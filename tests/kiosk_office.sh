@@ -10,7 +10,10 @@
 # reason; the workbook, the agenda and the tracking site exported onto a
 # stick (and a clear word without one); a new kiosk's enrolment request
 # answered and a kiosk retired on 设备管理; a person added to the roster and
-# a unit renamed on 花名册; logging out; every frame's
+# a unit renamed on 花名册; the station's own staff PIN changed on 设备管理
+# (a wrong PIN in use, counted in the login's back-off, a short one, a
+# mismatch; the old PIN refused after) and a new station's first PIN set
+# at its login; logging out; every frame's
 # touch targets checked, at 1280x800, 800x480 and 1920x1080.
 # Usage: kiosk_office.sh BIN_DIR
 name=kiosk_office
@@ -473,6 +476,126 @@ for size in 800x480 1920x1080; do
     } >"$tmp/size.txt"
     kiosk "$tmp/size.txt" "$size" || fail "the walk at $size"
 done
+
+# ---- the station's own staff PIN ------------------------------------------------
+digits() { # PIN: presses its digits, then 确认
+    echo "$1" | sed 's/./press &\n/g' | grep .
+    echo "press 确认"
+}
+# Wrong PINs in use on 修改工作人员密码 count toward the login's back-off: the
+# fourth in a row locks, and the login is then refused too (a copy, as the
+# pinned clock never lets the lock end).
+cp "$db" "$tmp/locked.db"
+{
+    login
+    echo "press 设备管理"
+    echo "press 修改工作人员密码"
+    for i in 1 2 3 4; do # three free, the fourth starts a 30 s lock
+        digits 1111
+        echo "expect 密码不对"
+    done
+    digits 1111
+    echo "expect 密码错误次数过多"
+    echo "press 取消"
+    echo "press 返回"
+    echo "press 退出登录"
+    echo "press 工作人员登录"
+    digits 2468
+    echo "expect 密码错误次数过多"
+} >"$tmp/lock.txt"
+(db="$tmp/locked.db" && kiosk "$tmp/lock.txt") || fail "the change-PIN back-off walk"
+# Changed on the screen, at 800x480 and 1920x1080: a wrong PIN in use, a
+# too-short new one, a mismatch, then 1357; the old one no longer logs in.
+n=0
+for size in 800x480 1920x1080; do
+    old=$([ $n = 0 ] && echo 2468 || echo 1357) new=$([ $n = 0 ] && echo 1357 || echo 86420)
+    {
+        echo "press 工作人员登录"
+        digits "$old"
+        echo "expect 待处理"
+        echo "press 设备管理"
+        echo "press 修改工作人员密码"
+        echo "expect 请输入现在的工作人员密码"
+        digits 9999
+        echo "expect 密码不对"
+        echo "screenshot office_mypin_wrong_$size"
+        digits "$old"
+        echo "expect 请输入新的工作人员密码"
+        digits 12
+        echo "expect 密码要 4–8 位数字"
+        echo "screenshot office_mypin_short_$size"
+        digits "$new"
+        echo "expect 请再输入一次新密码"
+        digits 24680
+        echo "expect 两次输入不一样"
+        echo "expect 请输入新的工作人员密码"
+        digits "$new"
+        digits "$new"
+        echo "expect 本机的工作人员密码已修改"
+        echo "screenshot office_mypin_done_$size"
+        echo "press 返回"
+        echo "press 退出登录"
+        echo "press 工作人员登录"
+        digits "$old"
+        echo "expect 密码不对"
+        digits "$new"
+        echo "expect 待处理"
+    } >"$tmp/mypin.txt"
+    kiosk "$tmp/mypin.txt" "$size" || fail "changing the station's PIN at $size"
+    n=1
+done
+echo 86420 | "$ctl" --db "$db" staff check-pin >/dev/null || fail "the changed PIN does not check"
+if echo 2468 | "$ctl" --db "$db" staff check-pin >/dev/null 2>&1; then fail "the old PIN still checks"; fi
+# 取消 on the pad changes nothing.
+{
+    echo "press 工作人员登录"
+    digits 86420
+    echo "press 设备管理"
+    echo "press 修改工作人员密码"
+    digits 86420
+    echo "press 取消"
+    echo "expect 修改工作人员密码"
+} >"$tmp/mypin-cancel.txt"
+kiosk "$tmp/mypin-cancel.txt" || fail "cancelling the PIN change"
+echo 86420 | "$ctl" --db "$db" staff check-pin >/dev/null || fail "取消 changed the PIN"
+
+# A new office station (echowallctl init, no PIN): the login asks for its
+# first PIN, twice, refusing a short one and a mismatch, and logs in; after
+# that it is the PIN's login. The digits never show on the pad.
+fresh="$tmp/fresh.db"
+for size in 800x480 1920x1080; do
+    rm -f "$fresh"*; "$ctl" --db "$fresh" init --role office --name 青石镇 >/dev/null
+    {
+        echo "press 工作人员登录"
+        echo "expect 这台电脑还没有工作人员"
+        echo "screenshot office_firstpin_$size"
+        digits 123
+        echo "expect 密码要 4–8 位数字"
+        digits 5791
+        echo "expect 请再输入一次新密码"
+        digits 5792
+        echo "expect 两次输入不一样"
+        echo "expect 这台电脑还没有工作人员"
+        digits 5791
+        digits 5791
+        echo "expect 待处理"
+        echo "screenshot office_firstpin_in_$size"
+        echo "press 退出登录"
+        echo "press 工作人员登录"
+        echo "expect 请输入工作人员密码"
+        digits 1234
+        echo "expect 密码不对"
+        digits 5791
+        echo "expect 待处理"
+    } >"$tmp/first.txt"
+    (db="$fresh" && kiosk "$tmp/first.txt" "$size") || fail "the first PIN at $size"
+done
+echo 5791 | "$ctl" --db "$fresh" staff check-pin >/dev/null || fail "the first PIN does not check"
+rm -f "$fresh"*; "$ctl" --db "$fresh" init --role office --name 青石镇 >/dev/null
+printf 'press 工作人员登录\npress 5\npress 7\npress 9\nexpect ● ● ●\n' >"$tmp/shown.txt"
+(db="$fresh" && kiosk "$tmp/shown.txt") || fail "the first PIN's dots"
+printf 'press 工作人员登录\npress 5\npress 7\npress 9\nexpect 579\n' >"$tmp/shown.txt"
+if (db="$fresh" && kiosk "$tmp/shown.txt"); then fail "the first PIN's digits show on the pad"; fi
 
 # The demo office starts logged out, with its PIN on standard error.
 "$bin/echowall" --demo --office --headless --window 1280x800 --script /dev/null 2>"$tmp/demo.err" ||
