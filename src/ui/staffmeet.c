@@ -355,9 +355,9 @@ void pad_open(App *a, PadFor what)
  * what a scanner types for its QR (the code, or a URL ending in it). */
 void pad_type(App *a, const char *text)
 {
-    static const size_t most[] = {[PAD_PIN] = 8, [PAD_NEW_PIN] = 8, [PAD_NEW_PIN2] = 8,
-                                  [PAD_CUR_PIN] = 8, [PAD_CAP] = 4, [PAD_TOKENS] = 3, [PAD_TOKEN] = 64,
-                                  [PAD_RATING] = 6};
+    static const size_t most[] = {[PAD_PIN] = 8,     [PAD_NEW_PIN] = 8, [PAD_NEW_PIN2] = 8,
+                                  [PAD_CUR_PIN] = 8, [PAD_CAP] = 4,     [PAD_TOKENS] = 3,
+                                  [PAD_TOKEN] = 64,  [PAD_RATING] = 6};
     size_t n = strlen(a->pin);
     for (const char *p = text; *p && n < most[a->pad_for] && n + 1 < sizeof a->pin; p++) {
         int digit = *p >= '0' && *p <= '9';
