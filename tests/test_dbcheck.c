@@ -113,13 +113,6 @@ static void integrity_ok(const char *path)
     sqlite3_close(db);
 }
 
-static int64_t q_int(sqlite3 *db, const char *sql)
-{
-    int64_t v = -1;
-    assert_int_equal(db_int(db, NULL, &v, -1, sql, NULL), EW_OK);
-    return v;
-}
-
 /* One record key found on a page. */
 typedef struct Key {
     unsigned char device[EW_DEVICE_LEN];
@@ -253,9 +246,9 @@ static void self_of(sqlite3 *db, Author *a)
 static int64_t facts_of(const char *path, Author *self, int64_t *page_size)
 {
     sqlite3 *db = open_path(path);
-    int64_t n = q_int(db, "SELECT count(*) FROM records");
+    int64_t n = tu_q_int(db, "SELECT count(*) FROM records");
     if (page_size)
-        *page_size = q_int(db, "PRAGMA page_size");
+        *page_size = tu_q_int(db, "PRAGMA page_size");
     self_of(db, self);
     db_close(db);
     return n;
@@ -328,7 +321,7 @@ static void test_clean(void **state)
     ok_rc(db_exec(live, &e, "INSERT INTO local_config VALUES('test.after', '1')"), &e, "write");
     db_close(live);
     live = open_path(path);
-    assert_int_equal(q_int(live, "SELECT count(*) FROM local_config WHERE key LIKE 'test.%'"), 2);
+    assert_int_equal(tu_q_int(live, "SELECT count(*) FROM local_config WHERE key LIKE 'test.%'"), 2);
     db_close(live);
     /* No file: nothing to check, nothing made. */
     char *none = tu_path(dir, "none.db");
@@ -387,8 +380,8 @@ static void test_damaged_leaves_and_resync(void **state)
     int64_t next_seq = self.next_seq;
     char *before = tu_dump_state(h07), *office_state = tu_dump_state(office);
     assert_string_equal(before, office_state);
-    int64_t n_records = q_int(h07, "SELECT count(*) FROM records");
-    int64_t page_size = q_int(h07, "PRAGMA page_size");
+    int64_t n_records = tu_q_int(h07, "SELECT count(*) FROM records");
+    int64_t page_size = tu_q_int(h07, "PRAGMA page_size");
     db_close(h07);
 
     /* Damage two leaves apart from each other: the one with this hall's
@@ -459,7 +452,7 @@ static void test_damaged_leaves_and_resync(void **state)
     /* Every record on an undamaged page is back (in the log, or waiting
      * for a lost predecessor); of the damaged pages' records, those not
      * back are exactly the ones reported lost. */
-    int64_t present = q_int(h07, "SELECT (SELECT count(*) FROM records) + "
+    int64_t present = tu_q_int(h07, "SELECT (SELECT count(*) FROM records) + "
                                  "(SELECT count(*) FROM waiting)");
     int64_t gone = 0;
     for (size_t i = 0; i < nlost; i++)
@@ -513,7 +506,7 @@ static void test_damaged_leaves_and_resync(void **state)
     assert_false(kiosk_held(h07));
     for (size_t i = 0; i < nlost; i++)
         assert_true(has_key(h07, &lost[i]));
-    assert_int_equal(q_int(h07, "SELECT count(*) FROM waiting"), 0);
+    assert_int_equal(tu_q_int(h07, "SELECT count(*) FROM waiting"), 0);
     char *h_recs = records_of(h07, "records"), *o_recs = records_of(office, "records");
     assert_string_equal(h_recs, o_recs);
     free(h_recs);
@@ -529,7 +522,7 @@ static void test_damaged_leaves_and_resync(void **state)
     r = sync_ok(office, io);
     assert_int_equal(json_array_size(json_object_get(r, "forks")), 0);
     json_decref(r);
-    assert_int_equal(q_int(office, "SELECT count(*) FROM forks"), 0);
+    assert_int_equal(tu_q_int(office, "SELECT count(*) FROM forks"), 0);
     int64_t got = 0;
     db_int(office, NULL, &got, 0, "SELECT max(seq) FROM records WHERE device=?", "b", self.id,
            (size_t)EW_DEVICE_LEN);
@@ -568,7 +561,7 @@ static void test_truncated(void **state)
     Author after;
     self_of(db, &after);
     assert_memory_equal(after.id, self.id, EW_DEVICE_LEN);
-    int64_t held = q_int(db, "SELECT count(*) FROM records");
+    int64_t held = tu_q_int(db, "SELECT count(*) FROM records");
     assert_true(held > 0 && held < n_records);
     db_close(db);
     free(path);
@@ -650,9 +643,9 @@ static void test_salvage_kept_file(void **state)
     EwErr e = {0};
     for (int i = 0; i < 2; i++)
         ok_rc(add_appeal(db, i ? "桥头的护栏松了" : "井水发浑三天了", &e), &e, "appeal");
-    int64_t appeals = q_int(db, "SELECT count(*) FROM appeals");
-    int64_t page = q_int(db, "SELECT rootpage FROM sqlite_schema WHERE name='device_self'");
-    int64_t page_size = q_int(db, "PRAGMA page_size");
+    int64_t appeals = tu_q_int(db, "SELECT count(*) FROM appeals");
+    int64_t page = tu_q_int(db, "SELECT rootpage FROM sqlite_schema WHERE name='device_self'");
+    int64_t page_size = tu_q_int(db, "PRAGMA page_size");
     db_close(db);
     damage_page(path, (size_t)page_size, page);
     json_t *r = run(path, 1, NULL, EW_OK);
@@ -667,7 +660,7 @@ static void test_salvage_kept_file(void **state)
     tu_ctl_free(&c);
     /* The enrolled one takes them, each verified; twice changes nothing. */
     db = open_path(enrolled);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM appeals"), appeals - 2);
+    assert_int_equal(tu_q_int(db, "SELECT count(*) FROM appeals"), appeals - 2);
     db_close(db);
     for (int round = 0; round < 2; round++) {
         c = tu_ctl(enrolled, "db", "salvage", kept, NULL);
@@ -677,8 +670,8 @@ static void test_salvage_kept_file(void **state)
         assert_non_null(strstr(c.out, "checked again"));
         tu_ctl_free(&c);
         db = open_path(enrolled);
-        assert_int_equal(q_int(db, "SELECT count(*) FROM appeals"), appeals);
-        assert_int_equal(q_int(db, "SELECT count(*) FROM waiting"), 0);
+        assert_int_equal(tu_q_int(db, "SELECT count(*) FROM appeals"), appeals);
+        assert_int_equal(tu_q_int(db, "SELECT count(*) FROM waiting"), 0);
         db_close(db);
     }
     /* A file that is no database: refused, nothing changed. */
@@ -734,7 +727,7 @@ static void test_power_cut(void **state)
         Author after;
         self_of(db, &after);
         assert_memory_equal(after.id, self.id, EW_DEVICE_LEN);
-        assert_true(q_int(db, "SELECT count(*) FROM records") > 0);
+        assert_true(tu_q_int(db, "SELECT count(*) FROM records") > 0);
         db_close(db);
         if (count_files(dir, "h07.db.rebuil")) {
             char *cmd = ew_xasprintf("ls -la %s >&2", dir);

@@ -110,13 +110,6 @@ static void same_text(const char *a, const char *b, const char *what)
     fail();
 }
 
-static int64_t q_int(sqlite3 *db, const char *sql)
-{
-    int64_t v = -1;
-    assert_int_equal(db_int(db, NULL, &v, -1, sql, NULL), EW_OK);
-    return v;
-}
-
 static char *q_text(sqlite3 *db, const char *sql)
 {
     char *v = NULL;
@@ -199,27 +192,27 @@ static void test_figures(void **state)
     check_figures(db);
 
     /* Every record was applied: the demo's history obeys its own rules. */
-    assert_int_equal(q_int(db, "SELECT count(*) FROM records WHERE state IS NOT 1"), 0);
+    assert_int_equal(tu_q_int(db, "SELECT count(*) FROM records WHERE state IS NOT 1"), 0);
     /* Meetings are all closed, with tallies. */
-    assert_int_equal(q_int(db, "SELECT count(*) FROM meetings WHERE status='closed' AND "
+    assert_int_equal(tu_q_int(db, "SELECT count(*) FROM meetings WHERE status='closed' AND "
                                "tallies IS NOT NULL AND ballots > 0"),
                      39);
     /* Namesakes among the people (names repeat in villages). */
-    assert_true(q_int(db, "SELECT count(*) FROM (SELECT name FROM people GROUP BY name "
+    assert_true(tu_q_int(db, "SELECT count(*) FROM (SELECT name FROM people GROUP BY name "
                           "HAVING count(*) > 1)") >= 1);
     /* Some appeals not yet approved for the wall, some published. */
-    int64_t unpublished = q_int(db, "SELECT count(*) FROM appeals WHERE published=0");
+    int64_t unpublished = tu_q_int(db, "SELECT count(*) FROM appeals WHERE published=0");
     assert_true(unpublished > 0 && unpublished < 183);
     /* Some solved appeals rated by the villager, both ways; only solved ones. */
-    assert_true(q_int(db, "SELECT count(*) FROM appeals WHERE rating='satisfied'") > 0);
-    assert_true(q_int(db, "SELECT count(*) FROM appeals WHERE rating='unsatisfied'") > 0);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM appeals WHERE rating IS NOT NULL AND "
+    assert_true(tu_q_int(db, "SELECT count(*) FROM appeals WHERE rating='satisfied'") > 0);
+    assert_true(tu_q_int(db, "SELECT count(*) FROM appeals WHERE rating='unsatisfied'") > 0);
+    assert_int_equal(tu_q_int(db, "SELECT count(*) FROM appeals WHERE rating IS NOT NULL AND "
                                "status<>'solved'"),
                      0);
     /* No private contacts: sealed boxes are random, the demo reproducible
      * (contacts are tested in test_appeal). Grades were given by halls too. */
-    assert_int_equal(q_int(db, "SELECT count(*) FROM appeals WHERE contact_hash IS NOT NULL"), 0);
-    assert_true(q_int(db, "SELECT count(*) FROM timeline WHERE kind='grade' AND "
+    assert_int_equal(tu_q_int(db, "SELECT count(*) FROM appeals WHERE contact_hash IS NOT NULL"), 0);
+    assert_true(tu_q_int(db, "SELECT count(*) FROM timeline WHERE kind='grade' AND "
                           "by_role='hall'") > 0);
     /* Overdue as the wall computes it, against the pinned day. */
     AppealFilter f = {.overdue = 1};
@@ -230,8 +223,8 @@ static void test_figures(void **state)
     assert_true(json_integer_value(json_object_get(a, "overdue_days")) > 0);
     json_decref(arr);
     /* History spans the 240 days before `today`, none after it. */
-    assert_true(q_int(db, "SELECT max(created_day) FROM appeals") < today());
-    assert_true(q_int(db, "SELECT min(created_day) FROM appeals") >= today() - 240);
+    assert_true(tu_q_int(db, "SELECT max(created_day) FROM appeals") < today());
+    assert_true(tu_q_int(db, "SELECT min(created_day) FROM appeals") >= today() - 240);
 }
 
 static void test_deterministic(void **state)
@@ -273,7 +266,7 @@ static void test_signatures(void **state)
     Fixture *fx = *state;
     int n = 0;
     assert_int_equal(tu_bad_signatures(fx->office, &n), 0);
-    assert_int_equal(n, q_int(fx->office, "SELECT count(*) FROM records"));
+    assert_int_equal(n, tu_q_int(fx->office, "SELECT count(*) FROM records"));
     assert_true(n > 1000);
 }
 
@@ -294,7 +287,7 @@ static void test_hall_view(void **state)
     char *hex_office = q_text(fx->office, "SELECT hex(device) FROM device_self");
     assert_string_equal(hex_self, hex_h07);
     assert_string_not_equal(hex_self, hex_office);
-    assert_int_equal(q_int(fx->office, "SELECT count(*) FROM devices WHERE hall='H07'"), 1);
+    assert_int_equal(tu_q_int(fx->office, "SELECT count(*) FROM devices WHERE hall='H07'"), 1);
     /* A kiosk pins the town key but never holds it. */
     unsigned char sk[crypto_sign_SECRETKEYBYTES], pk_h[32], pk_o[32];
     assert_int_equal(device_town_sk(h, sk, &e), EW_EDENIED);
@@ -315,8 +308,8 @@ static void test_hall_view(void **state)
     char *db_ = q_text(h, devices);
     same_text(da, db_, "known devices");
     /* The kiosk's counters carry on past the records it authored. */
-    assert_int_equal(q_int(h, "SELECT next_seq FROM device_self"),
-                     q_int(h, "SELECT max(seq) FROM records r JOIN device_self s "
+    assert_int_equal(tu_q_int(h, "SELECT next_seq FROM device_self"),
+                     tu_q_int(h, "SELECT max(seq) FROM records r JOIN device_self s "
                               "ON r.device = s.device") + 1);
     free(da);
     free(db_);
@@ -333,8 +326,8 @@ static void test_hall_view(void **state)
     sqlite3 *x = open_new(fx->dir, "h39.db");
     assert_int_equal(fill(x, 1, "H39", &e), EW_EINPUT);
     assert_non_null(strstr(e.msg, "H39"));
-    assert_int_equal(q_int(x, "SELECT count(*) FROM records"), 0);
-    assert_int_equal(q_int(x, "SELECT count(*) FROM device_self"), 0);
+    assert_int_equal(tu_q_int(x, "SELECT count(*) FROM records"), 0);
+    assert_int_equal(tu_q_int(x, "SELECT count(*) FROM device_self"), 0);
     db_close(x);
 }
 
@@ -344,8 +337,8 @@ static void test_refuses_nonempty(void **state)
     /* A demo town already there. */
     char *before = tu_dump_state(fx->office);
     char *self_before = q_text(fx->office, "SELECT hex(device)||next_seq||hlc FROM device_self");
-    int64_t ndev = q_int(fx->office, "SELECT count(*) FROM devices");
-    int64_t nblob = q_int(fx->office, "SELECT count(*) FROM blobs");
+    int64_t ndev = tu_q_int(fx->office, "SELECT count(*) FROM devices");
+    int64_t nblob = tu_q_int(fx->office, "SELECT count(*) FROM blobs");
     EwErr e = {0};
     assert_int_equal(fill(fx->office, 1, NULL, &e), EW_ESTATE);
     assert_int_equal(e.code, EW_ESTATE);
@@ -357,8 +350,8 @@ static void test_refuses_nonempty(void **state)
     same_text(before, after, "derived state");
     same_text(fx->office_records, recs, "records");
     assert_string_equal(self_before, self_after);
-    assert_int_equal(q_int(fx->office, "SELECT count(*) FROM devices"), ndev);
-    assert_int_equal(q_int(fx->office, "SELECT count(*) FROM blobs"), nblob);
+    assert_int_equal(tu_q_int(fx->office, "SELECT count(*) FROM devices"), ndev);
+    assert_int_equal(tu_q_int(fx->office, "SELECT count(*) FROM blobs"), nblob);
     assert_true(sqlite3_get_autocommit(fx->office)); /* no transaction left open */
     free(before);
     free(after);
@@ -379,8 +372,8 @@ static void test_refuses_nonempty(void **state)
     assert_int_equal(fill(db, 1, NULL, &e), EW_ESTATE);
     after = tu_dump_state(db);
     same_text(before, after, "derived state");
-    assert_int_equal(q_int(db, "SELECT count(*) FROM records"), 1);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM devices"), 1);
+    assert_int_equal(tu_q_int(db, "SELECT count(*) FROM records"), 1);
+    assert_int_equal(tu_q_int(db, "SELECT count(*) FROM devices"), 1);
     free(before);
     free(after);
     sodium_memzero(&self, sizeof self);
@@ -402,13 +395,13 @@ static void test_keeps_init_identity(void **state)
     assert_string_equal(id_before, id_after);
     assert_string_equal(pk_before, pk_after);
     check_figures(db);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM records WHERE state IS NOT 1"), 0);
+    assert_int_equal(tu_q_int(db, "SELECT count(*) FROM records WHERE state IS NOT 1"), 0);
 
     /* Every office record is this device's; it is the only office device. */
-    assert_int_equal(q_int(db, "SELECT count(*) FROM devices WHERE role='office'"), 1);
-    int64_t office_recs = q_int(db, "SELECT count(*) FROM records r JOIN devices d "
+    assert_int_equal(tu_q_int(db, "SELECT count(*) FROM devices WHERE role='office'"), 1);
+    int64_t office_recs = tu_q_int(db, "SELECT count(*) FROM records r JOIN devices d "
                                     "ON d.device = r.device WHERE d.role='office'");
-    int64_t own = q_int(db, "SELECT count(*) FROM records r JOIN device_self s "
+    int64_t own = tu_q_int(db, "SELECT count(*) FROM records r JOIN device_self s "
                             "ON s.device = r.device");
     assert_true(own > 200); /* the roster alone is over 200 records */
     assert_int_equal(own, office_recs);
@@ -419,9 +412,9 @@ static void test_keeps_init_identity(void **state)
                                        "FROM records GROUP BY kind ORDER BY kind)");
     same_text(kinds_a, kinds_b, "record kinds");
     /* Its persisted counters moved past its records. */
-    assert_int_equal(q_int(db, "SELECT next_seq FROM device_self"), own + 1);
+    assert_int_equal(tu_q_int(db, "SELECT next_seq FROM device_self"), own + 1);
     /* Its kiosks are certified by this office's town key. */
-    assert_int_equal(q_int(db, "SELECT count(*) FROM devices WHERE role='hall' AND cert IS NULL"),
+    assert_int_equal(tu_q_int(db, "SELECT count(*) FROM devices WHERE role='hall' AND cert IS NULL"),
                      0);
     free(kinds_a);
     free(kinds_b);

@@ -74,13 +74,6 @@ static void same_text(const char *a, const char *b, const char *what)
     fail();
 }
 
-static int64_t q_int(sqlite3 *db, const char *sql)
-{
-    int64_t v = -1;
-    assert_int_equal(db_int(db, NULL, &v, -1, sql, NULL), EW_OK);
-    return v;
-}
-
 /* splitmix64: shuffles reproducible from a fixed seed. */
 static uint64_t rnd(uint64_t *s)
 {
@@ -222,7 +215,7 @@ static sqlite3 *fresh(Fixture *fx, int variant)
            &e);
     sqlite3_finalize(st);
     ok(db_commit(db, &e), &e);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM records"), 0);
+    assert_int_equal(tu_q_int(db, "SELECT count(*) FROM records"), 0);
     return db;
 }
 
@@ -268,10 +261,10 @@ static int insert_and_fold(Fixture *fx, sqlite3 *db, const size_t *idx, size_t n
         ok(db_commit(db, &e), &e);
         late += is_late;
         /* Nothing is left unfolded after a fold. */
-        assert_int_equal(q_int(db, "SELECT count(*) FROM records WHERE state IS NULL"), 0);
+        assert_int_equal(tu_q_int(db, "SELECT count(*) FROM records WHERE state IS NULL"), 0);
         /* The frontier is the greatest record held. */
         assert_true(frontier(db, &f));
-        assert_int_equal(f.hlc, q_int(db, "SELECT max(hlc) FROM records"));
+        assert_int_equal(f.hlc, tu_q_int(db, "SELECT max(hlc) FROM records"));
     }
     return late;
 }
@@ -289,7 +282,7 @@ static void check_same_as_source(Fixture *fx, sqlite3 *db)
     char *s = tu_dump_state(db);
     same_text(fx->src_state, s, "folded state");
     free(s);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM records"), (int64_t)fx->nrecs);
+    assert_int_equal(tu_q_int(db, "SELECT count(*) FROM records"), (int64_t)fx->nrecs);
 }
 
 static void test_reverse_order(void **state)
@@ -387,14 +380,14 @@ static void test_batches(void **state)
     db = fresh(fx, 0);
     /* First everything else; some of it is refused for now. */
     assert_int_equal(insert_and_fold(fx, db, order, fx->nrecs - held, 1), 0);
-    assert_true(q_int(db, "SELECT count(*) FROM records WHERE state=0") > 0);
+    assert_true(tu_q_int(db, "SELECT count(*) FROM records WHERE state=0") > 0);
     char *partial = tu_dump_state(db);
     assert_true(strcmp(partial, fx->src_state) != 0);
     free(partial);
     /* Then the late device's records. */
     assert_int_equal(insert_and_fold(fx, db, order + (fx->nrecs - held), held, 1), 1);
     check_same_as_source(fx, db);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM records WHERE state IS NOT 1"), 0);
+    assert_int_equal(tu_q_int(db, "SELECT count(*) FROM records WHERE state IS NOT 1"), 0);
     db_close(db);
     free(order);
 }
@@ -410,7 +403,7 @@ static void test_rebuild_same_as_incremental(void **state)
     char *s = tu_dump_state(fx->src);
     same_text(fx->src_state, s, "rebuilt state");
     free(s);
-    assert_int_equal(q_int(fx->src, "SELECT count(*) FROM records WHERE state IS NOT 1"), 0);
+    assert_int_equal(tu_q_int(fx->src, "SELECT count(*) FROM records WHERE state IS NOT 1"), 0);
 
     /* A rebuild of a copy folded from shuffled batches. */
     size_t *idx = identity_order(fx);
@@ -545,8 +538,8 @@ static void test_unknown_author(void **state)
         assert_non_null(strstr(note, "unknown device"));
         free(note);
     }
-    assert_int_equal(q_int(db, "SELECT count(*) FROM records"), (int64_t)fx->nrecs + 2);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM branches WHERE code='H39'"), 0);
+    assert_int_equal(tu_q_int(db, "SELECT count(*) FROM records"), (int64_t)fx->nrecs + 2);
+    assert_int_equal(tu_q_int(db, "SELECT count(*) FROM branches WHERE code='H39'"), 0);
     /* The appeal's timeline shows the step, not applied; its status stands. */
     int64_t n = -1;
     db_int(db, NULL, &n, -1,
@@ -636,7 +629,7 @@ static void test_unknown_kind(void **state)
     assert_int_equal(st, 0);
     assert_non_null(note);
     free(note);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM records"), (int64_t)fx->nrecs + 3);
+    assert_int_equal(tu_q_int(db, "SELECT count(*) FROM records"), (int64_t)fx->nrecs + 3);
     /* The unknown appeal step is on the appeal's timeline, not applied. */
     int64_t n = -1;
     db_int(db, NULL, &n, -1,
