@@ -12,7 +12,9 @@
  *   second villager's session, or after reopening; nothing is written in
  *   the shared or deployed folders (listings with sizes and mtimes
  *   compared) nor in Rime's temporary user folder.
- * - Failure paths: missing folders, an undeployed folder, a deployment
+ * - Failure paths: librime missing, or a library that is not librime,
+ *   where the first open loads it (run first, before any open loads it);
+ *   missing folders, an undeployed folder, a deployment
  *   without its dictionary, a schema that would learn, OpenCC broken
  *   (traditional characters): each a clear error, no crash, and the
  *   engine opens normally afterwards.
@@ -567,6 +569,21 @@ static void test_missing_data(void **state)
     free(dir);
 }
 
+/* Runs first: librime is loaded by the first open that finds it, and
+ * stays loaded. */
+static void test_missing_library(void **state)
+{
+    (void)state;
+    setenv("ECHOWALL_RIME_LIBRARY", "/nonexistent/librime.so.1", 1);
+    expect_open_error(EW_TEST_RIME_SHARED, EW_TEST_RIME_DIR, EW_ENOTFOUND, "cannot load librime");
+    expect_open_error(EW_TEST_RIME_SHARED, EW_TEST_RIME_DIR, EW_ENOTFOUND, "librime1");
+    setenv("ECHOWALL_RIME_LIBRARY", "libz.so.1", 1); /* loads, but is not librime */
+    expect_open_error(EW_TEST_RIME_SHARED, EW_TEST_RIME_DIR, EW_ENOTFOUND, "is not librime");
+    unsetenv("ECHOWALL_RIME_LIBRARY");
+    /* The real one is loaded at the next open. */
+    ime_pinyin_close(open_ok());
+}
+
 static void test_learning_schema_refused(void **state)
 {
     (void)state;
@@ -625,6 +642,7 @@ int main(void)
     g_tmp = tu_tmpdir();
     setenv("TMPDIR", g_tmp, 1);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_missing_library),
         cmocka_unit_test(test_simplified),
         cmocka_unit_test(test_scripted_keys),
         cmocka_unit_test(test_backspace),

@@ -20,10 +20,18 @@
  *                     but Rime must have one)
  * Paging is done here over Rime's whole candidate list, so the page size is
  * the UI's choice and not the deployed schema's.
+ *
+ * librime is opened (dlopen) by the first ime_pinyin_open, not linked: with
+ * its C++ dependencies (boost, glog, ICU, OpenCC, leveldb...) it is 15 of
+ * the kiosk's 92 libraries, and loading them took 5 ms of every start while
+ * most runs never show a keyboard. Its one entry point, rime_get_api, gives
+ * the whole function table. It stays loaded until the process ends (glog
+ * cannot be set up twice).
  */
 #include "pinyin.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +59,44 @@ static struct {
     char *deployed;
     char *scratch;    /* the temporary user folder */
 } g;
+
+/* librime's file name as the loader finds it: ECHOWALL_RIME_LIBRARY (for
+ * the tests of a missing library), else the soname the build was made
+ * against. */
+static const char *rime_library(void)
+{
+    const char *env = getenv("ECHOWALL_RIME_LIBRARY");
+    return env && *env ? env : EW_RIME_SONAME;
+}
+
+/* Opens librime (once per process: the handle is kept) and puts its
+ * function table in *api; EW_ENOTFOUND when it cannot be loaded or is not
+ * librime, EW_ESTATE when it is too old. */
+static int rime_load(RimeApi **api, EwErr *err)
+{
+    static RimeApi *(*get_api)(void);
+    if (!get_api) {
+        void *lib = dlopen(rime_library(), RTLD_NOW | RTLD_LOCAL);
+        if (!lib) {
+            const char *why = dlerror();
+            return ew_err(err, EW_ENOTFOUND, "cannot load librime (%s): %s (Debian: librime1)",
+                          rime_library(), why ? why : "unknown error");
+        }
+        /* POSIX's way of turning dlsym's object pointer into a function pointer */
+        *(void **)&get_api = dlsym(lib, "rime_get_api");
+        if (!get_api) {
+            dlclose(lib);
+            return ew_err(err, EW_ENOTFOUND, "%s is not librime: it has no rime_get_api",
+                          rime_library());
+        }
+    }
+    *api = get_api();
+    if (!*api || !RIME_API_AVAILABLE(*api, candidate_list_from_index) ||
+        !RIME_API_AVAILABLE(*api, select_candidate) || !RIME_API_AVAILABLE(*api, get_input))
+        return ew_err(err, EW_ESTATE, "librime (%s) is too old (1.5 or later needed)",
+                      rime_library());
+    return EW_OK;
+}
 
 const char *ime_pinyin_data_dir(void)
 {
@@ -102,10 +148,9 @@ static int engine_start(const char *shared, const char *deployed, EwErr *err)
     int rc = check_deployed(deployed, err);
     if (rc != EW_OK)
         return rc;
-    g.api = rime_get_api();
-    if (!g.api || !RIME_API_AVAILABLE(g.api, candidate_list_from_index) ||
-        !RIME_API_AVAILABLE(g.api, select_candidate) || !RIME_API_AVAILABLE(g.api, get_input))
-        return ew_err(err, EW_ESTATE, "librime is too old (1.5 or later needed)");
+    rc = rime_load(&g.api, err);
+    if (rc != EW_OK)
+        return rc;
     g.scratch = ime_make_tmpdir("echowall-rime-");
     if (!g.scratch)
         return ew_err(err, EW_EIO, "cannot make a temporary folder for Rime: %s", strerror(errno));
