@@ -3,11 +3,11 @@
  */
 #include "display.h"
 
-#include <errno.h>
-#include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "shot.h"
 
 int display_open(Display *d, const DisplaySpec *s, char *err, size_t errlen)
 {
@@ -97,69 +97,24 @@ void display_begin(Display *d)
     SDL_SetRenderTarget(d->r, d->target);
 }
 
-#define SHOT_BAND 32 /* rows read back from the renderer at a time */
+/* shot.c's rows(): the frame read back in the renderer's own 32-bit
+ * format where it is one of the two with red, green and blue in the low 24
+ * bits of a host-order pixel (offscreen's window is RGB888, a rotated
+ * frame's texture ARGB8888), so that SDL copies rows rather than converting
+ * pixels; else converted to RGB888 by SDL. */
+static int read_rows(void *ctx, int y0, int n, uint32_t *px)
+{
+    Display *d = ctx;
+    Uint32 fmt = d->target ? SDL_PIXELFORMAT_ARGB8888 : SDL_GetWindowPixelFormat(d->win);
+    if (fmt != SDL_PIXELFORMAT_ARGB8888 && fmt != SDL_PIXELFORMAT_RGB888)
+        fmt = SDL_PIXELFORMAT_RGB888;
+    SDL_Rect r = {0, y0, d->log_w, n};
+    return SDL_RenderReadPixels(d->r, &r, fmt, px, d->log_w * 4) == 0 ? 0 : -1;
+}
 
-/* Writes the logical frame as an 8-bit RGB PNG, compressed for speed
- * (screenshots are written in every test and in the bench). The frame is
- * read back a band of rows at a time: a whole 1920x1080 frame would be
- * 8 MB of fresh memory for every screenshot. */
 int display_screenshot(Display *d, const char *path, char *err, size_t errlen)
 {
-    int w = d->log_w, h = d->log_h, pitch = w * 4;
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        return -1;
-    }
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    png_infop info = png ? png_create_info_struct(png) : NULL;
-    /* volatile: assigned after setjmp and read after a longjmp to it */
-    Uint8 *volatile band = malloc((size_t)pitch * SHOT_BAND);
-    Uint8 *volatile row = malloc((size_t)w * 3);
-    const char *volatile why = "PNG encoding failed";
-    if (!png || !info || !band || !row || setjmp(png_jmpbuf(png))) {
-        png_destroy_write_struct(&png, &info);
-        free(band);
-        free(row);
-        fclose(f);
-        remove(path);
-        snprintf(err, errlen, "cannot write %s: %s", path, why);
-        return -1;
-    }
-    png_init_io(png, f);
-    png_set_compression_level(png, 1);
-    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
-    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
-                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_write_info(png, info);
-    for (int y0 = 0; y0 < h; y0 += SHOT_BAND) {
-        SDL_Rect r = {0, y0, w, h - y0 < SHOT_BAND ? h - y0 : SHOT_BAND};
-        /* RGBA32 is R, G, B, A in memory on any host (SDL's packed formats
-         * follow the host's byte order; this alias does not). */
-        if (SDL_RenderReadPixels(d->r, &r, SDL_PIXELFORMAT_RGBA32, band, pitch) != 0) {
-            why = "cannot read the screen back";
-            png_error(png, why);
-        }
-        for (int y = 0; y < r.h; y++) {
-            const Uint8 *src = band + (size_t)y * (size_t)pitch;
-            for (int x = 0; x < w; x++) {
-                row[3 * x] = src[4 * x];
-                row[3 * x + 1] = src[4 * x + 1];
-                row[3 * x + 2] = src[4 * x + 2];
-            }
-            png_write_row(png, row);
-        }
-    }
-    png_write_end(png, info);
-    png_destroy_write_struct(&png, &info);
-    free(band);
-    free(row);
-    if (fclose(f) != 0) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        remove(path);
-        return -1;
-    }
-    return 0;
+    return shot_write_png(path, d->log_w, d->log_h, read_rows, d, err, errlen);
 }
 
 void display_finish(Display *d)
