@@ -10,6 +10,11 @@
  * a code point no font has gets -1 (the box). The tracking-code face is
  * fixed width.
  *
+ * Advances: text.c reads them from the fonts' metrics table (its own
+ * FreeType face); for every glyph of the three shipped fonts at 24 px, and
+ * every 61st at each size from 8 to 96 px, they equal what SDL_ttf's
+ * TTF_GlyphMetrics gives on its own font of the same file.
+ *
  * Cache: a label asked twice is rasterised once; sizes and faces are
  * separate entries; thousands of distinct labels stay within the byte
  * budget (least recently used evicted, the one in use kept).
@@ -290,6 +295,67 @@ static void test_mono_fixed_width(void **state)
                 text_width(f.t, FACE_REGULAR, 40, "WWWW", 4));
     /* Line heights grow with the size. */
     assert_true(text_line_height(f.t, FACE_REGULAR, 40) > text_line_height(f.t, FACE_REGULAR, 20));
+    close_text(&f);
+}
+
+/* cp (below U+30000) as UTF-8 in s; its length. */
+static size_t utf8(uint32_t cp, char *s)
+{
+    if (cp < 0x80) {
+        s[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        s[0] = (char)(0xC0 | cp >> 6);
+        s[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        s[0] = (char)(0xE0 | cp >> 12);
+        s[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+        s[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    s[0] = (char)(0xF0 | cp >> 18);
+    s[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+    s[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+    s[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+static void test_advances_match_sdl_ttf(void **state)
+{
+    (void)state;
+    static const char *const files[FACE_COUNT] = {"NotoSansSC-Regular.otf", "NotoSansSC-Bold.otf",
+                                                  "DejaVuSansMono-Bold.ttf"};
+    Fix f = open_text();
+    long compared = 0;
+    for (int face = 0; face < FACE_COUNT; face++) {
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s", fontdir, files[face]);
+        for (int px = 8; px <= 96; px++) {
+            TTF_Font *ref = TTF_OpenFont(path, px);
+            assert_non_null(ref);
+            int n = 0;
+            for (uint32_t cp = 0x20; cp < 0x30000; cp++) {
+                if (!TTF_GlyphIsProvided32(ref, cp))
+                    continue;
+                if (px != 24 && n++ % 61 != 0)
+                    continue;
+                char s[8];
+                size_t len = utf8(cp, s);
+                int want = -1;
+                assert_int_equal(TTF_GlyphMetrics32(ref, cp, NULL, NULL, NULL, NULL, &want), 0);
+                int got = text_width(f.t, (Face)face, px, s, len);
+                if (got != want)
+                    fail_msg("%s at %d px: U+%04X is %d px wide, SDL_ttf says %d", files[face], px,
+                             (unsigned)cp, got, want);
+                compared++;
+            }
+            TTF_CloseFont(ref);
+        }
+    }
+    assert_true(compared > 3 * 8000);
     close_text(&f);
 }
 
@@ -741,6 +807,7 @@ int main(void)
         cmocka_unit_test(test_rare_names_shipped), cmocka_unit_test(test_all_strings_shipped),
         cmocka_unit_test(test_fallback_system),    cmocka_unit_test(test_fallback_env),
         cmocka_unit_test(test_missing_fontdir),    cmocka_unit_test(test_mono_fixed_width),
+        cmocka_unit_test(test_advances_match_sdl_ttf),
         cmocka_unit_test(test_cache_hits),         cmocka_unit_test(test_cache_budget),
         cmocka_unit_test(test_conversions_parser), cmocka_unit_test(test_strings),
         cmocka_unit_test(test_linebreak_real_font), cmocka_unit_test(test_utf8_copy),

@@ -6,10 +6,21 @@
  * sizes, each with its glyph cache kept warm. Strings whose
  * characters all live in one font are rendered in one call (HarfBuzz shapes
  * them); a string mixing fonts is rendered run by run on a common baseline.
+ *
+ * Advances for measuring (line breaking lays out every card two screens
+ * ahead) are read from the font's metrics table through a FreeType face of
+ * our own over the same mapping (fast_advance): SDL_ttf's TTF_GlyphMetrics
+ * loads and hints the whole glyph outline for it, a quarter of the first
+ * frames' work, for glyphs often never drawn. The two agree to the pixel
+ * (test_text compares them over every glyph of the shipped fonts at sizes
+ * 8 to 96); a face that is not scalable is measured by SDL_ttf.
  */
 #include "text.h"
 
 #include <SDL_ttf.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_ADVANCES_H
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +45,8 @@ typedef struct FontSlot {
     EwMap map;     /* the file, mapped while any of its sizes is open */
     int failed;    /* 1 once opening failed: not retried */
     FontSize sizes[FONT_SIZES]; /* opened lazily, one per pixel size */
+    FT_Face ft;    /* for advances (fast_advance), over map; NULL until needed */
+    int ft_failed; /* 1 once ft could not be opened or is not scalable */
 } FontSlot;
 
 typedef struct Adv {
@@ -57,6 +70,8 @@ typedef struct TexEntry {
 
 struct Text {
     SDL_Renderer *r;
+    FT_Library ft;         /* the faces for advances; NULL until needed */
+    int ft_failed;         /* FreeType could not start: SDL_ttf measures */
     FontSlot fonts[FACE_COUNT][CHAIN];
     Adv *adv;              /* ADV_SLOTS entries */
     int adv_used;
@@ -198,11 +213,51 @@ void text_free(Text *t)
             for (int z = 0; z < FONT_SIZES; z++)
                 if (t->fonts[f][i].sizes[z].font) /* before its bytes go */
                     TTF_CloseFont(t->fonts[f][i].sizes[z].font);
+            if (t->fonts[f][i].ft)
+                FT_Done_Face(t->fonts[f][i].ft);
             ew_map_free(&t->fonts[f][i].map);
             free(t->fonts[f][i].path);
         }
+    if (t->ft)
+        FT_Done_FreeType(t->ft);
     free(t->adv);
     free(t);
+}
+
+/* The advance of cp at px in pixels, as SDL_ttf gives it with its default
+ * (normal) hinting: the metrics table's advance scaled to px at 72 dpi, as
+ * FreeType scales it, then rounded to whole pixels, as FreeType's hinted
+ * metrics are. -1 when this slot's face cannot say (then SDL_ttf is asked);
+ * call only once font_at has mapped the slot's file. */
+static int fast_advance(Text *t, FontSlot *fs, int px, uint32_t cp, int *adv)
+{
+    if (fs->ft_failed || t->ft_failed || !fs->map.data)
+        return -1;
+    if (!t->ft && FT_Init_FreeType(&t->ft) != 0) {
+        t->ft = NULL;
+        t->ft_failed = 1;
+        return -1;
+    }
+    if (!fs->ft) {
+        if (FT_New_Memory_Face(t->ft, fs->map.data, (FT_Long)fs->map.len, fs->index, &fs->ft) !=
+            0) {
+            fs->ft = NULL;
+            fs->ft_failed = 1;
+            return -1;
+        }
+        if (!FT_IS_SCALABLE(fs->ft) || !FT_HAS_HORIZONTAL(fs->ft) || fs->ft->units_per_EM == 0) {
+            fs->ft_failed = 1;
+            return -1;
+        }
+    }
+    FT_UInt gi = FT_Get_Char_Index(fs->ft, cp);
+    FT_Fixed units;
+    if (gi == 0 || FT_Get_Advance(fs->ft, gi, FT_LOAD_NO_SCALE, &units) != 0)
+        return -1;
+    FT_Fixed x_scale = FT_DivFix((FT_Long)px * 64, fs->ft->units_per_EM);
+    FT_Pos a = FT_MulFix(units, x_scale); /* 26.6 pixels */
+    *adv = (int)((a + 32) >> 6);
+    return 0;
 }
 
 /* The advance of cp and the chain position that draws it (cached). */
@@ -233,7 +288,8 @@ static Adv *advance(Text *t, Face f, int px, uint32_t cp)
         TTF_Font *font = font_at(t, f, slot, px);
         if (font && TTF_GlyphIsProvided32(font, cp)) {
             int adv = 0;
-            TTF_GlyphMetrics32(font, cp, NULL, NULL, NULL, NULL, &adv);
+            if (fast_advance(t, &t->fonts[f][slot], px, cp, &adv) != 0)
+                TTF_GlyphMetrics32(font, cp, NULL, NULL, NULL, NULL, &adv);
             a->adv = (int16_t)adv;
             a->font = (int8_t)slot;
             return a;
