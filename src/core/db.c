@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -87,32 +88,76 @@ static uint64_t fnv(const char *s)
     return h;
 }
 
-static sqlite3_stmt *cache_get(sqlite3 *db, const char *sql, uint64_t h)
+/* Where each SQL text was last found, by the text's address and the
+ * connection: most queries are string literals asked for again and again,
+ * so a lookup is then one comparison rather than hashing the text and
+ * scanning the table (12 % of building the demo town's own instructions).
+ * An address may come back as another text (a freed string), so a hit is
+ * still checked against the statement's own text. Guarded by cache_lock. */
+#define MEMO_SIZE 256
+static struct {
+    const char *sql; /* the text's address */
+    sqlite3 *db;
+    int slot;        /* its index in cache[] when last seen */
+} memo[MEMO_SIZE];
+
+static unsigned memo_of(sqlite3 *db, const char *sql)
+{
+    uint64_t k = (uint64_t)(uintptr_t)sql ^ ((uint64_t)(uintptr_t)db << 17);
+    return (unsigned)((k * 0x9E3779B97F4A7C15ULL) >> 56) % MEMO_SIZE;
+}
+
+static void memo_note(sqlite3 *db, const char *sql, int slot)
+{
+    unsigned m = memo_of(db, sql);
+    memo[m].sql = sql;
+    memo[m].db = db;
+    memo[m].slot = slot;
+}
+
+/* A free cached statement for sql on db, marked in use; NULL when none.
+ * *h is the text's hash once it had to be computed, else left 0. */
+static sqlite3_stmt *cache_get(sqlite3 *db, const char *sql, uint64_t *h)
 {
     sqlite3_stmt *out = NULL;
     pthread_mutex_lock(&cache_lock);
-    for (int i = 0; i < CACHE_SIZE; i++) {
-        Cached *c = &cache[i];
-        if (c->db == db && c->hash == h && !c->in_use && strcmp(sqlite3_sql(c->st), sql) == 0) {
+    unsigned m = memo_of(db, sql);
+    if (memo[m].sql == sql && memo[m].db == db) {
+        Cached *c = &cache[memo[m].slot];
+        if (c->db == db && !c->in_use && strcmp(sqlite3_sql(c->st), sql) == 0) {
             c->in_use = 1;
             out = c->st;
-            break;
+        }
+    }
+    if (!out) {
+        *h = fnv(sql);
+        for (int i = 0; i < CACHE_SIZE; i++) {
+            Cached *c = &cache[i];
+            if (c->db == db && c->hash == *h && !c->in_use &&
+                strcmp(sqlite3_sql(c->st), sql) == 0) {
+                c->in_use = 1;
+                out = c->st;
+                memo_note(db, sql, i);
+                break;
+            }
         }
     }
     pthread_mutex_unlock(&cache_lock);
     return out;
 }
 
-static void cache_put(sqlite3 *db, sqlite3_stmt *st, uint64_t h)
+static void cache_put(sqlite3 *db, const char *sql, sqlite3_stmt *st, uint64_t h)
 {
     pthread_mutex_lock(&cache_lock);
     for (int tries = 0; tries < CACHE_SIZE; tries++) {
-        Cached *c = &cache[cache_next++ % CACHE_SIZE];
+        unsigned i = cache_next++ % CACHE_SIZE;
+        Cached *c = &cache[i];
         if (c->db && c->in_use)
             continue;
         if (c->db)
             sqlite3_finalize(c->st);
         *c = (Cached){db, h, st, 1};
+        memo_note(db, sql, (int)i);
         break;
     }
     /* Every slot busy: the statement simply stays uncached. */
@@ -141,15 +186,15 @@ void db_done(sqlite3_stmt *st)
 
 static sqlite3_stmt *prepv(sqlite3 *db, EwErr *err, const char *sql, const char *fmt, va_list ap)
 {
-    uint64_t h = fnv(sql);
-    sqlite3_stmt *st = cache_get(db, sql, h);
+    uint64_t h = 0;
+    sqlite3_stmt *st = cache_get(db, sql, &h);
     if (!st) {
         if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
             db_fail(db, err, "preparing a query");
             sqlite3_finalize(st);
             return NULL;
         }
-        cache_put(db, st, h);
+        cache_put(db, sql, st, h);
     }
     if (bindv(st, fmt, ap) != SQLITE_OK) {
         db_fail(db, err, "binding a value");
