@@ -17,6 +17,11 @@
  * a missing path is EW_ENOTFOUND and creates nothing; files that are not
  * databases give an error, never a crash; a migration that fails leaves the
  * file at its old version.
+ *
+ * The statement cache (db.c): one buffer holding a different query each
+ * time (the same address, as a reused string has) gets each its own
+ * answer; the same text on two connections reads each its own database;
+ * a query of the same text while one is in use gets a statement of its own.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -317,6 +322,59 @@ static int teardown(void **state)
     free(f->want_state);
     free(f);
     return 0;
+}
+
+static sqlite3 *open_ok(const char *path, int create);
+
+static void test_statement_cache(void **state)
+{
+    Fix *f = *state;
+    char *pa = tu_path(f->dir, "a.db"), *pb = tu_path(f->dir, "b.db");
+    sqlite3 *a = open_ok(pa, 1), *b = open_ok(pb, 1);
+    EwErr e = {0};
+    /* One buffer, many texts: the cache must never answer by address. */
+    char sql[64];
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 300; i++) {
+            snprintf(sql, sizeof sql, "SELECT %d", i);
+            int64_t v = -1;
+            assert_int_equal(db_int(a, &e, &v, -1, sql, NULL), EW_OK);
+            assert_int_equal(v, i);
+        }
+    /* The same literal on two connections: each its own database. */
+    assert_int_equal(db_run(a, &e, "CREATE TABLE t(x)", NULL), EW_OK);
+    assert_int_equal(db_run(b, &e, "CREATE TABLE t(x)", NULL), EW_OK);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(db_run(a, &e, "INSERT INTO t VALUES(?)", "i", (int64_t)i), EW_OK);
+    for (int i = 0; i < 5; i++) {
+        int64_t na = -1, nb = -1;
+        assert_int_equal(db_int(a, &e, &na, -1, "SELECT count(*) FROM t", NULL), EW_OK);
+        assert_int_equal(db_int(b, &e, &nb, -1, "SELECT count(*) FROM t", NULL), EW_OK);
+        assert_int_equal(na, 3);
+        assert_int_equal(nb, 0);
+    }
+    /* Nested: the text in use is prepared afresh, and both give their rows. */
+    const char *q = "SELECT x FROM t ORDER BY x";
+    sqlite3_stmt *outer = db_prep(a, &e, q, NULL);
+    assert_non_null(outer);
+    int rows = 0;
+    while (sqlite3_step(outer) == SQLITE_ROW) {
+        sqlite3_stmt *inner = db_prep(a, &e, q, NULL);
+        assert_non_null(inner);
+        assert_true(inner != outer);
+        int n = 0;
+        while (sqlite3_step(inner) == SQLITE_ROW)
+            n++;
+        assert_int_equal(n, 3);
+        db_done(inner);
+        rows++;
+    }
+    db_done(outer);
+    assert_int_equal(rows, 3);
+    db_close(a);
+    db_close(b);
+    free(pa);
+    free(pb);
 }
 
 static sqlite3 *open_ok(const char *path, int create)
@@ -819,6 +877,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_not_created, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_migration_rolls_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_statement_cache, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
