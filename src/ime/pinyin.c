@@ -22,7 +22,7 @@
  * the UI's choice and not the deployed schema's.
  *
  * librime is opened (dlopen) by the first ime_pinyin_open, not linked: with
- * its C++ dependencies (boost, glog, ICU, OpenCC, leveldb...) it is 15 of
+ * its C++ dependencies (boost, glog, ICU, OpenCC, leveldb...) it is 14 of
  * the kiosk's 92 libraries, and loading them took 5 ms of every start while
  * most runs never show a keyboard. Its one entry point, rime_get_api, gives
  * the whole function table. It stays loaded until the process ends (glog

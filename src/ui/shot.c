@@ -27,7 +27,7 @@
 
 /* One stripe: rows read back, filtered, and deflated. */
 typedef struct Stripe {
-    uint8_t *raw;     /* the filtered rows: h rows of 1 + 3w bytes */
+    uint8_t *raw;     /* the filtered rows: up to SHOT_STRIPE rows of 1 + 3w bytes */
     size_t len;       /* bytes used in raw */
     int first, last;  /* the image's first stripe (header ahead), last (Z_FINISH) */
     uint8_t *out;     /* zlib header (first), deflate output, Adler-32 (last) */
@@ -49,6 +49,8 @@ typedef struct Shot {
     pthread_cond_t cv;    /* posted or quit changed */
     int posted;           /* st[1] waits for the helper or is being deflated */
     int quit;             /* the helper ends once nothing is posted */
+    FILE *f;              /* the file being written */
+    int write_err;        /* errno of the first failed write, 0 while none */
 } Shot;
 
 /* Deflates s with z (see the top of the file). */
@@ -191,17 +193,13 @@ static int fill(Shot *s, Stripe *st, ShotRows rows, void *ctx, int y, int n, int
     return 0;
 }
 
-/* Where a write failed: the reason, for the message. */
-typedef struct Out {
-    FILE *f;
-    int err; /* errno of the first failed write, 0 while none */
-} Out;
-
+/* libpng's writes: a failure's errno is kept (in the Shot, which outlives
+ * the longjmp) for the message. */
 static void write_cb(png_structp png, png_bytep data, size_t len)
 {
-    Out *o = png_get_io_ptr(png);
-    if (fwrite(data, 1, len, o->f) != len) {
-        o->err = errno ? errno : EIO;
+    Shot *s = png_get_io_ptr(png);
+    if (fwrite(data, 1, len, s->f) != len) {
+        s->write_err = errno ? errno : EIO;
         png_error(png, "write failed");
     }
 }
@@ -245,22 +243,23 @@ int shot_write_png(const char *path, int w, int h, ShotRows rows, void *ctx, cha
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         return -1;
     }
-    Out out = {f, 0};
     Shot *volatile s = shot_new(w); /* volatile: read after a longjmp */
     png_structp png = s ? png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_fail, png_warn) : NULL;
     png_infop info = png ? png_create_info_struct(png) : NULL;
     /* volatile: assigned after setjmp and read after a longjmp to it */
     const char *volatile why = "out of memory";
     if (!info || setjmp(png_jmpbuf(png))) {
+        int werr = s ? s->write_err : 0;
         png_destroy_write_struct(&png, &info);
         shot_free(s); /* waits for the helper */
         fclose(f);
         remove(path);
-        snprintf(err, errlen, "cannot write %s: %s", path, out.err ? strerror(out.err) : why);
+        snprintf(err, errlen, "cannot write %s: %s", path, werr ? strerror(werr) : why);
         return -1;
     }
     why = "PNG encoding failed";
-    png_set_write_fn(png, &out, write_cb, flush_cb);
+    s->f = f;
+    png_set_write_fn(png, s, write_cb, flush_cb);
     png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(png, info);
