@@ -86,6 +86,23 @@ grep -q "$code" "$dir/site/echowall/index.html" || fail "export site: $code not 
 "$ctl" report town --out "$dir/town.xlsx" >/dev/null || fail "report town failed"
 [ "$(od -An -c -N2 "$dir/town.xlsx" | tr -d ' ')" = PK ] || fail "report town: not an xlsx (zip)"
 "$ctl" report town --out "$dir/town.csv" >/dev/null || fail "report town --out .csv failed"
+# libxlsxwriter is opened at the first workbook: missing, or some other
+# library in its place, the workbook fails with the package to install and
+# leaves no file; the CSV needs no library.
+set +e
+for lib in /nonexistent/libxlsxwriter.so.4 libz.so.1; do
+    ECHOWALL_XLSX_LIBRARY=$lib "$ctl" report town --out "$dir/nolib.xlsx" 2>"$dir/err.txt"; st=$?
+    [ "$st" -eq 1 ] || fail "report town with $lib as libxlsxwriter: exit $st, want 1"
+    [ ! -e "$dir/nolib.xlsx" ] && [ ! -e "$dir/nolib.xlsx.tmp" ] ||
+        fail "report town with $lib as libxlsxwriter left a file"
+done
+set -e
+grep -q 'is not libxlsxwriter' "$dir/err.txt" || fail "a library that is not libxlsxwriter: no reason given"
+ECHOWALL_XLSX_LIBRARY=/nonexistent/libxlsxwriter.so.4 "$ctl" report town --out "$dir/town.csv" \
+    >/dev/null 2>"$dir/err.txt" || fail "report town --out .csv needed libxlsxwriter"
+ECHOWALL_XLSX_LIBRARY=/nonexistent/libxlsxwriter.so.4 "$ctl" report town --out "$dir/nolib.xlsx" \
+    2>"$dir/err.txt" && fail "report town without libxlsxwriter succeeded"
+grep -q 'libxlsxwriter4' "$dir/err.txt" || fail "report town without libxlsxwriter: no package named"
 [ "$(od -An -tx1 -N3 "$dir/town.csv" | tr -d ' ')" = efbbbf ] || fail "report town: the CSV has no BOM"
 # The joint meeting's agenda: one page of the orange appeals not yet solved.
 ocode=$("$ctl" appeal add --hall H05 --category 道路桥梁 --text "桥墩开裂 <b>急</b>" | head -1)

@@ -5,7 +5,8 @@
  * database), into a Town: the appeals through view_appeals_each (as the
  * ledger's rows), the roster, view_stats, the figures by branch and unit
  * and eval_round of the current quarter. The writers then only format:
- * write_csv the ledger sheet, write_xlsx every sheet with libxlsxwriter.
+ * write_csv the ledger sheet, write_xlsx every sheet with libxlsxwriter
+ * (opened at the first workbook: xlsx.h).
  */
 #include "report.h"
 
@@ -14,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "clock.h"
 #include "csv.h"
@@ -23,6 +23,7 @@
 #include "evalres.h"
 #include "roster.h"
 #include "view.h"
+#include "xlsx.h" /* libxlsxwriter, opened at the first workbook */
 
 /* ---- the ledger sheet's columns ---- */
 
@@ -983,6 +984,9 @@ static void make_formats(lxw_workbook *wb, lxw_format **f)
 
 static int write_xlsx(sqlite3 *db, const Town *t, const char *path, EwErr *err)
 {
+    int lrc = xlsx_load(err);
+    if (lrc)
+        return lrc;
     char *tmp = ew_xasprintf("%s.tmp", path);
     /* Tried first, so that a folder that is missing or read-only gets our
      * message rather than libxlsxwriter's on stderr at the very end. */
