@@ -55,6 +55,7 @@
 #include "ew.h"
 #include "runner.h"
 #include "script.h"
+#include "heap.h"
 #include "input.h"
 #include "office.h"
 #include "panel.h"
@@ -438,6 +439,7 @@ out:
 int kiosk_main(int argc, char **argv)
 {
     int64_t t0 = clock_mono_ms();
+    heap_prefer_huge_pages(); /* first: see heap.h */
     Opts o;
     int rc = parse(argc, argv, &o);
     if (rc)
