@@ -2,9 +2,10 @@
  * shot.c: see shot.h.
  *
  * The stripes go two at a time: this thread reads stripe 2k and 2k+1 back
- * (rows() and the filtering: a 0 "None" filter byte, then R, G, B, for
- * every row), hands 2k+1 to the helper, deflates 2k itself, waits for the
- * helper, and writes both. Each stripe is a raw deflate stream of its own,
+ * (rows(): SDL's renderer is used from this thread only), hands 2k+1 to the
+ * helper, filters (a 0 "None" filter byte, then R, G, B, for every row) and
+ * deflates 2k itself while the helper does the same with 2k+1, waits for
+ * the helper, and writes both. Each stripe is a raw deflate stream of its own,
  * started afresh (no dictionary from the stripe above: measured on the demo
  * wall, the file comes out no larger) and ended by a sync flush, which
  * leaves it on a byte boundary with no final block, so the next one simply
@@ -27,6 +28,8 @@
 
 /* One stripe: rows read back, filtered, and deflated. */
 typedef struct Stripe {
+    uint32_t *px;     /* rows() fills up to SHOT_STRIPE rows of w pixels here */
+    int rows;         /* rows in px */
     uint8_t *raw;     /* the filtered rows: up to SHOT_STRIPE rows of 1 + 3w bytes */
     size_t len;       /* bytes used in raw */
     int first, last;  /* the image's first stripe (header ahead), last (Z_FINISH) */
@@ -39,7 +42,6 @@ typedef struct Stripe {
 
 typedef struct Shot {
     int w;
-    uint32_t *px;         /* rows() fills SHOT_STRIPE rows here */
     Stripe st[2];         /* [0] deflated here, [1] by the helper */
     z_stream z[2];        /* one stream each, reset for every stripe */
     int z_ok[2];          /* z[i] initialised */
@@ -53,9 +55,21 @@ typedef struct Shot {
     int write_err;        /* errno of the first failed write, 0 while none */
 } Shot;
 
-/* Deflates s with z (see the top of the file). */
-static void deflate_stripe(z_stream *z, Stripe *s)
+/* Filters s's rows into its raw bytes and deflates them with z (see the
+ * top of the file). */
+static void deflate_stripe(int w, z_stream *z, Stripe *s)
 {
+    uint8_t *o = s->raw;
+    for (int r = 0; r < s->rows; r++) {
+        const uint32_t *p = s->px + (size_t)r * (size_t)w;
+        *o++ = 0; /* filter: None */
+        for (int x = 0; x < w; x++) {
+            *o++ = (uint8_t)(p[x] >> 16);
+            *o++ = (uint8_t)(p[x] >> 8);
+            *o++ = (uint8_t)p[x];
+        }
+    }
+    s->len = (size_t)(o - s->raw);
     size_t pre = s->first ? 2 : 0;
     s->adler = adler32(1L, s->raw, (uInt)s->len);
     deflateReset(z);
@@ -78,7 +92,7 @@ static void *helper_run(void *arg)
         if (!s->posted)
             break;
         pthread_mutex_unlock(&s->lock);
-        deflate_stripe(&s->z[1], &s->st[1]);
+        deflate_stripe(s->w, &s->z[1], &s->st[1]);
         pthread_mutex_lock(&s->lock);
         s->posted = 0;
         pthread_cond_broadcast(&s->cv);
@@ -92,7 +106,7 @@ static void *helper_run(void *arg)
 static void post(Shot *s)
 {
     if (!s->have_helper) {
-        deflate_stripe(&s->z[1], &s->st[1]);
+        deflate_stripe(s->w, &s->z[1], &s->st[1]);
         return;
     }
     pthread_mutex_lock(&s->lock);
@@ -127,10 +141,10 @@ static void shot_free(Shot *s)
     for (int i = 0; i < 2; i++) {
         if (s->z_ok[i])
             deflateEnd(&s->z[i]);
+        free(s->st[i].px);
         free(s->st[i].raw);
         free(s->st[i].out);
     }
-    free(s->px);
     free(s);
 }
 
@@ -145,16 +159,16 @@ static Shot *shot_new(int w)
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->cv, NULL);
     size_t raw = (size_t)SHOT_STRIPE * (1 + 3 * (size_t)w);
-    s->px = malloc((size_t)SHOT_STRIPE * 4 * (size_t)w);
-    int ok = s->px != NULL;
+    int ok = 1;
     for (int i = 0; ok && i < 2; i++) {
         s->z_ok[i] = deflateInit2(&s->z[i], 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK;
         /* deflateBound assumes one Z_FINISH; a sync flush adds an empty
          * stored block (5 bytes); then the header and the Adler-32 */
         s->st[i].out_cap = s->z_ok[i] ? deflateBound(&s->z[i], (uLong)raw) + 16 + 2 + 4 : 0;
+        s->st[i].px = malloc((size_t)SHOT_STRIPE * 4 * (size_t)w);
         s->st[i].raw = malloc(raw);
         s->st[i].out = malloc(s->st[i].out_cap);
-        ok = s->z_ok[i] && s->st[i].raw && s->st[i].out;
+        ok = s->z_ok[i] && s->st[i].px && s->st[i].raw && s->st[i].out;
     }
     if (!ok) {
         shot_free(s);
@@ -168,22 +182,13 @@ static Shot *shot_new(int w)
     return s;
 }
 
-/* Reads rows y .. y+n-1 into st, filtered; -1 when rows() fails. */
-static int fill(Shot *s, Stripe *st, ShotRows rows, void *ctx, int y, int n, int h)
+/* Reads rows y .. y+n-1 into st (filtered by deflate_stripe); -1 when
+ * rows() fails. */
+static int fill(Stripe *st, ShotRows rows, void *ctx, int y, int n, int h)
 {
-    if (rows(ctx, y, n, s->px) != 0)
+    if (rows(ctx, y, n, st->px) != 0)
         return -1;
-    uint8_t *o = st->raw;
-    for (int r = 0; r < n; r++) {
-        const uint32_t *p = s->px + (size_t)r * (size_t)s->w;
-        *o++ = 0; /* filter: None */
-        for (int x = 0; x < s->w; x++) {
-            *o++ = (uint8_t)(p[x] >> 16);
-            *o++ = (uint8_t)(p[x] >> 8);
-            *o++ = (uint8_t)p[x];
-        }
-    }
-    st->len = (size_t)(o - st->raw);
+    st->rows = n;
     st->first = y == 0;
     st->last = y + n == h;
     if (st->first) { /* zlib's header: deflate, 32 KB window, fastest level */
@@ -266,7 +271,7 @@ int shot_write_png(const char *path, int w, int h, ShotRows rows, void *ctx, cha
     uLong adler = adler32(0L, NULL, 0);
     for (int y = 0; y < h;) {
         int n0 = h - y < SHOT_STRIPE ? h - y : SHOT_STRIPE;
-        if (fill(s, &s->st[0], rows, ctx, y, n0, h) != 0) {
+        if (fill(&s->st[0], rows, ctx, y, n0, h) != 0) {
             why = "cannot read the screen back";
             png_error(png, why);
         }
@@ -274,14 +279,14 @@ int shot_write_png(const char *path, int w, int h, ShotRows rows, void *ctx, cha
         int two = y < h;
         if (two) {
             int n1 = h - y < SHOT_STRIPE ? h - y : SHOT_STRIPE;
-            if (fill(s, &s->st[1], rows, ctx, y, n1, h) != 0) {
+            if (fill(&s->st[1], rows, ctx, y, n1, h) != 0) {
                 why = "cannot read the screen back";
                 png_error(png, why);
             }
             y += n1;
             post(s);
         }
-        deflate_stripe(&s->z[0], &s->st[0]);
+        deflate_stripe(s->w, &s->z[0], &s->st[0]);
         wait_helper(s); /* before anything can longjmp out */
         for (int i = 0; i < 1 + two; i++) {
             Stripe *st = &s->st[i];
