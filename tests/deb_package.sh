@@ -66,7 +66,7 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Version)" = "$version" ] || fail "Version is $(field Version), want $version"
 [ "$(field Architecture)" = "$arch" ] || fail "Architecture is $(field Architecture)"
 depends=$(field Depends)
-for dep in libc6 libsdl2-2.0-0 libsqlite3-0 libsodium23 librime1 libxlsxwriter4 libzinnia0 \
+for dep in libc6 libsdl2-2.0-0 libsqlite3-0 libsodium23 librime1 libxlsxwriter4 libsdl2-image-2.0-0 libzinnia0 \
     systemd rime-data-luna-pinyin tegaki-zinnia-simplified-chinese fonts-dejavu-core; do
     echo "$depends" | tr ',' '\n' | grep -q "^ *$dep\( \|$\)" || fail "Depends lacks $dep: $depends"
 done

@@ -54,6 +54,19 @@ png "$dir/shots/home.png" 1280 800
 png "$dir/shots/wall.png" 1280 800
 [ ! -s "$dir/err.txt" ] || fail "a passing script wrote to stderr"
 
+# SDL2_image is opened at the start, on the thread that decodes the icons:
+# missing, or some other library in its place, the wall is shown without
+# icons and the kiosk says why, naming the package.
+export ECHOWALL_SDL2_IMAGE_LIBRARY=/nonexistent/libSDL2_image-2.0.so.0
+run 0 --demo --headless --window 1280x800 --script "$dir/good.txt" --screenshots "$dir/noimg"
+png "$dir/noimg/wall.png" 1280 800
+has "icons are not shown"
+has "libsdl2-image-2.0-0"
+export ECHOWALL_SDL2_IMAGE_LIBRARY=libz.so.1
+run 0 --demo --headless --window 1280x800 --script "$dir/good.txt" --screenshots "$dir/noimg"
+has "is not SDL2_image"
+unset ECHOWALL_SDL2_IMAGE_LIBRARY
+
 # Turned 90 degrees, the screenshot is the upright logical screen.
 printf 'press 看回音壁\nscreenshot turned\n' >"$dir/turned.txt"
 run 0 --demo --headless --window 1280x800 --rotate 90 --script "$dir/turned.txt" \

@@ -30,7 +30,6 @@
 #include "kiosk.h"
 
 #include <SDL.h>
-#include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -56,6 +55,7 @@
 #include "runner.h"
 #include "script.h"
 #include "heap.h"
+#include "icons.h"
 #include "input.h"
 #include "office.h"
 #include "panel.h"
@@ -471,6 +471,11 @@ int kiosk_main(int argc, char **argv)
         script_free(&script);
         return 1;
     }
+    char fonts[4200], assets[4200];
+    snprintf(fonts, sizeof fonts, "%s/fonts", data);
+    snprintf(assets, sizeof assets, "%s/assets", data);
+    /* decoded while the database opens (or the demo town is built): icons.h */
+    IconLoad *icons = icons_start(assets);
     signal(SIGTERM, on_term);
     if (o.w || o.headless) {
         signal(SIGINT, on_term);
@@ -487,6 +492,7 @@ int kiosk_main(int argc, char **argv)
     Office *office = NULL;
     FirstRun *first = NULL;
     if (open_db(&o, &db) != 0) {
+        icons_drop(icons);
         db_close(db);
         demo_cleanup();
         script_free(&script);
@@ -507,19 +513,14 @@ int kiosk_main(int argc, char **argv)
         goto out;
     }
     timing(t0, "display open");
-    if (!(IMG_Init(IMG_INIT_PNG) & IMG_INIT_PNG))
-        fprintf(stderr, "echowall: PNG support is missing: icons are not shown (%s)\n",
-                IMG_GetError());
-    char fonts[4200], assets[4200];
-    snprintf(fonts, sizeof fonts, "%s/fonts", data);
-    snprintf(assets, sizeof assets, "%s/assets", data);
     AppConfig cfg = {.lang = (Lang)lang_parse(o.lang ? o.lang : lang),
                      .px_per_mm = DEFAULT_PX_PER_MM,
                      .idle_s = atoi(idle),
                      .fontdir = fonts,
                      .assetdir = assets,
                      .allow_quit = o.w || o.headless,
-                     .cooldown_s = atoi(cool)};
+                     .cooldown_s = atoi(cool),
+                     .icons = icons};
     if (config_parse_night(night, &cfg.night_from, &cfg.night_to) != 0)
         fprintf(stderr, "echowall: screen.night '%s' is not like 22:00-06:00: never dark\n", night);
     if ((int)cfg.lang < 0)
@@ -553,6 +554,7 @@ int kiosk_main(int argc, char **argv)
     }
     free(mount);
     a = app_new(d.r, d.log_w, d.log_h, &cfg, &src, err, sizeof err);
+    icons = NULL; /* app_new took them */
     if (!a) {
         fprintf(stderr, "echowall: %s\n", err);
         goto out;
@@ -572,6 +574,7 @@ int kiosk_main(int argc, char **argv)
         rc = live(a, &d, t0);
     }
 out:
+    icons_drop(icons);
     app_free(a);
     office_free(office);
     firstrun_free(first); /* and the office a restore made */
@@ -580,7 +583,7 @@ out:
     stick_free(stick);
     if (d.r || d.win)
         display_close(&d);
-    IMG_Quit();
+    icons_quit();
     if (TTF_WasInit())
         TTF_Quit();
     SDL_Quit();

@@ -15,7 +15,6 @@
  * conversions test_strings checks against each _FMT entry's arguments. */
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 
-#include <SDL_image.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 #include "config.h"
 #include "domain.h"
 #include "ew.h"
+#include "icons.h"
 
 #define HOLD_MS 3000    /* staff: press and hold the hall's name */
 #define TOAST_MS 2500
@@ -54,16 +54,18 @@ static void metrics(App *a)
     m->bar = (int)(1.2 * k + 0.5);
 }
 
-static void load_icons(App *a)
+static void load_icons(App *a, struct IconLoad *started)
 {
-    for (int i = 0; DOMAIN_CATEGORIES[i].key && i < 16; i++) {
-        char *path = ew_xasprintf("%s/icons/%s.png", a->cfg.assetdir, DOMAIN_CATEGORIES[i].key);
-        SDL_Surface *s = IMG_Load(path);
-        free(path);
-        if (!s)
+    SDL_Surface *s[ICON_COUNT];
+    char why[512];
+    icons_finish(started, a->cfg.assetdir, s, why, sizeof why);
+    if (why[0])
+        fprintf(stderr, "echowall: icons are not shown: %s\n", why);
+    for (int i = 0; i < ICON_COUNT; i++) {
+        if (!s[i])
             continue; /* drawn without its icon; the word is always there */
-        a->icons[i] = SDL_CreateTextureFromSurface(a->r, s);
-        SDL_FreeSurface(s);
+        a->icons[i] = SDL_CreateTextureFromSurface(a->r, s[i]);
+        SDL_FreeSurface(s[i]);
         if (a->icons[i]) {
             SDL_SetTextureBlendMode(a->icons[i], SDL_BLENDMODE_BLEND);
             SDL_SetTextureScaleMode(a->icons[i], SDL_ScaleModeLinear);
@@ -75,8 +77,10 @@ App *app_new(SDL_Renderer *r, int w, int h, const AppConfig *cfg, const Source *
              size_t errlen)
 {
     Text *t = text_new(r, cfg->fontdir, err, errlen);
-    if (!t)
+    if (!t) {
+        icons_drop(cfg->icons);
         return NULL;
+    }
     App *a = ew_xcalloc(1, sizeof *a);
     a->r = r;
     a->text = t;
@@ -93,7 +97,8 @@ App *app_new(SDL_Renderer *r, int w, int h, const AppConfig *cfg, const Source *
     a->attract_page = -1;
     a->wall_base = clock_now_ms();
     metrics(a);
-    load_icons(a);
+    load_icons(a, cfg->icons);
+    a->cfg.icons = NULL;
     return a;
 }
 
@@ -1373,7 +1378,7 @@ void ui_chip(App *a, SDL_Rect r, const char *label, Action act, int arg, int sel
 void ui_icon(App *a, const char *category, SDL_Rect r, uint32_t colour)
 {
     int i = domain_index(DOMAIN_CATEGORIES, category);
-    if (i < 0 || i >= 16 || !a->icons[i])
+    if (i < 0 || i >= ICON_COUNT || !a->icons[i])
         return;
     SDL_Color c = rgb(colour);
     SDL_SetTextureColorMod(a->icons[i], c.r, c.g, c.b);

@@ -54,6 +54,8 @@ typedef struct AppConfig {
     int cooldown_s;       /* seconds between two ballots */
     int night_from, night_to; /* screen.night in minutes of the day (CST): the screen
                                * goes dark while idle on Home; equal (0, 0) or -1: never */
+    struct IconLoad *icons;   /* the icons being decoded (icons_start), taken and freed by
+                               * app_new; NULL: app_new decodes them */
 } AppConfig;
 
 typedef struct App App;

@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "draw.h"
+#include "icons.h"
 #include "linebreak.h"
 #include "text.h"
 
@@ -397,7 +398,7 @@ struct App {
     Lang lang;
     const Source *src;
     Metrics m;
-    SDL_Texture *icons[16];   /* category icons by DOMAIN_CATEGORIES index, NULL if missing */
+    SDL_Texture *icons[ICON_COUNT]; /* category icons by DOMAIN_CATEGORIES index, NULL if missing */
 
     int64_t now;              /* the app's clock, ms (advances in 16 ms steps) */
     int64_t acc;              /* ms given to app_advance not yet stepped */
