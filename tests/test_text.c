@@ -278,6 +278,43 @@ static void test_missing_fontdir(void **state)
     SDL_FreeSurface(s);
 }
 
+/* A shipped font that is there but not a font (a torn copy, a tampered
+ * file) fails text_new at the start, naming the file, as a missing one
+ * does: each face's font is checked then, not when it is first drawn. */
+static void test_broken_font(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"NotoSansSC-Regular.otf", "NotoSansSC-Bold.otf",
+                                        "DejaVuSansMono-Bold.ttf"};
+    const char *data = getenv("ECHOWALL_DATA");
+    assert_non_null(data);
+    for (int broken = 0; broken < 3; broken++) {
+        char *dir = tu_tmpdir();
+        for (int i = 0; i < 3; i++) {
+            char src[4200];
+            snprintf(src, sizeof src, "%s/fonts/%s", data, names[i]);
+            size_t len;
+            unsigned char *bytes = tu_read_file(src, &len);
+            assert_non_null(bytes);
+            char *dst = tu_path(dir, names[i]);
+            tu_write_file(dst, bytes, i == broken ? len / 100 : len); /* a torn copy */
+            free(dst);
+            free(bytes);
+        }
+        SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 8, 8, 32, SDL_PIXELFORMAT_ARGB8888);
+        SDL_Renderer *r = SDL_CreateSoftwareRenderer(s);
+        char err[512] = "";
+        Text *t = text_new(r, dir, err, sizeof err);
+        assert_null(t);
+        assert_non_null(strstr(err, names[broken]));
+        assert_non_null(strstr(err, "cannot open the font"));
+        SDL_DestroyRenderer(r);
+        SDL_FreeSurface(s);
+        tu_rmdir(dir);
+        free(dir);
+    }
+}
+
 static void test_mono_fixed_width(void **state)
 {
     (void)state;
@@ -806,7 +843,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rare_names_shipped), cmocka_unit_test(test_all_strings_shipped),
         cmocka_unit_test(test_fallback_system),    cmocka_unit_test(test_fallback_env),
-        cmocka_unit_test(test_missing_fontdir),    cmocka_unit_test(test_mono_fixed_width),
+        cmocka_unit_test(test_missing_fontdir),    cmocka_unit_test(test_broken_font),
+        cmocka_unit_test(test_mono_fixed_width),
         cmocka_unit_test(test_advances_match_sdl_ttf),
         cmocka_unit_test(test_cache_hits),         cmocka_unit_test(test_cache_budget),
         cmocka_unit_test(test_conversions_parser), cmocka_unit_test(test_strings),
