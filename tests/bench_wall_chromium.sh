@@ -15,7 +15,9 @@
 #             `screenshot wall`: start, build the demo town, show the wall,
 #             write its screenshot, exit.
 # Each side runs RUNS times (default 5) timed: the median wall-clock time from
-# launch to exit; and RUNS times sampled, in between: the peak PSS summed over
+# launch to exit, each run after half a second with nothing running (so that
+# the run before, Chromium's helpers above all, is not timed with it); and
+# RUNS times sampled, in between: the peak PSS summed over
 # the whole process tree (every 20 ms, the largest over the runs). Sampling
 # costs CPU, so no timed run is sampled — see bench_wall_chromium_measure.py.
 # Prints a table with the ratios chromium/kiosk and the machine. Figures

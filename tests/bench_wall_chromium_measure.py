@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """bench_wall_chromium_measure.py: time a command and sample its memory, for bench_wall_chromium.sh.
 
-usage: bench_wall_chromium_measure.py [--runs N] [--interval MS] [--expect FILE]
-                                      [--clean PATH]... [--log FILE] -- CMD [ARG...]
+usage: bench_wall_chromium_measure.py [--runs N] [--interval MS] [--settle MS]
+                                      [--expect FILE] [--clean PATH]... [--log FILE]
+                                      -- CMD [ARG...]
 
 Runs CMD 2N times (N default 5), one after the other, alternating a timed
 run and a sampled run. Timed run: the wall-clock time from launch to exit
@@ -13,7 +14,11 @@ to the launched pid, sums Pss from each one's /proc/PID/smaps_rollup, and
 keeps the largest sum seen during the run. The two are apart because reading
 smaps_rollup is not free: over Chromium's dozen processes with their huge
 address spaces one sample costs ~100 ms of CPU, which on a small machine
-would slow the very run being timed.
+would slow the very run being timed. Before each timed run the machine is
+given SETTLE ms (default 500) with nothing started: what the run before left
+behind (Chromium's helpers outlive its browser process by a moment, the
+sampler's last walk) would otherwise be timed as part of the next run; the
+first kiosk runs after Chromium's took half as long again.
 
 --expect FILE (a glob pattern): the files matching it are removed before each
 run and one must exist after it (the screenshot). --clean PATH (a glob
@@ -136,6 +141,7 @@ def main():
     ap = argparse.ArgumentParser(usage=__doc__.split("\n\n")[1])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--interval", type=float, default=20.0)
+    ap.add_argument("--settle", type=float, default=500.0)
     ap.add_argument("--expect")
     ap.add_argument("--log", default=os.devnull)
     ap.add_argument("--clean", action="append", default=[])
@@ -147,6 +153,7 @@ def main():
     name = os.path.basename(cmd[0])
     runs, sampled, peaks, procs, samples = [], [], [], [], []
     for i in range(a.runs):
+        time.sleep(a.settle / 1000.0)
         ms, _ = run_once(cmd, a, sample=False)
         runs.append(ms)
         sms, s = run_once(cmd, a, sample=True)
