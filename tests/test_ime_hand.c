@@ -446,9 +446,31 @@ static void test_bad_models(void **state)
     free(dir);
 }
 
+/* Runs first: zinnia is opened (dlopen) by the first ime_hand_open that
+ * finds it, and stays open. Missing, or another library in its place, the
+ * pad says why and names the package; the next open finds the real one. */
+static void test_missing_library(void **state)
+{
+    (void)state;
+    EwErr e = {0};
+    setenv("ECHOWALL_ZINNIA_LIBRARY", "/nonexistent/libzinnia.so.0", 1);
+    assert_null(ime_hand_open(IME_HAND_MODEL, &e));
+    assert_int_equal(e.code, EW_ENOTFOUND);
+    assert_non_null(strstr(e.msg, "cannot load zinnia"));
+    assert_non_null(strstr(e.msg, "libzinnia0"));
+    e = (EwErr){0};
+    setenv("ECHOWALL_ZINNIA_LIBRARY", "libz.so.1", 1); /* loads, but is not zinnia */
+    assert_null(ime_hand_open(IME_HAND_MODEL, &e));
+    assert_int_equal(e.code, EW_ENOTFOUND);
+    assert_non_null(strstr(e.msg, "is not zinnia"));
+    unsetenv("ECHOWALL_ZINNIA_LIBRARY");
+    ime_hand_close(open_ok());
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_missing_library),
         cmocka_unit_test(test_simple_characters),
         cmocka_unit_test(test_undo_and_clear),
         cmocka_unit_test(test_reduction_keeps_answer),

@@ -22,12 +22,76 @@
  */
 #include "hand.h"
 
+#include <dlfcn.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <zinnia.h>
+
+#ifndef EW_ZINNIA_SONAME
+#define EW_ZINNIA_SONAME "libzinnia.so.0"
+#endif
+
+/* zinnia is opened (dlopen) by the first ime_hand_open, not linked: it was
+ * the only library of the kiosk's to need libstdc++, and the two were a
+ * third of the dynamic loader's work at every start (19.6M to 13.9M
+ * instructions, 2 ms), for a pad most villagers never open. These are the
+ * functions used, called through zn. */
+#define ZN_FUNCS(X)                                                                                \
+    X(zinnia_recognizer_new) X(zinnia_recognizer_destroy) X(zinnia_recognizer_open_from_ptr)      \
+    X(zinnia_recognizer_strerror) X(zinnia_recognizer_classify) X(zinnia_character_new)           \
+    X(zinnia_character_destroy) X(zinnia_character_clear) X(zinnia_character_set_width)           \
+    X(zinnia_character_set_height) X(zinnia_character_add) X(zinnia_result_destroy)               \
+    X(zinnia_result_size) X(zinnia_result_value) X(zinnia_result_score)
+
+static struct {
+#define ZN_PTR(name) __typeof__(name) *name;
+    ZN_FUNCS(ZN_PTR)
+#undef ZN_PTR
+} zn;
+static pthread_mutex_t zn_lock = PTHREAD_MUTEX_INITIALIZER; /* guards zn and zn_loaded */
+static int zn_loaded;
+
+static const char *zinnia_library(void)
+{
+    const char *env = getenv("ECHOWALL_ZINNIA_LIBRARY");
+    return env && *env ? env : EW_ZINNIA_SONAME;
+}
+
+static int zinnia_open(EwErr *err)
+{
+    void *lib = dlopen(zinnia_library(), RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+        const char *why = dlerror();
+        return ew_err(err, EW_ENOTFOUND, "cannot load zinnia (%s): %s (Debian: libzinnia0)",
+                      zinnia_library(), why ? why : "unknown error");
+    }
+    /* POSIX's way of turning dlsym's object pointer into a function pointer */
+#define ZN_SYM(name)                                                                               \
+    if (!(*(void **)&zn.name = dlsym(lib, #name))) {                                                \
+        memset(&zn, 0, sizeof zn);                                                                 \
+        dlclose(lib);                                                                              \
+        return ew_err(err, EW_ENOTFOUND, "%s is not zinnia: it has no %s", zinnia_library(),      \
+                      #name);                                                                      \
+    }
+    ZN_FUNCS(ZN_SYM)
+#undef ZN_SYM
+    return EW_OK;
+}
+
+/* Opens zinnia unless it is open; the next call tries again after a failure. */
+static int zinnia_load(EwErr *err)
+{
+    pthread_mutex_lock(&zn_lock);
+    int rc = zn_loaded ? EW_OK : zinnia_open(err);
+    if (rc == EW_OK)
+        zn_loaded = 1;
+    pthread_mutex_unlock(&zn_lock);
+    return rc;
+}
 
 #define MODEL_MAGIC 0x0ef71821u /* zinnia's DIC_MAGIC_ID */
 #define MODEL_VERSION 1u        /* zinnia's DIC_VERSION */
@@ -133,15 +197,17 @@ ImeHand *ime_hand_open(const char *model_path, EwErr *err)
     }
     if (model_check(h->map.data, h->map.len, path, err) != EW_OK)
         goto fail;
-    h->rec = zinnia_recognizer_new();
-    h->chr = zinnia_character_new();
+    if (zinnia_load(err) != EW_OK)
+        goto fail;
+    h->rec = zn.zinnia_recognizer_new();
+    h->chr = zn.zinnia_character_new();
     if (!h->rec || !h->chr) {
         ew_err(err, EW_EIO, "zinnia could not start");
         goto fail;
     }
-    if (!zinnia_recognizer_open_from_ptr(h->rec, h->map.data, h->map.len)) {
+    if (!zn.zinnia_recognizer_open_from_ptr(h->rec, h->map.data, h->map.len)) {
         ew_err(err, EW_ECORRUPT, "zinnia refused %s: %s", path,
-               zinnia_recognizer_strerror(h->rec));
+               zn.zinnia_recognizer_strerror(h->rec));
         goto fail;
     }
     h->stride = 1;
@@ -156,9 +222,9 @@ void ime_hand_close(ImeHand *hand)
     if (!hand)
         return;
     if (hand->rec)
-        zinnia_recognizer_destroy(hand->rec);
+        zn.zinnia_recognizer_destroy(hand->rec);
     if (hand->chr)
-        zinnia_character_destroy(hand->chr);
+        zn.zinnia_character_destroy(hand->chr);
     ew_map_free(&hand->map);
     free(hand);
 }
@@ -243,25 +309,25 @@ static void recognise(ImeHand *h)
     h->ncand = 0;
     if (h->nstrokes == 0)
         return;
-    zinnia_character_clear(h->chr);
-    zinnia_character_set_width(h->chr, (size_t)h->width);
-    zinnia_character_set_height(h->chr, (size_t)h->height);
+    zn.zinnia_character_clear(h->chr);
+    zn.zinnia_character_set_width(h->chr, (size_t)h->width);
+    zn.zinnia_character_set_height(h->chr, (size_t)h->height);
     for (int s = 0; s < h->nstrokes; s++)
         for (size_t i = h->start[s]; i < h->start[s + 1]; i++)
-            zinnia_character_add(h->chr, (size_t)s, h->pts[i].x, h->pts[i].y);
-    zinnia_result_t *r = zinnia_recognizer_classify(h->rec, h->chr, IME_HAND_NBEST);
+            zn.zinnia_character_add(h->chr, (size_t)s, h->pts[i].x, h->pts[i].y);
+    zinnia_result_t *r = zn.zinnia_recognizer_classify(h->rec, h->chr, IME_HAND_NBEST);
     if (!r)
         return;
-    size_t n = zinnia_result_size(r);
+    size_t n = zn.zinnia_result_size(r);
     for (size_t i = 0; i < n && h->ncand < IME_HAND_NBEST; i++) {
-        const char *v = zinnia_result_value(r, i);
+        const char *v = zn.zinnia_result_value(r, i);
         if (!v || !*v || strlen(v) >= IME_HAND_CHAR_MAX)
             continue;
         strcpy(h->cand[h->ncand], v);
-        h->score[h->ncand] = zinnia_result_score(r, i);
+        h->score[h->ncand] = zn.zinnia_result_score(r, i);
         h->ncand++;
     }
-    zinnia_result_destroy(r);
+    zn.zinnia_result_destroy(r);
 }
 
 int ime_hand_stroke_point(ImeHand *hand, int x, int y)
