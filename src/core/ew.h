@@ -71,6 +71,15 @@ typedef struct EwMap {
  * EW_ENOTFOUND when it does not exist, EW_ECORRUPT when it is not a regular
  * file or too short, EW_EIO otherwise; *map is then empty. */
 int ew_map_file(const char *path, size_t min_len, EwMap *map, EwErr *err);
+
+/* A library opened at run time (dlopen, RTLD_NOW | RTLD_LOCAL) rather than
+ * linked, for what most starts never use: the file $env names when set
+ * (the tests of a missing library), else soname; *path (may be NULL) says
+ * which. NULL with EW_ENOTFOUND and a message naming what it is ("zinnia")
+ * and the Debian package to install when it cannot be loaded. The caller
+ * takes its functions with dlsym and names the missing one itself. */
+void *ew_dlopen(const char *env, const char *soname, const char *what, const char *package,
+                const char **path, EwErr *err);
 /* Unmaps *map and empties it; an empty map is left alone. */
 void ew_map_free(EwMap *map);
 

@@ -4,6 +4,7 @@
 #include "ew.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -226,4 +227,21 @@ void ew_map_free(EwMap *map)
         munmap(map->data, map->len);
     map->data = NULL;
     map->len = 0;
+}
+
+void *ew_dlopen(const char *env, const char *soname, const char *what, const char *package,
+                const char **path, EwErr *err)
+{
+    const char *file = env ? getenv(env) : NULL;
+    if (!file || !*file)
+        file = soname;
+    if (path)
+        *path = file;
+    void *lib = dlopen(file, RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+        const char *why = dlerror();
+        ew_err(err, EW_ENOTFOUND, "cannot load %s (%s): %s (Debian: %s)", what, file,
+               why ? why : "unknown error", package);
+    }
+    return lib;
 }

@@ -15,28 +15,19 @@ XlsxApi ew_xlsx;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER; /* guards ew_xlsx and loaded */
 static int loaded;
 
-static const char *library(void)
-{
-    const char *env = getenv("ECHOWALL_XLSX_LIBRARY");
-    return env && *env ? env : EW_XLSX_SONAME;
-}
-
 static int load(EwErr *err)
 {
-    void *lib = dlopen(library(), RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-        const char *why = dlerror();
-        return ew_err(err, EW_ENOTFOUND,
-                      "cannot load libxlsxwriter (%s): %s (Debian: libxlsxwriter4)", library(),
-                      why ? why : "unknown error");
-    }
+    const char *file;
+    void *lib = ew_dlopen("ECHOWALL_XLSX_LIBRARY", EW_XLSX_SONAME, "libxlsxwriter",
+                          "libxlsxwriter4", &file, err);
+    if (!lib)
+        return EW_ENOTFOUND;
     /* POSIX's way of turning dlsym's object pointer into a function pointer */
 #define EW_XLSX_SYM(name)                                                                          \
     if (!(*(void **)&ew_xlsx.name = dlsym(lib, #name))) {                                           \
         memset(&ew_xlsx, 0, sizeof ew_xlsx);                                                       \
         dlclose(lib);                                                                              \
-        return ew_err(err, EW_ENOTFOUND, "%s is not libxlsxwriter: it has no %s", library(),      \
-                      #name);                                                                      \
+        return ew_err(err, EW_ENOTFOUND, "%s is not libxlsxwriter: it has no %s", file, #name);   \
     }
     EW_XLSX_FUNCS(EW_XLSX_SYM)
 #undef EW_XLSX_SYM

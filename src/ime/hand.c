@@ -55,27 +55,19 @@ static struct {
 static pthread_mutex_t zn_lock = PTHREAD_MUTEX_INITIALIZER; /* guards zn and zn_loaded */
 static int zn_loaded;
 
-static const char *zinnia_library(void)
-{
-    const char *env = getenv("ECHOWALL_ZINNIA_LIBRARY");
-    return env && *env ? env : EW_ZINNIA_SONAME;
-}
-
 static int zinnia_open(EwErr *err)
 {
-    void *lib = dlopen(zinnia_library(), RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-        const char *why = dlerror();
-        return ew_err(err, EW_ENOTFOUND, "cannot load zinnia (%s): %s (Debian: libzinnia0)",
-                      zinnia_library(), why ? why : "unknown error");
-    }
+    const char *file;
+    void *lib = ew_dlopen("ECHOWALL_ZINNIA_LIBRARY", EW_ZINNIA_SONAME, "zinnia", "libzinnia0",
+                          &file, err);
+    if (!lib)
+        return EW_ENOTFOUND;
     /* POSIX's way of turning dlsym's object pointer into a function pointer */
 #define ZN_SYM(name)                                                                               \
     if (!(*(void **)&zn.name = dlsym(lib, #name))) {                                                \
         memset(&zn, 0, sizeof zn);                                                                 \
         dlclose(lib);                                                                              \
-        return ew_err(err, EW_ENOTFOUND, "%s is not zinnia: it has no %s", zinnia_library(),      \
-                      #name);                                                                      \
+        return ew_err(err, EW_ENOTFOUND, "%s is not zinnia: it has no %s", file, #name);          \
     }
     ZN_FUNCS(ZN_SYM)
 #undef ZN_SYM

@@ -76,12 +76,10 @@ static int rime_load(RimeApi **api, EwErr *err)
 {
     static RimeApi *(*get_api)(void);
     if (!get_api) {
-        void *lib = dlopen(rime_library(), RTLD_NOW | RTLD_LOCAL);
-        if (!lib) {
-            const char *why = dlerror();
-            return ew_err(err, EW_ENOTFOUND, "cannot load librime (%s): %s (Debian: librime1)",
-                          rime_library(), why ? why : "unknown error");
-        }
+        void *lib = ew_dlopen("ECHOWALL_RIME_LIBRARY", EW_RIME_SONAME, "librime", "librime1",
+                              NULL, err);
+        if (!lib)
+            return EW_ENOTFOUND;
         /* POSIX's way of turning dlsym's object pointer into a function pointer */
         *(void **)&get_api = dlsym(lib, "rime_get_api");
         if (!get_api) {

@@ -23,23 +23,18 @@ static struct {
     __typeof__(IMG_Load) *load;
 } img;
 
-static const char *library(void)
-{
-    const char *env = getenv("ECHOWALL_SDL2_IMAGE_LIBRARY");
-    return env && *env ? env : EW_SDL2_IMAGE_SONAME;
-}
-
 /* Opens SDL2_image with PNG support, once; 0 when usable. */
 static int img_open(char *why, size_t len)
 {
     pthread_mutex_lock(&lock);
     if (!img.tried) {
         img.tried = 1;
-        void *lib = dlopen(library(), RTLD_NOW | RTLD_LOCAL);
+        EwErr e = {0};
+        const char *file;
+        void *lib = ew_dlopen("ECHOWALL_SDL2_IMAGE_LIBRARY", EW_SDL2_IMAGE_SONAME, "SDL2_image",
+                              "libsdl2-image-2.0-0", &file, &e);
         if (!lib) {
-            const char *e = dlerror();
-            snprintf(img.why, sizeof img.why, "cannot load SDL2_image (%s): %s (Debian: libsdl2-image-2.0-0)",
-                     library(), e ? e : "unknown error");
+            snprintf(img.why, sizeof img.why, "%s", e.msg);
         } else {
             /* POSIX's way of turning dlsym's object pointer into a function pointer */
             *(void **)&img.init = dlsym(lib, "IMG_Init");
@@ -47,11 +42,11 @@ static int img_open(char *why, size_t len)
             *(void **)&img.load = dlsym(lib, "IMG_Load");
             if (!img.init || !img.quit || !img.load) {
                 snprintf(img.why, sizeof img.why, "%s is not SDL2_image: it has no IMG_Load",
-                         library());
+                         file);
                 dlclose(lib);
             } else if (!(img.init(IMG_INIT_PNG) & IMG_INIT_PNG)) {
                 snprintf(img.why, sizeof img.why, "SDL2_image (%s) has no PNG support: %s",
-                         library(), SDL_GetError());
+                         file, SDL_GetError());
                 img.quit();
                 dlclose(lib);
             } else {
